@@ -1,0 +1,98 @@
+// Encode through the active kernel, and decode exactly like CPython's
+// binascii.a2b_base64: the kernel decodes the clean bulk, and a scalar state
+// machine that mirrors CPython's documented behaviour handles everything else
+// (padding, whitespace, garbage and the error cases with their messages).
+#include <cstdio>
+
+#include "base64/base64.hpp"
+#include "base64/tables.hpp"
+
+namespace frame64::base64 {
+
+void encode(const std::uint8_t* src, std::size_t n, char* dst, Alphabet alphabet) noexcept {
+    active_kernel().encode(src, n, dst, alphabet);
+}
+
+namespace {
+// Non-strict decoding re-enters the SIMD kernel after a skipped byte (a MIME
+// line break) only when enough input is left to make the call worth it.
+constexpr std::size_t kReenterMin = 32;
+
+DecodeResult failure(const char* message, std::size_t count = 0) { return {false, 0, message, count}; }
+}  // namespace
+
+DecodeResult decode(const char* src, std::size_t n, std::uint8_t* dst, bool strict) noexcept {
+    const auto* in = reinterpret_cast<const unsigned char*>(src);
+    if (strict && n > 0 && in[0] == '=') return failure("Leading padding not allowed");
+
+    const Kernel& kernel = active_kernel();
+    std::size_t i = kernel.decode_prefix(src, n, dst);
+    std::uint8_t* out = dst + i / 4 * 3;
+
+    int quad_pos = 0;
+    int pads = 0;
+    bool padding_started = false;
+    std::uint32_t left = 0;
+    for (; i < n; ++i) {
+        const unsigned char ch = in[i];
+        if (ch == '=') {
+            padding_started = true;
+            if (quad_pos >= 2 && quad_pos + ++pads >= 4) {
+                if (strict && i + 1 < n) return failure("Excess data after padding");
+                return {true, static_cast<std::size_t>(out - dst), nullptr, 0};
+            }
+            continue;
+        }
+        const std::uint32_t v = tables::kDecode[ch];
+        if (v == tables::kInvalid) {
+            if (strict) return failure("Only base64 data is allowed");
+            if (quad_pos == 0 && n - i > kReenterMin) {
+                const std::size_t used = kernel.decode_prefix(src + i + 1, n - i - 1, out);
+                out += used / 4 * 3;
+                i += used;
+            }
+            continue;
+        }
+        if (strict && padding_started) return failure("Discontinuous padding not allowed");
+        pads = 0;
+        switch (quad_pos) {
+            case 0:
+                quad_pos = 1;
+                left = v;
+                break;
+            case 1:
+                quad_pos = 2;
+                *out++ = static_cast<std::uint8_t>((left << 2) | (v >> 4));
+                left = v & 0x0F;
+                break;
+            case 2:
+                quad_pos = 3;
+                *out++ = static_cast<std::uint8_t>((left << 4) | (v >> 2));
+                left = v & 0x03;
+                break;
+            default:
+                quad_pos = 0;
+                *out++ = static_cast<std::uint8_t>((left << 6) | v);
+                left = 0;
+                break;
+        }
+    }
+    if (quad_pos == 1) {
+        const std::size_t written = static_cast<std::size_t>(out - dst);
+        return failure(nullptr, written / 3 * 4 + 1);
+    }
+    if (quad_pos != 0) return failure("Incorrect padding");
+    return {true, static_cast<std::size_t>(out - dst), nullptr, 0};
+}
+
+std::string error_message(const DecodeResult& result) {
+    if (result.message != nullptr) return result.message;
+    char buffer[160];
+    std::snprintf(buffer, sizeof buffer,
+                  "Invalid base64-encoded string: number of data characters (%zu) cannot be 1 more than a "
+                  "multiple of 4",
+                  result.count);
+    return buffer;
+}
+
+}  // namespace frame64::base64

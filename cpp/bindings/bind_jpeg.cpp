@@ -1,0 +1,92 @@
+// Binding for the one-call JPEG path: numpy frame -> TurboJPEG -> base64 str.
+#include <turbojpeg.h>
+
+#include <climits>
+#include <string>
+
+#include "bindings/common.hpp"
+#include "jpeg/jpeg_encoder.hpp"
+
+namespace frame64::bindings {
+namespace {
+
+constexpr std::string_view kJpegDataUriPrefix = "data:image/jpeg;base64,";
+constexpr Py_ssize_t kMaxJpegDimension = 65535;  // JPEG stores sizes in 16 bits (ITU T.81, B.2.2)
+
+// Describes the pixels of `image` for TurboJPEG: uint8, HxW or HxWxC with the
+// channel count of pixel_format, each row contiguous, rows at any positive
+// pitch. The Python layer copies other views before calling; this check is
+// the core's own guard so that no input can make it read out of bounds.
+jpeg::CompressParams describe_image(const BufferView& view, int pixel_format) {
+    const int channels = jpeg::pixel_size(pixel_format);
+    if (channels == 0) throw py::value_error("pixel_format: unsupported TurboJPEG pixel format " + std::to_string(pixel_format));
+    if (view->itemsize != 1 || view->format == nullptr || std::string(view->format).back() != 'B')
+        throw py::type_error(std::string("image: expected uint8 pixels, got buffer format '") +
+                             (view->format ? view->format : "B") + "'");
+    const int ndim = view->ndim;
+    if (ndim != 2 && ndim != 3) throw py::value_error("image: expected 2 or 3 dimensions, got " + std::to_string(ndim));
+    const Py_ssize_t height = view->shape[0];
+    const Py_ssize_t width = view->shape[1];
+    const Py_ssize_t depth = ndim == 3 ? view->shape[2] : 1;
+    if (depth != channels)
+        throw py::value_error("image: pixel_format needs " + std::to_string(channels) + " channel(s), got " +
+                              std::to_string(depth));
+    if (height < 1 || width < 1) throw py::value_error("image: zero-size image");
+    if (height > kMaxJpegDimension || width > kMaxJpegDimension)
+        throw py::value_error("image: JPEG cannot hold more than 65535 pixels per side");
+    const Py_ssize_t row_stride = view->strides[0];
+    const Py_ssize_t pixel_stride = view->strides[1];
+    const Py_ssize_t channel_stride = ndim == 3 ? view->strides[2] : 1;
+    const bool packed_pixels = (width == 1 || pixel_stride == channels) && (channels == 1 || channel_stride == 1);
+    const Py_ssize_t row_bytes = width * channels;
+    const Py_ssize_t pitch = height == 1 ? row_bytes : row_stride;
+    if (!packed_pixels || pitch < row_bytes || pitch > INT_MAX)
+        throw py::value_error("image: each row must be contiguous with a positive pitch; pass np.ascontiguousarray(image)");
+    jpeg::CompressParams params;
+    params.width = static_cast<int>(width);
+    params.height = static_cast<int>(height);
+    params.pitch = static_cast<int>(pitch);
+    params.pixel_format = pixel_format;
+    return params;
+}
+
+py::str encode_jpeg(py::handle image, int pixel_format, int quality, int subsampling, bool fast_dct,
+                    bool progressive, bool data_uri) {
+    if (quality < 1 || quality > 100) throw py::value_error("quality must be in 1..100, got " + std::to_string(quality));
+    if (!jpeg::valid_subsampling(subsampling))
+        throw py::value_error("subsampling: unsupported TurboJPEG subsampling " + std::to_string(subsampling));
+    BufferView view(image, PyBUF_RECORDS_RO);
+    jpeg::CompressParams params = describe_image(view, pixel_format);
+    params.subsampling = subsampling;
+    params.quality = quality;
+    params.fast_dct = fast_dct;
+    params.progressive = progressive;
+
+    jpeg::TurboCompressor& compressor = jpeg::thread_compressor();
+    jpeg::Bytes jpeg_bytes{};
+    {
+        // Every argument is converted; the pixels are pinned by `view` and the
+        // compressor belongs to this thread, so no Python state is touched.
+        py::gil_scoped_release release;
+        jpeg_bytes = compressor.compress(view.bytes(), params);
+    }
+    // The JPEG stays in the thread's buffer until this thread compresses again.
+    return base64_str(jpeg_bytes.data, jpeg_bytes.size, data_uri ? kJpegDataUriPrefix : std::string_view());
+}
+
+}  // namespace
+
+void bind_jpeg(py::module_& m) {
+    py::register_exception<jpeg::JpegError>(m, "JpegError", PyExc_RuntimeError);
+    m.def("encode_jpeg", &encode_jpeg, py::arg("image"), py::arg("pixel_format"), py::arg("quality"),
+          py::arg("subsampling"), py::arg("fast_dct"), py::arg("progressive"), py::arg("data_uri"),
+          "Compress a uint8 frame with TurboJPEG and return its base64 (optionally as a data URI) as str.");
+    m.attr("TJPF") = py::dict(py::arg("RGB") = int{TJPF_RGB}, py::arg("BGR") = int{TJPF_BGR},
+                              py::arg("RGBA") = int{TJPF_RGBA}, py::arg("BGRA") = int{TJPF_BGRA},
+                              py::arg("GRAY") = int{TJPF_GRAY});
+    m.attr("TJSAMP") = py::dict(py::arg("444") = int{TJSAMP_444}, py::arg("422") = int{TJSAMP_422},
+                                py::arg("420") = int{TJSAMP_420}, py::arg("gray") = int{TJSAMP_GRAY},
+                                py::arg("440") = int{TJSAMP_440}, py::arg("411") = int{TJSAMP_411});
+}
+
+}  // namespace frame64::bindings

@@ -1,0 +1,111 @@
+"""frame64: numpy frames to base64 image strings and data URIs, in one call.
+
+    >>> import frame64, numpy as np
+    >>> frame = np.zeros((480, 640, 3), np.uint8)        # an OpenCV BGR frame
+    >>> uri = frame64.encode(frame, data_uri=True)        # "data:image/jpeg;base64,/9j/..."
+
+The compiled backend (``frame64._core``: TurboJPEG plus SIMD base64 written
+straight into the returned ``str``) is used when it imports; otherwise a
+pure-Python fallback built on PyTurboJPEG and the standard library gives
+identical strings. ``FRAME64_BACKEND=python`` forces the fallback and
+``FRAME64_BACKEND=cpp`` makes a missing extension an ImportError.
+``frame64.backend`` says which one is in use.
+"""
+
+from __future__ import annotations
+
+import os
+from types import ModuleType
+from typing import Any
+
+from . import _options
+
+__version__ = "0.1.0"
+
+
+def _load_backend() -> tuple[ModuleType, str]:
+    choice = os.environ.get("FRAME64_BACKEND", "auto").strip().lower() or "auto"
+    if choice not in ("auto", "cpp", "python"):
+        raise ImportError(f"FRAME64_BACKEND must be 'auto', 'cpp' or 'python', got {choice!r}")
+    if choice != "python":
+        try:
+            from . import _core
+        except ImportError as exc:
+            if choice == "cpp":
+                raise ImportError(
+                    "FRAME64_BACKEND=cpp, but the compiled extension frame64._core could not be imported "
+                    f"({exc}). Install libturbojpeg (Debian/Ubuntu: apt-get install libturbojpeg0-dev "
+                    "pkg-config) and reinstall frame64, or unset FRAME64_BACKEND to use the fallback."
+                ) from exc
+        else:
+            return _core, "cpp"
+    from . import _fallback
+
+    return _fallback, "python"
+
+
+_impl, backend = _load_backend()
+"""``"cpp"`` or ``"python"``: the backend this process uses."""
+
+
+def encode(
+    image: Any,
+    *,
+    format: str = "jpeg",
+    quality: int = 90,
+    subsampling: str = "420",
+    pixel_format: str = "BGR",
+    fast_dct: bool = False,
+    progressive: bool = False,
+    data_uri: bool = False,
+) -> str:
+    """Encode a uint8 frame as a base64 JPEG string (or a ``data:`` URI).
+
+    Args:
+        image: a uint8 array (or any buffer with a shape) of shape (H, W, 3)
+            for "BGR"/"RGB", (H, W, 4) for "BGRA"/"RGBA", (H, W) or (H, W, 1)
+            for "GRAY". Crops with strided rows are compressed without a copy;
+            other views (negative strides, Fortran order, channel slices) are
+            copied to C order first and give the same string as that copy.
+        format: "jpeg" ("jpg" is accepted).
+        quality: JPEG quality, 1..100. Default 90.
+        subsampling: chroma subsampling, "444", "422", "420" (default), "440",
+            "411" or "gray" (a grayscale JPEG). GRAY input always gives a
+            grayscale JPEG.
+        pixel_format: channel order of ``image``: "BGR" (OpenCV, default),
+            "RGB", "BGRA", "RGBA" or "GRAY".
+        fast_dct: use the faster, slightly less accurate integer DCT.
+        progressive: write a progressive JPEG (smaller, slower).
+        data_uri: prefix the result with "data:image/jpeg;base64,".
+
+    Returns:
+        The base64 text (RFC 4648, padded), as a str.
+
+    Raises:
+        TypeError: ``image`` is not uint8 pixels, or an option has the wrong type.
+        ValueError: a wrong shape for ``pixel_format``, an empty image, a side
+            over 65535, quality outside 1..100, or an unknown option value.
+    """
+    _options.check_format(format)  # "jpeg" is the only format so far
+    options = _options.jpeg_options(
+        quality=quality,
+        subsampling=subsampling,
+        pixel_format=pixel_format,
+        fast_dct=fast_dct,
+        progressive=progressive,
+        data_uri=data_uri,
+    )
+    array = _options.prepare_image(image, options.pixel_format)
+    return _impl.encode_jpeg(  # type: ignore[no-any-return]
+        array, options.tjpf, options.quality, options.tjsamp, options.fast_dct, options.progressive, options.data_uri
+    )
+
+
+def __getattr__(name: str) -> Any:
+    if name == "simd":
+        # Read live: tests may switch the base64 kernel at run time.
+        return _impl.simd()
+    raise AttributeError(f"module 'frame64' has no attribute {name!r}")
+
+
+__all__ = ["__version__", "backend", "encode", "simd"]

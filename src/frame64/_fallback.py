@@ -1,0 +1,70 @@
+"""The pure-Python backend: PyTurboJPEG and the standard library.
+
+It has the same functions and signatures as the compiled ``frame64._core``
+and returns identical results; ``frame64`` uses it when the extension is
+missing or ``FRAME64_BACKEND=python`` is set. It works with PyTurboJPEG 1.8
+(libjpeg-turbo 2.x or 3.x) and PyTurboJPEG 2.x (libjpeg-turbo 3.x): both
+accept TurboJPEG's 2.x-style ``flags``, and frame64 passes every
+output-changing flag explicitly.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import threading
+from typing import Any
+
+import numpy as np
+
+from ._options import DATA_URI_PREFIX, jpeg_flags
+
+__version__ = "fallback"
+
+_turbo_lock = threading.Lock()
+_turbo: Any = None
+
+
+def _turbojpeg() -> Any:
+    """The shared PyTurboJPEG instance (it loads libturbojpeg once)."""
+    global _turbo
+    if _turbo is None:
+        with _turbo_lock:
+            if _turbo is None:
+                try:
+                    from turbojpeg import TurboJPEG
+                except ImportError as exc:
+                    raise ImportError(
+                        "frame64's pure-Python backend needs PyTurboJPEG: pip install 'frame64[fallback]'"
+                    ) from exc
+                _turbo = TurboJPEG()
+    return _turbo
+
+
+def simd() -> str:
+    return "python"
+
+
+def encode_jpeg(
+    image: np.ndarray,
+    pixel_format: int,
+    quality: int,
+    subsampling: int,
+    fast_dct: bool,
+    progressive: bool,
+    data_uri: bool,
+) -> str:
+    """Same contract as frame64._core.encode_jpeg (image already validated)."""
+    jpeg = _turbojpeg().encode(
+        image,
+        quality=quality,
+        pixel_format=pixel_format,
+        jpeg_subsample=subsampling,
+        flags=jpeg_flags(fast_dct, progressive),
+    )
+    text = base64.b64encode(jpeg).decode("ascii")
+    return DATA_URI_PREFIX["jpeg"] + text if data_uri else text
+
+
+def b64encode_str(data: Any, prefix: str = "") -> str:
+    return prefix + binascii.b2a_base64(data, newline=False).decode("ascii")

@@ -1,0 +1,156 @@
+"""Argument validation shared by both backends.
+
+Every public entry point converts its arguments here, once, so that the C++
+core and the pure-Python fallback see exactly the same request and raise
+exactly the same errors for bad input.
+"""
+
+from __future__ import annotations
+
+import numbers
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+# TurboJPEG's enum values (turbojpeg.h). They are part of its stable ABI and
+# identical in libjpeg-turbo 2.x and 3.x, and PyTurboJPEG uses the same ones.
+TJPF = {"RGB": 0, "BGR": 1, "GRAY": 6, "RGBA": 7, "BGRA": 8}
+TJSAMP = {"444": 0, "422": 1, "420": 2, "gray": 3, "440": 4, "411": 5}
+TJFLAG_PROGRESSIVE = 16384
+TJFLAG_FASTDCT = 2048
+TJFLAG_ACCURATEDCT = 4096
+
+CHANNELS = {"RGB": 3, "BGR": 3, "GRAY": 1, "RGBA": 4, "BGRA": 4}
+PIXEL_FORMATS = tuple(CHANNELS)
+SUBSAMPLINGS = tuple(TJSAMP)
+FORMATS = ("jpeg",)
+MAX_JPEG_DIMENSION = 65535  # JPEG stores width and height in 16 bits (ITU T.81 B.2.2)
+DATA_URI_PREFIX = {"jpeg": "data:image/jpeg;base64,"}
+
+
+def _choice(name: str, value: Any, allowed: tuple[str, ...]) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a str, one of {', '.join(map(repr, allowed))}; got {type(value).__name__}")
+    if value in allowed:
+        return value
+    folded = {a.lower(): a for a in allowed}
+    if value.lower() in folded:
+        return folded[value.lower()]
+    raise ValueError(f"{name} must be one of {', '.join(map(repr, allowed))}; got {value!r}")
+
+
+def _flag(name: str, value: Any) -> bool:
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be a bool, got {type(value).__name__}")
+    return bool(value)
+
+
+def check_format(value: Any) -> str:
+    """The output format name, case-insensitive ('jpg' means 'jpeg')."""
+    if isinstance(value, str) and value.lower() == "jpg":
+        value = "jpeg"
+    return _choice("format", value, FORMATS)
+
+
+def check_quality(value: Any) -> int:
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"quality must be an int in 1..100, got {type(value).__name__}")
+    quality = int(value)
+    if not 1 <= quality <= 100:
+        raise ValueError(f"quality must be in 1..100, got {quality}")
+    return quality
+
+
+@dataclass(frozen=True)
+class JpegOptions:
+    """A validated JPEG request, in TurboJPEG's terms."""
+
+    pixel_format: str
+    quality: int
+    subsampling: str
+    fast_dct: bool
+    progressive: bool
+    data_uri: bool
+
+    @property
+    def tjpf(self) -> int:
+        return TJPF[self.pixel_format]
+
+    @property
+    def tjsamp(self) -> int:
+        # A one-channel frame can only make a one-component (grayscale) JPEG.
+        return TJSAMP["gray"] if self.pixel_format == "GRAY" else TJSAMP[self.subsampling]
+
+    @property
+    def channels(self) -> int:
+        return CHANNELS[self.pixel_format]
+
+
+
+def jpeg_flags(fast_dct: bool, progressive: bool) -> int:
+    """TurboJPEG flags, every output-changing one explicit.
+
+    TurboJPEG 2.x silently picks the fast DCT below quality 96 unless
+    TJFLAG_ACCURATEDCT is given; 3.x defaults to the accurate one. The C++
+    core computes the same value in compress_flags() (jpeg_encoder.cpp).
+    """
+    flags = TJFLAG_FASTDCT if fast_dct else TJFLAG_ACCURATEDCT
+    if progressive:
+        flags |= TJFLAG_PROGRESSIVE
+    return flags
+
+
+def jpeg_options(
+    *, quality: Any, subsampling: Any, pixel_format: Any, fast_dct: Any, progressive: Any, data_uri: Any
+) -> JpegOptions:
+    return JpegOptions(
+        pixel_format=_choice("pixel_format", pixel_format, PIXEL_FORMATS),
+        quality=check_quality(quality),
+        subsampling=_choice("subsampling", subsampling, SUBSAMPLINGS),
+        fast_dct=_flag("fast_dct", fast_dct),
+        progressive=_flag("progressive", progressive),
+        data_uri=_flag("data_uri", data_uri),
+    )
+
+
+def _rows_packed(array: np.ndarray, channels: int) -> bool:
+    """True when every row is one contiguous run of pixels at a positive pitch.
+
+    Such views (crops above all) go to TurboJPEG as they are, with their row
+    pitch; anything else is copied first.
+    """
+    height, width = array.shape[:2]
+    row_bytes = width * channels
+    if array.ndim == 3 and channels > 1 and array.strides[2] != 1:
+        return False
+    if width > 1 and array.strides[1] != channels:
+        return False
+    return height == 1 or array.strides[0] >= row_bytes
+
+
+def prepare_image(image: Any, pixel_format: str, *, max_dimension: int = MAX_JPEG_DIMENSION) -> np.ndarray:
+    """Validate a frame for pixel_format; return it, or a packed copy of an odd view."""
+    try:
+        array = np.asarray(image)
+    except Exception as exc:  # e.g. a buffer with an unsupported format
+        raise TypeError(f"image must be a numpy array or a buffer of uint8 pixels, got {type(image).__name__}") from exc
+    if array.dtype == object:
+        raise TypeError(f"image must be a numpy array or a buffer of uint8 pixels, got {type(image).__name__}")
+    if array.dtype != np.uint8:
+        raise TypeError(f"image must have dtype uint8, got {array.dtype}")
+    channels = CHANNELS[pixel_format]
+    shape = array.shape
+    if channels == 1 and array.ndim == 3 and shape[2] == 1:
+        array = array[:, :, 0]
+    elif not (array.ndim == 3 and shape[2] == channels) and not (channels == 1 and array.ndim == 2):
+        expected = "(H, W) or (H, W, 1)" if channels == 1 else f"(H, W, {channels})"
+        raise ValueError(f"image must have shape {expected} for pixel_format {pixel_format!r}, got {shape}")
+    height, width = array.shape[:2]
+    if height == 0 or width == 0:
+        raise ValueError(f"image is empty (shape {shape})")
+    if height > max_dimension or width > max_dimension:
+        raise ValueError(f"image is {width}x{height}; the format holds at most {max_dimension} pixels per side")
+    if not _rows_packed(array, channels):
+        array = np.ascontiguousarray(array)
+    return array
