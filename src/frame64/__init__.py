@@ -67,6 +67,10 @@ def encode(
             for "GRAY". Crops with strided rows are compressed without a copy;
             other views (negative strides, Fortran order, channel slices) are
             copied to C order first and give the same string as that copy.
+            A ``PIL.Image.Image`` is accepted too: modes "RGB", "RGBA" and
+            "L" are read as they are (its mode sets the pixel format), 8-bit
+            modes such as "P", "1", "LA" and "CMYK" are converted to RGB(A)
+            or L first, and 16-bit/float modes raise ValueError.
         format: "jpeg" ("jpg" is accepted).
         quality: JPEG quality, 1..100. Default 90.
         subsampling: chroma subsampling, "444", "422", "420" (default), "440",
@@ -86,6 +90,7 @@ def encode(
         ValueError: a wrong shape for ``pixel_format``, an empty image, a side
             over 65535, quality outside 1..100, or an unknown option value.
     """
+    image, pixel_format = _options.from_pil(image, pixel_format)  # a PIL image's mode sets its format
     _options.check_format(format)  # "jpeg" is the only format so far
     options = _options.jpeg_options(
         quality=quality,

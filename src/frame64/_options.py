@@ -8,6 +8,7 @@ exactly the same errors for bad input.
 from __future__ import annotations
 
 import numbers
+import sys
 from dataclasses import dataclass
 from typing import Any
 
@@ -126,7 +127,7 @@ def _rows_packed(array: np.ndarray, channels: int) -> bool:
         return False
     if width > 1 and array.strides[1] != channels:
         return False
-    return height == 1 or array.strides[0] >= row_bytes
+    return bool(height == 1 or array.strides[0] >= row_bytes)
 
 
 def prepare_image(image: Any, pixel_format: str, *, max_dimension: int = MAX_JPEG_DIMENSION) -> np.ndarray:
@@ -154,3 +155,46 @@ def prepare_image(image: Any, pixel_format: str, *, max_dimension: int = MAX_JPE
     if not _rows_packed(array, channels):
         array = np.ascontiguousarray(array)
     return array
+
+
+# PIL modes read as they are, and the pixel_format each one is.
+PIL_PIXEL_FORMATS = {"RGB": "RGB", "RGBA": "RGBA", "L": "GRAY"}
+# 8-bit PIL modes converted first (to the mode named): palette and bilevel
+# images, gray+alpha, and the other colour spaces. Deeper modes ("I", "I;16",
+# "F") are refused: squeezing them into 8 bits would pick a scaling for the
+# user.
+PIL_CONVERSIONS = {"1": "L", "P": "RGB", "PA": "RGBA", "LA": "RGBA", "La": "RGBA", "RGBa": "RGBA",
+                   "RGBX": "RGB", "CMYK": "RGB", "YCbCr": "RGB", "LAB": "RGB", "HSV": "RGB"}
+
+
+def from_pil(image: Any, pixel_format: Any) -> tuple[Any, Any]:
+    """(pixels, pixel_format) for a PIL image; anything else passes through.
+
+    A PIL image carries its own channel order, so its mode decides the pixel
+    format: "RGB", "RGBA" and "L" (as "GRAY") are read without conversion,
+    the 8-bit modes in PIL_CONVERSIONS are converted first ("P" keeps its
+    transparency as RGBA), and other modes raise ValueError. ``pixel_format``
+    must be left at its default ("BGR") or name the format the mode gives.
+    PIL is never imported here: an image can only be a PIL image if PIL is.
+    """
+    pil = sys.modules.get("PIL.Image")
+    if pil is None or not isinstance(image, pil.Image):
+        return image, pixel_format
+    mode = image.mode
+    if mode == "P" and "transparency" in image.info:
+        image, mode = image.convert("RGBA"), "RGBA"
+    elif mode in PIL_CONVERSIONS:
+        mode = PIL_CONVERSIONS[mode]
+        image = image.convert(mode)
+    if mode not in PIL_PIXEL_FORMATS:
+        raise ValueError(
+            f"image: PIL mode {mode!r} is not supported; convert it first, e.g. image.convert('RGB') "
+            f"(read directly: {', '.join(PIL_PIXEL_FORMATS)}; converted: {', '.join(PIL_CONVERSIONS)})"
+        )
+    implied = PIL_PIXEL_FORMATS[mode]
+    if isinstance(pixel_format, str) and pixel_format.upper() not in ("BGR", implied):
+        raise ValueError(
+            f"pixel_format: a PIL image in mode {mode!r} is read as {implied!r}; "
+            f"leave pixel_format at its default or pass {implied!r}, got {pixel_format!r}"
+        )
+    return np.asarray(image), implied

@@ -32,7 +32,7 @@ def camera_frame(height: int = 1080, width: int = 1920, channels: int = 3, *, se
     base = np.where(bar[..., None], np.array([30, 180, 220], np.float32), base)
     # Sensor noise (sigma ~ 3 levels).
     base = base + rng.normal(0.0, 3.0, size=base.shape).astype(np.float32)
-    frame = np.clip(base, 0, 255).astype(np.uint8)
+    frame: np.ndarray = np.clip(base, 0, 255).astype(np.uint8)
     if channels == 1:
         return np.ascontiguousarray((frame @ np.array([0.114, 0.587, 0.299])).astype(np.uint8))
     if channels == 4:
