@@ -192,7 +192,7 @@ def from_pil(image: Any, pixel_format: Any) -> tuple[Any, Any]:
             f"(read directly: {', '.join(PIL_PIXEL_FORMATS)}; converted: {', '.join(PIL_CONVERSIONS)})"
         )
     implied = PIL_PIXEL_FORMATS[mode]
-    if isinstance(pixel_format, str) and pixel_format.upper() not in ("BGR", implied):
+    if _choice("pixel_format", pixel_format, PIXEL_FORMATS) not in ("BGR", implied):
         raise ValueError(
             f"pixel_format: a PIL image in mode {mode!r} is read as {implied!r}; "
             f"leave pixel_format at its default or pass {implied!r}, got {pixel_format!r}"
