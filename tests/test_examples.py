@@ -167,3 +167,46 @@ def test_stream_recipe_without_fastapi(monkeypatch: pytest.MonkeyPatch, capsys: 
     with pytest.raises(ImportError, match="pip install fastapi"):
         module.create_app()
     assert module.main(["--smoke"]) == 0 and capsys.readouterr().out.count("data: data:image/jpeg") == 3
+
+
+# --- README
+
+
+README = EXAMPLES.parent / "README.md"
+
+
+def readme_blocks(language: str) -> list[str]:
+    text = README.read_text(encoding="utf-8")
+    fence = f"```{language}\n"
+    return [part.split("```", 1)[0] for part in text.split(fence)[1:]]
+
+
+def test_readme_api_example_runs(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+                                 capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(tmp_path)
+    (api,) = [block for block in readme_blocks("python") if block.startswith("import numpy")]
+    namespace: dict[str, object] = {}
+    exec(compile(api, "README.md", "exec"), namespace)  # noqa: S102 - the README's own example
+    assert str(namespace["uri"]).startswith("data:image/jpeg;base64,/9j/")
+    assert jpeg_pixels(str(namespace["crop"])).shape == (200, 300, 3)
+    assert capsys.readouterr().out.split() == [frame64.__version__, frame64.backend, str(frame64.simd)]
+
+
+def test_readme_quick_start_is_what_ci_runs() -> None:
+    first, second = readme_blocks("sh")[:2]
+    assert first.strip().endswith(".venv/bin/python -m frame64 demo")
+    assert first.startswith("bash scripts/install-system-deps.sh && python3 -m venv .venv")
+    ci = (README.parent / ".ci" / "run").read_text(encoding="utf-8")
+    # .ci/run runs the second command verbatim, apart from pip's -q.
+    assert second.strip().replace("pip install ", "pip install -q ") in ci
+
+
+def test_readme_commands_exist(capsys: pytest.CaptureFixture[str]) -> None:
+    from frame64 import _cli
+
+    commands = {line.split()[1] for block in readme_blocks("sh") for line in block.splitlines()
+                if line.startswith("frame64 ")}
+    assert commands == {"encode", "decode", "demo", "bench", "--version"}
+    for command in commands - {"--version"}:
+        assert _cli.main([command, "--help"]) == 0
+    capsys.readouterr()
