@@ -471,7 +471,7 @@ def test_bench_prints_every_contender(capsys: pytest.CaptureFixture[str], tmp_pa
     plot = tmp_path / "bench.png"
     code, out, err = run(capsys, "bench", "--sizes", "40x24,64x48", "--repeat", "2", "--plot", str(plot))
     assert code == 0, err
-    rows = out.splitlines()[2:]
+    rows = out.splitlines()[3:]
     names = [row[: row.index("  ")] for row in rows]
     expected = {f"frame64 ({name})" for name in _cli.available_backends()} | {
         "cv2.imencode + base64", "PIL + base64", "PyTurboJPEG + base64", "PyTurboJPEG + pybase64",

@@ -677,14 +677,15 @@ def _bench_table(results: dict[str, dict[tuple[int, int], float]], sizes_bytes: 
                  sizes: list[tuple[int, int]], fmt: str) -> str:
     reference = next((name for name in results if name.startswith("frame64")), next(iter(results)))
     width = max(len(name) for name in results) + 2
-    head = "".join(f"{f'{w}x{h}':>26}" for h, w in sizes)
     lines = [
-        f"{fmt.upper()} encode + base64 of a camera-like BGR frame; median ms, x = time / {reference}, KiB of image",
-        f"{'':{width}}{head}",
+        f"{fmt.upper()} encode + base64 of a camera-like BGR frame: median ms per frame, "
+        f"x = time / {reference}, KiB of the image",
+        " " * width + "".join(f"{f'{w}x{h}':>26}" for h, w in sizes),
+        " " * width + "".join(f"{'ms':>10} {'x':>7} {'KiB':>7}" for _ in sizes),
     ]
     for name, per_size in results.items():
         cells = "".join(
-            f"{per_size[s] * 1e3:>12.2f} ms {per_size[s] / results[reference][s]:>5.2f}x {sizes_bytes[name][s] / 1024:>5.0f}"
+            f"{per_size[s] * 1e3:>10.2f} {per_size[s] / results[reference][s]:>6.2f}x {sizes_bytes[name][s] / 1024:>7.0f}"
             for s in sizes
         )
         lines.append(f"{name:{width}}{cells}")
