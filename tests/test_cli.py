@@ -404,13 +404,13 @@ def test_decode_to_stdout(images: dict[str, Path]) -> None:
 
 @pytest.mark.parametrize(
     ("text", "needle"),
-    [("", "no base64"), ("%%%%", "not valid base64"), (base64.b64encode(b"plain text").decode(), "does not hold"),
+    [("", "no base64"), ("%%%%", "not valid base64"), ("/9j/\u00e9AAA", "not valid base64"), (base64.b64encode(b"plain text").decode(), "does not hold"),
      ("data:image/png,abc", "data URI"), ("{not json", "JSON")],
 )
 def test_decode_bad_input_fails_with_exit_1(capsys: pytest.CaptureFixture[str], tmp_path: Path, text: str,
                                             needle: str) -> None:
     source = tmp_path / "in.txt"
-    source.write_text(text)
+    source.write_text(text, encoding="utf-8")
     code, out, err = run(capsys, "decode", str(source), "-o", str(tmp_path / "out.png"))
     assert code == 1 and out == "" and needle in err
     assert not (tmp_path / "out.png").exists()

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import base64
-import binascii
 import contextlib
 import functools
 import html
@@ -307,7 +306,7 @@ class Encoding:
         try:
             if not capture.isOpened():
                 raise InputError("cannot open this video or camera with OpenCV")
-            count = int(capture.get(cv2.CAP_PROP_FRAME_COUNT)) if item.kind == "video" else 0
+            count = int(capture.get(cv2.CAP_PROP_FRAME_COUNT))  # 0 or -1 for a camera
             total = None if count <= 0 else math.ceil(count / self.settings.every)
             if self.settings.max_frames is not None and total is not None:
                 total = min(total, self.settings.max_frames)
@@ -428,16 +427,14 @@ def cmd_decode(args: argparse.Namespace) -> int:
     if target is None:
         raise UsageError(f"-o/--output must end in {', '.join(OUTPUT_FORMATS)} (or be '-'), got {args.output!r}")
     try:
-        if args.input == "-":
-            text = sys.stdin.read()
-        else:
-            text = Path(args.input).read_text(encoding="ascii", errors="replace")
+        raw = sys.stdin.buffer.read() if args.input == "-" else Path(args.input).read_bytes()
+        text = raw.decode("ascii", errors="replace")  # base64 is ASCII; anything else fails below
         encoded, _ = _payload(text)
         if not encoded:
             raise InputError("no base64 data in the input")
         try:
             data = base64.b64decode(encoded, validate=True)
-        except binascii.Error as exc:
+        except ValueError as exc:  # binascii.Error, or a non-ASCII character
             raise InputError(f"not valid base64 ({exc})") from exc
         info = image_info(data)
         if info is None:
