@@ -9,8 +9,12 @@ namespace frame64::jpeg {
 
 int compress_flags(const CompressParams& params) noexcept {
     // TurboJPEG 2.x silently picks the fast DCT below quality 96 unless told
-    // otherwise; 3.x defaults to the accurate one. Always say which.
-    int flags = params.fast_dct ? TJFLAG_FASTDCT : TJFLAG_ACCURATEDCT;
+    // otherwise; 3.x defaults to the accurate one. Always say which. 2.x also
+    // ignores TJFLAG_FASTDCT at quality >= 96 while 3.x honours it, so the
+    // fast DCT is only ever asked for below 96: the bytes then do not depend
+    // on the library version.
+    const bool fast = params.fast_dct && params.quality < kAccurateDctQuality;
+    int flags = fast ? TJFLAG_FASTDCT : TJFLAG_ACCURATEDCT;
     if (params.progressive) flags |= TJFLAG_PROGRESSIVE;
     return flags;
 }
