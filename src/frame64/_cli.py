@@ -749,6 +749,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
         else:
             note = f"{len(text):,}-char data URI"
         print(f"  backend {name:<7} {note}")
+    raw_chars = len(base64.b64encode(frame.tobytes()))
+    print(f"  (base64.b64encode(frame) would give {raw_chars:,} chars of raw pixels, with no size or "
+          "format: no browser can show them)")
     if len(set(strings.values())) > 1:
         print(f"{PROG}: error: the C++ and Python backends gave different strings", file=sys.stderr)
         return 1
