@@ -50,13 +50,35 @@ def stub_parameters(node: ast.FunctionDef) -> list[tuple[str, object]]:
     return [(arg.arg, default) for arg, default in zip(args, defaults)]
 
 
+def split_top_level(text: str) -> list[str]:
+    """Split a parameter list at the commas outside brackets and quotes."""
+    parts, depth, quote, current = [], 0, "", ""
+    for char in text:
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "'\"":
+            quote = char
+        elif char in "([{":
+            depth += 1
+        elif char in ")]}":
+            depth -= 1
+        elif char == "," and depth == 0:
+            parts.append(current)
+            current = ""
+            continue
+        current += char
+    return [*parts, current]
+
+
 def core_parameters(function: object) -> list[tuple[str, object]]:
     """The same, read from the signature pybind11 writes on the docstring's first line."""
     first_line = (getattr(function, "__doc__", None) or "").splitlines()[0]
+    if first_line == "Overloaded function.":
+        first_line = (getattr(function, "__doc__", None) or "").splitlines()[2].split(". ", 1)[1]
     match = re.match(r"^\w+\((.*)\) -> ", first_line)
     assert match, f"no pybind11 signature in {first_line!r}"
     parameters: list[tuple[str, object]] = []
-    for part in filter(None, (p.strip() for p in match.group(1).split(", "))):
+    for part in filter(None, (p.strip() for p in split_top_level(match.group(1)))):
         head, _, default = part.partition(" = ")
         name = head.split(":")[0].strip()
         parameters.append((name, ast.literal_eval(default) if default else inspect.Parameter.empty))
@@ -73,6 +95,27 @@ def test_stub_signatures_match_core() -> None:
     core = pytest.importorskip("frame64._core")
     for name, node in stub_functions().items():
         assert stub_parameters(node) == core_parameters(getattr(core, name)), name
+
+
+def stub_classes() -> dict[str, ast.ClassDef]:
+    return {node.name: node for node in stub_tree().body if isinstance(node, ast.ClassDef)}
+
+
+def test_stub_classes_list_their_members_and_signatures() -> None:
+    core = pytest.importorskip("frame64._core")
+    for name, node in stub_classes().items():
+        cls = getattr(core, name)
+        stubbed = {item.name: item for item in node.body if isinstance(item, ast.FunctionDef)}
+        members = {n for n in stubbed if not n.startswith("_")}
+        assert members == {n for n in vars(cls) if not n.startswith("_")}, name
+        for method, item in stubbed.items():
+            if method.startswith("__") and method != "__init__":
+                continue
+            is_property = any(isinstance(d, ast.Name) and d.id == "property" for d in item.decorator_list)
+            if is_property:
+                assert isinstance(vars(cls)[method], property), f"{name}.{method}"
+                continue
+            assert stub_parameters(item)[1:] == core_parameters(getattr(cls, method))[1:], f"{name}.{method}"
 
 
 def test_stub_kinds_match_core() -> None:
