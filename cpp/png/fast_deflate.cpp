@@ -265,17 +265,21 @@ void put_block(BitWriter& bits, const std::uint8_t* data, std::size_t begin, std
         });
     freq[kEndOfBlock] = 1;
 
-    std::array<std::uint8_t, kLitLenSymbols + 2> lengths{};  // literal/length codes, then 2 distance codes
+    std::array<std::uint8_t, kLitLenSymbols> lengths{};
     huffman_lengths(freq.data(), kLitLenSymbols, 15, lengths.data());
     int literal_count = kLitLenSymbols;
     while (literal_count > 257 && lengths[literal_count - 1] == 0) --literal_count;
-    // Distance codes 0 (distance 1, the only one used) and 1, one bit each:
-    // a complete code that every inflater accepts.
+    // The header lists the literal/length code lengths, then the distance
+    // code lengths: codes 0 (distance 1, the only one used) and 1, one bit
+    // each, a complete code that every inflater accepts.
     constexpr int kDistanceCount = 2;
-    lengths[literal_count] = 1;
-    lengths[literal_count + 1] = 1;
+    std::array<std::uint8_t, kLitLenSymbols + kDistanceCount> header_lengths{};
+    std::copy(lengths.begin(), lengths.begin() + literal_count, header_lengths.begin());
+    header_lengths[literal_count] = 1;
+    header_lengths[literal_count + 1] = 1;
 
-    const std::vector<CodeLengthToken> tokens = code_length_tokens(lengths.data(), literal_count + kDistanceCount);
+    const std::vector<CodeLengthToken> tokens =
+        code_length_tokens(header_lengths.data(), literal_count + kDistanceCount);
     std::array<std::uint32_t, kCodeLengthSymbols> clen_freq{};
     for (const CodeLengthToken& t : tokens) ++clen_freq[t.symbol];
     std::array<std::uint8_t, kCodeLengthSymbols> clen_lengths{};

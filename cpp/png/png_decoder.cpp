@@ -2,6 +2,7 @@
 
 #include <spng.h>
 
+#include <cstring>
 #include <string>
 #include <utility>
 
@@ -27,6 +28,26 @@ void swap_red_blue_in_place(std::uint8_t* pixels, std::size_t count, int channel
     for (std::size_t i = 0; i < count; ++i) std::swap(pixels[i * channels], pixels[i * channels + 2]);
 }
 
+std::uint32_t read_u32(const std::uint8_t* p) {
+    return (std::uint32_t{p[0]} << 24) | (std::uint32_t{p[1]} << 16) | (std::uint32_t{p[2]} << 8) | p[3];
+}
+
+// True when the chunk sequence reaches a complete IEND (length 0, its CRC
+// present and right). libspng stops at IEND's type and does not insist on
+// its CRC; a file cut there is truncated all the same. Only hops over chunk
+// lengths, never past `size`.
+bool has_complete_iend(const std::uint8_t* data, std::size_t size) {
+    constexpr std::uint8_t kIend[12] = {0, 0, 0, 0, 'I', 'E', 'N', 'D', 0xAE, 0x42, 0x60, 0x82};
+    std::size_t pos = 8;
+    while (pos <= size && size - pos >= 12) {
+        const std::uint32_t length = read_u32(data + pos);
+        if (std::memcmp(data + pos + 4, "IEND", 4) == 0) return std::memcmp(data + pos, kIend, 12) == 0;
+        if (length > size - pos - 12) return false;
+        pos += 12 + static_cast<std::size_t>(length);
+    }
+    return false;
+}
+
 }  // namespace
 
 int layout_channels(Layout layout) noexcept {
@@ -43,17 +64,22 @@ int layout_channels(Layout layout) noexcept {
     return 0;
 }
 
-PngReader::PngReader(const std::uint8_t* data, std::size_t size, bool strict) {
+PngReader::PngReader(const std::uint8_t* data, std::size_t size, bool strict) : data_(data), size_(size) {
     ctx_ = spng_ctx_new(0);
     if (ctx_ == nullptr) throw std::bad_alloc();
     spng_ctx* ctx = as_ctx(ctx_);
-    check(spng_set_crc_action(ctx, SPNG_CRC_ERROR, strict ? SPNG_CRC_ERROR : SPNG_CRC_DISCARD), "crc action");
-    check(spng_set_chunk_limits(ctx, kChunkSizeLimit, kChunkCacheLimit), "chunk limits");
-    check(spng_set_image_limits(ctx, kMaxDimension, kMaxDimension), "image limits");
-    check(spng_set_png_buffer(ctx, data, size), "buffer");
-    spng_ihdr ihdr{};
-    check(spng_get_ihdr(ctx, &ihdr), "header");
-    header_ = {ihdr.width, ihdr.height, ihdr.bit_depth, ihdr.color_type, ihdr.interlace_method != 0};
+    try {  // the destructor does not run when the constructor throws
+        check(spng_set_crc_action(ctx, SPNG_CRC_ERROR, strict ? SPNG_CRC_ERROR : SPNG_CRC_DISCARD), "crc action");
+        check(spng_set_chunk_limits(ctx, kChunkSizeLimit, kChunkCacheLimit), "chunk limits");
+        check(spng_set_image_limits(ctx, kMaxDimension, kMaxDimension), "image limits");
+        check(spng_set_png_buffer(ctx, data, size), "buffer");
+        spng_ihdr ihdr{};
+        check(spng_get_ihdr(ctx, &ihdr), "header");
+        header_ = {ihdr.width, ihdr.height, ihdr.bit_depth, ihdr.color_type, ihdr.interlace_method != 0};
+    } catch (...) {
+        spng_ctx_free(ctx);
+        throw;
+    }
 }
 
 PngReader::~PngReader() { spng_ctx_free(as_ctx(ctx_)); }
@@ -94,6 +120,7 @@ void PngReader::decode(Layout layout, std::uint8_t* out, std::size_t out_size, s
     }
     // Read on to IEND: a file cut after its image data is still an error.
     check(spng_decode_chunks(ctx), "chunks after image data");
+    if (!has_complete_iend(data_, size_)) throw PngError("invalid PNG: truncated, IEND is incomplete");
 }
 
 std::vector<std::uint8_t>& thread_decode_scratch() {

@@ -55,6 +55,8 @@ public:
 
 private:
     void* ctx_ = nullptr;
+    const std::uint8_t* data_;
+    std::size_t size_;
     PngHeader header_{};
 };
 
