@@ -197,6 +197,39 @@ def test_property_round_trip_both_backends(
             np.testing.assert_array_equal(decode(reader, raw, pixel_format), image)
 
 
+# --- the deflate stage -------------------------------------------------------------
+
+
+def deflate_inputs() -> dict[str, bytes]:
+    rng = np.random.default_rng(7)
+    noise = rng.integers(0, 256, 300_000, dtype=np.uint8).tobytes()
+    skewed = np.clip(rng.normal(0, 2, 300_000), -128, 127).astype(np.int8).tobytes()
+    runs = b"".join(bytes([v]) * int(n) for v, n in zip(rng.integers(0, 4, 4000), rng.integers(1, 400, 4000)))
+    out = {"empty": b"", "one": b"\x05", "two-same": b"\x00\x00", "three-same": b"aaa", "noise": noise,
+           "skewed": skewed, "runs": runs, "zeros": bytes(700_000), "one-symbol-then-other": bytes(1000) + b"\x01"}
+    for size in (65534, 65535, 65536, 131071, 131072, 131073, 262145):
+        out[f"skewed-{size}"] = skewed[:size] if size <= len(skewed) else (skewed * 2)[:size]
+    return out
+
+
+@pytest.mark.parametrize("level", LEVELS)
+def test_png_deflate_is_valid_zlib(impl: Any, level: int) -> None:
+    for name, data in deflate_inputs().items():
+        stream = impl.png_deflate(data, level)
+        assert zlib.decompress(stream) == data, name
+        assert len(stream) <= len(data) + 6 * (len(data) // 16384 + 2) + 14, name  # never much larger than stored
+    assert impl.png_deflate(b"abc", 0) == _fallback.png_deflate(b"abc", 0)
+
+
+@settings(deadline=None, max_examples=150)
+@given(data=st.binary(max_size=3000), repeat=st.integers(1, 300), level=st.sampled_from([0, 1, 2, 3, 9]))
+def test_property_png_deflate_round_trips(data: bytes, repeat: int, level: int) -> None:
+    modules = [_fallback] + ([module_for("cpp")] if _has_core() else [])
+    payload = b"".join(bytes([b]) * (repeat if i % 3 == 0 else 1) for i, b in enumerate(data))
+    for module in modules:
+        assert zlib.decompress(module.png_deflate(payload, level)) == payload
+
+
 # --- views --------------------------------------------------------------------
 
 

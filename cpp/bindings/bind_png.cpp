@@ -80,6 +80,21 @@ py::str encode_png(py::handle image, int pixel_format, int compression, bool dat
     return base64_str(png_bytes.data, png_bytes.size, data_uri ? kPngDataUriPrefix : std::string_view());
 }
 
+// The deflate stage alone, for tests and benchmarks (not public API).
+py::bytes png_deflate(py::handle data, int compression) {
+    if (compression < png::kMinCompression || compression > png::kMaxCompression)
+        throw py::value_error("compression must be in 0..9, got " + std::to_string(compression));
+    BufferView view(data, PyBUF_SIMPLE);
+    png::PngEncoder& encoder = png::thread_encoder();
+    std::string out(encoder.deflate_bound(compression, view.size()), '\0');
+    std::size_t size = 0;
+    {
+        py::gil_scoped_release release;  // input pinned by `view`; `out` is local
+        size = encoder.deflate(compression, view.bytes(), view.size(), reinterpret_cast<std::uint8_t*>(out.data()));
+    }
+    return py::bytes(out.data(), size);
+}
+
 using ByteArray = py::array_t<std::uint8_t, py::array::c_style>;
 
 // `out` must be a writable, C-contiguous uint8 array of exactly `shape`.
@@ -137,6 +152,8 @@ void bind_png(py::module_& m) {
     py::register_exception<png::PngError>(m, "PngError", PyExc_ValueError);
     m.def("encode_png", &encode_png, py::arg("image"), py::arg("pixel_format"), py::arg("compression"),
           py::arg("data_uri"), "Encode a uint8 frame as PNG and return its base64 (optionally as a data URI) as str.");
+    m.def("png_deflate", &png_deflate, py::arg("data"), py::arg("compression"),
+          "Internal: the zlib stream frame64's PNG encoder writes for `data` at this compression level.");
     m.def("decode_png", &decode_png, py::arg("png"), py::arg("pixel_format"), py::arg("out"), py::arg("max_pixels"),
           py::arg("strict"),
           "Decode raw PNG bytes into a uint8 array of the pixel format's layout (into `out` when given).");

@@ -56,6 +56,9 @@ class BitWriter {
 public:
     explicit BitWriter(std::uint8_t* out) : out_(out) {}
 
+    // Hot loops use a local copy (see put_block): byte stores may alias any
+    // object in memory, which would make the compiler reload the state of a
+    // writer it cannot prove private after every store.
     void put(std::uint32_t bits, unsigned count) {
         buffer_ |= static_cast<std::uint64_t>(bits) << filled_;
         filled_ += count;
@@ -253,16 +256,21 @@ constexpr std::uint8_t code_length_extra_bits(int symbol) { return symbol == 16 
 // that is not smaller (so the output stays within zlib_bound).
 void put_block(BitWriter& bits, const std::uint8_t* data, std::size_t begin, std::size_t end, bool final) {
     std::array<std::uint32_t, kLitLenSymbols> freq{};
+    // Literals are counted in four tables in turn, so that repeats of one
+    // byte value do not wait on each other's increments.
+    std::uint32_t literal_freq[4][256] = {};
+    std::size_t literals = 0;
     std::uint64_t extra_bits = 0;
     std::uint64_t runs = 0;
     tokenize(
-        data, begin, end, [&](std::uint8_t byte) { ++freq[byte]; },
+        data, begin, end, [&](std::uint8_t byte) { ++literal_freq[literals++ & 3][byte]; },
         [&](int length) {
             const LengthCode& code = kLengths.by_length[length];
             ++freq[code.symbol];
             extra_bits += code.extra_bits;
             ++runs;
         });
+    for (int s = 0; s < 256; ++s) freq[s] = literal_freq[0][s] + literal_freq[1][s] + literal_freq[2][s] + literal_freq[3][s];
     freq[kEndOfBlock] = 1;
 
     std::array<std::uint8_t, kLitLenSymbols> lengths{};
@@ -320,15 +328,17 @@ void put_block(BitWriter& bits, const std::uint8_t* data, std::size_t begin, std
         literal_bits[s] = codes[s];
         literal_count_bits[s] = lengths[s];
     }
+    BitWriter local = bits;
     tokenize(
-        data, begin, end, [&](std::uint8_t byte) { bits.put(literal_bits[byte], literal_count_bits[byte]); },
+        data, begin, end, [&](std::uint8_t byte) { local.put(literal_bits[byte], literal_count_bits[byte]); },
         [&](int length) {
             const LengthCode& code = kLengths.by_length[length];
             const unsigned code_bits = lengths[code.symbol];
             const std::uint32_t value = codes[code.symbol] | (static_cast<std::uint32_t>(code.extra_value) << code_bits);
-            bits.put(value, code_bits + code.extra_bits + 1);  // + the distance code's 0 bit
+            local.put(value, code_bits + code.extra_bits + 1);  // + the distance code's 0 bit
         });
-    bits.put(codes[kEndOfBlock], lengths[kEndOfBlock]);
+    local.put(codes[kEndOfBlock], lengths[kEndOfBlock]);
+    bits = local;
 }
 
 std::uint8_t* put_zlib_header(std::uint8_t* out) {

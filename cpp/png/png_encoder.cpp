@@ -176,17 +176,7 @@ Bytes PngEncoder::encode(const std::uint8_t* pixels, const EncodeParams& params)
     filtered_.resize(filtered_size);
     filter_image(pixels, params, level.adaptive, level.fixed, filtered_.data(), rows_);
 
-    libdeflate_compressor* compressor = nullptr;
-    std::size_t bound = zlib_bound(filtered_size);
-    if (level.deflate == Deflate::kLibdeflate) {
-        compressor = compressors_[level.libdeflate_level];
-        if (compressor == nullptr) {
-            compressor = libdeflate_alloc_compressor(level.libdeflate_level);
-            if (compressor == nullptr) throw std::bad_alloc();
-            compressors_[level.libdeflate_level] = compressor;
-        }
-        bound = std::max(bound, libdeflate_zlib_compress_bound(compressor, filtered_size));
-    }
+    const std::size_t bound = deflate_bound(params.compression, filtered_size);
     constexpr std::size_t kHeaderBytes = 8 + (12 + 13) + 8;  // signature, IHDR, IDAT length+type
     constexpr std::size_t kTrailerBytes = 4 + 12;             // IDAT CRC, IEND
     output_.resize(kHeaderBytes + bound + kTrailerBytes);
@@ -201,24 +191,45 @@ Bytes PngEncoder::encode(const std::uint8_t* pixels, const EncodeParams& params)
     ihdr[18] = ihdr[19] = ihdr[20] = 0;                                       // deflate, adaptive filters, no interlace
     std::uint8_t* idat = finish_chunk(ihdr, "IHDR", 13);
 
-    std::uint8_t* stream = idat + 8;
-    std::size_t stream_size = 0;
-    switch (level.deflate) {
-        case Deflate::kStore:
-            stream_size = zlib_store(filtered_.data(), filtered_size, stream);
-            break;
-        case Deflate::kHuffmanRle:
-            stream_size = zlib_huffman_rle(filtered_.data(), filtered_size, stream);
-            break;
-        case Deflate::kLibdeflate:
-            stream_size = libdeflate_zlib_compress(compressor, filtered_.data(), filtered_size, stream, bound);
-            if (stream_size == 0) throw PngError("libdeflate: the compressed image did not fit its bound");
-            break;
-    }
+    const std::size_t stream_size = deflate(params.compression, filtered_.data(), filtered_size, idat + 8);
     if (stream_size > 0x7FFFFFFF) throw PngError("the compressed image exceeds 2 GiB, the largest PNG chunk");
     std::uint8_t* iend = finish_chunk(idat, "IDAT", static_cast<std::uint32_t>(stream_size));
     std::uint8_t* end = finish_chunk(iend, "IEND", 0);
     return {out, static_cast<std::size_t>(end - out)};
+}
+
+libdeflate_compressor* PngEncoder::compressor(int level) {
+    if (compressors_[level] == nullptr) {
+        compressors_[level] = libdeflate_alloc_compressor(level);
+        if (compressors_[level] == nullptr) throw std::bad_alloc();
+    }
+    return compressors_[level];
+}
+
+std::size_t PngEncoder::deflate_bound(int compression, std::size_t n) {
+    const Level& level = kLevels[compression];
+    std::size_t bound = zlib_bound(n);
+    if (level.deflate == Deflate::kLibdeflate)
+        bound = std::max(bound, libdeflate_zlib_compress_bound(compressor(level.libdeflate_level), n));
+    return bound;
+}
+
+std::size_t PngEncoder::deflate(int compression, const std::uint8_t* data, std::size_t n, std::uint8_t* out) {
+    if (compression < kMinCompression || compression > kMaxCompression)
+        throw std::invalid_argument("compression must be in 0..9");
+    const Level& level = kLevels[compression];
+    switch (level.deflate) {
+        case Deflate::kStore:
+            return zlib_store(data, n, out);
+        case Deflate::kHuffmanRle:
+            return zlib_huffman_rle(data, n, out);
+        case Deflate::kLibdeflate:
+            break;
+    }
+    const std::size_t size =
+        libdeflate_zlib_compress(compressor(level.libdeflate_level), data, n, out, deflate_bound(compression, n));
+    if (size == 0) throw PngError("libdeflate: the compressed image did not fit its bound");
+    return size;
 }
 
 PngEncoder& thread_encoder() {

@@ -60,7 +60,14 @@ public:
     // Encodes the frame; the result stays valid until the next call.
     Bytes encode(const std::uint8_t* pixels, const EncodeParams& params);
 
+    // The deflate stage alone: a zlib stream of `data` at `compression`,
+    // written at `out`, which must hold deflate_bound(...) bytes.
+    std::size_t deflate(int compression, const std::uint8_t* data, std::size_t n, std::uint8_t* out);
+    std::size_t deflate_bound(int compression, std::size_t n);
+
 private:
+    libdeflate_compressor* compressor(int level);
+
     std::vector<std::uint8_t> filtered_;  // filter-type byte + residuals, per row
     std::vector<std::uint8_t> output_;    // the PNG file
     std::vector<std::uint8_t> rows_;      // two channel-swapped rows, plus scratch rows for the adaptive choice

@@ -127,6 +127,18 @@ def _zlib_store(data: bytes) -> bytes:
     return b"".join(parts)
 
 
+def png_deflate(data: Any, compression: int) -> bytes:
+    """The zlib stream the encoder writes at this level (same contract as frame64._core.png_deflate)."""
+    if not isinstance(compression, int) or not 0 <= compression <= 9:
+        raise ValueError(f"compression must be in 0..9, got {compression}")
+    data = bytes(memoryview(data).cast("B"))
+    _, _, level, strategy = _LEVELS[compression]
+    if level == 0:
+        return _zlib_store(data)
+    compressor = zlib.compressobj(level, zlib.DEFLATED, 15, 8, strategy)
+    return compressor.compress(data) + compressor.flush()
+
+
 def _chunk(kind: bytes, payload: bytes) -> bytes:
     return struct.pack(">I", len(payload)) + kind + payload + struct.pack(">I", zlib.crc32(kind + payload))
 
@@ -145,13 +157,8 @@ def encode_png_bytes(image: np.ndarray, pixel_format: int, compression: int) -> 
     if swap:
         array = array[..., [2, 1, 0, 3][:channels]]
     rows = np.ascontiguousarray(array).reshape(height, width * channels)
-    adaptive, fixed, level, strategy = _LEVELS[compression]
-    filtered = _filter_image(rows, channels, adaptive, fixed).tobytes()
-    if level == 0:
-        stream = _zlib_store(filtered)
-    else:
-        compressor = zlib.compressobj(level, zlib.DEFLATED, 15, 8, strategy)
-        stream = compressor.compress(filtered) + compressor.flush()
+    adaptive, fixed, _, _ = _LEVELS[compression]
+    stream = png_deflate(_filter_image(rows, channels, adaptive, fixed).tobytes(), compression)
     colour_type = {1: 0, 3: 2, 4: 6}[channels]
     ihdr = struct.pack(">IIBBBBB", width, height, 8, colour_type, 0, 0, 0)
     return PNG_SIGNATURE + _chunk(b"IHDR", ihdr) + _chunk(b"IDAT", stream) + _chunk(b"IEND", b"")
