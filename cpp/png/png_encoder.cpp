@@ -229,7 +229,14 @@ std::size_t PngEncoder::deflate(int compression, const std::uint8_t* data, std::
     const std::size_t size =
         libdeflate_zlib_compress(compressor(level.libdeflate_level), data, n, out, deflate_bound(compression, n));
     if (size == 0) throw PngError("libdeflate: the compressed image did not fit its bound");
-    return size;
+    // On sensor noise LZ77 finds few repeats and the Huffman+run coder often
+    // wins; it costs a fraction of any libdeflate level, so try it as well and
+    // keep the smaller stream. Higher levels are then never larger than level 2.
+    alternative_.resize(zlib_bound(n));
+    const std::size_t alternative_size = zlib_huffman_rle(data, n, alternative_.data());
+    if (alternative_size >= size) return size;
+    std::memcpy(out, alternative_.data(), alternative_size);
+    return alternative_size;
 }
 
 PngEncoder& thread_encoder() {

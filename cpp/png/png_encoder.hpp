@@ -6,7 +6,8 @@
 //   0      no filter, stored deflate blocks (no compression at all);
 //   1      Up filter on every row, frame64's Huffman+run deflate (fast_deflate.hpp);
 //   2      per-row adaptive filter, Huffman+run deflate;
-//   3..9   per-row adaptive filter, libdeflate levels 1, 3, 5, 6, 8, 10, 12.
+//   3..9   per-row adaptive filter, libdeflate levels 1, 3, 5, 6, 8, 10, 12,
+//          or the Huffman+run stream when that is smaller (as on sensor noise).
 // The adaptive choice is the PNG specification's heuristic (section 12.8):
 // the filter with the smallest sum of |signed residual| per row, lowest
 // filter type on ties. The fallback (frame64/_png_fallback.py) uses the same
@@ -71,6 +72,7 @@ private:
     std::vector<std::uint8_t> filtered_;  // filter-type byte + residuals, per row
     std::vector<std::uint8_t> output_;    // the PNG file
     std::vector<std::uint8_t> rows_;      // two channel-swapped rows, plus scratch rows for the adaptive choice
+    std::vector<std::uint8_t> alternative_;  // the Huffman+run stream, raced against libdeflate
     libdeflate_compressor* compressors_[13] = {};
 };
 

@@ -11,6 +11,10 @@ size; every level is lossless:
 3-9   adaptive filters, libdeflate levels         1, 3, 5, 6, 8, 10, 12 (slower, smaller)
 ====  ==========================================  ===================================
 
+At levels 3-9 the Huffman+run stream is also made and kept when smaller: on
+camera frames, whose sensor noise leaves LZ77 little to find, it usually is,
+and the libdeflate levels pay off on synthetic images (screenshots, masks).
+
 "Adaptive" picks, per row, the filter with the smallest sum of absolute
 residuals (PNG specification section 12.8). The pure-Python backend uses the
 same filters with zlib (levels 1-2: ``Z_RLE``), so it decodes to the same

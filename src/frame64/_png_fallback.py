@@ -135,8 +135,13 @@ def png_deflate(data: Any, compression: int) -> bytes:
     _, _, level, strategy = _LEVELS[compression]
     if level == 0:
         return _zlib_store(data)
-    compressor = zlib.compressobj(level, zlib.DEFLATED, 15, 8, strategy)
-    return compressor.compress(data) + compressor.flush()
+    streams = []
+    candidates = [(level, strategy)] + ([(1, zlib.Z_RLE)] if compression >= 3 else [])
+    for lvl, strat in candidates:
+        compressor = zlib.compressobj(lvl, zlib.DEFLATED, 15, 8, strat)
+        streams.append(compressor.compress(data) + compressor.flush())
+    # Like the C++ encoder, levels 3-9 keep the run-only stream when it is smaller.
+    return min(streams, key=len)
 
 
 def _chunk(kind: bytes, payload: bytes) -> bytes:
