@@ -649,3 +649,26 @@ def test_decode_arguments_are_checked(impl: Any) -> None:
     with pytest.raises(TypeError, match="strict"):
         decode(impl, raw, strict="yes")
     assert decode(impl, bytearray(raw)).shape == decode(impl, memoryview(raw)).shape == (4, 4, 3)
+
+
+# --- threads ----------------------------------------------------------------------
+
+
+def test_threads_encode_and_decode_like_serial() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    core = core_module()
+    images = [frame(90 + 7 * i, 120 + 5 * i, "BGR", "camera", seed=i) for i in range(6)]
+    jobs = [(image, level) for image in images for level in (1, 2, 3)]
+    serial = [core.encode_png(image, 1, level, False) for image, level in jobs]
+
+    def round_trip(job: tuple[np.ndarray, int]) -> tuple[str, np.ndarray]:
+        image, level = job
+        text = core.encode_png(image, 1, level, False)
+        return text, core.decode_png(base64.b64decode(text), 1, None, 2**28, False)
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(round_trip, jobs * 3))
+    for (text, pixels), expected, (image, _) in zip(results, serial * 3, jobs * 3):
+        assert text == expected
+        np.testing.assert_array_equal(pixels, image)

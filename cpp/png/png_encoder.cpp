@@ -132,7 +132,7 @@ void filter_image(const std::uint8_t* pixels, const EncodeParams& params, bool a
     for (std::uint32_t y = 0; y < params.height; ++y) {
         const std::uint8_t* src = pixels + static_cast<std::size_t>(y) * params.pitch;
         const std::uint8_t* cur = src;
-        if (params.swap_red_blue) {
+        if (params.swap_red_blue && params.channels >= 3) {
             std::uint8_t* row = swapped[y & 1];
             swap_red_blue(src, params.width, params.channels, row);
             cur = row;
