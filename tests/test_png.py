@@ -407,6 +407,16 @@ def test_split_idat_and_ancillary_chunks(impl: Any) -> None:
     np.testing.assert_array_equal(decode(impl, raw, "RGB"), image)
 
 
+def test_palette_index_past_the_palette_reads_as_black(impl: Any) -> None:
+    ihdr = struct.pack(">IIBBBBB", 3, 2, 8, 3, 0, 0, 0)
+    stream = zlib.compress(bytes([0, 0, 1, 5, 0, 1, 0, 255]))
+    raw = build_png(ihdr, stream, ((b"PLTE", bytes([10, 20, 30, 40, 50, 60])),))
+    for pixel_format in FORMATS:
+        np.testing.assert_array_equal(decode(impl, raw, pixel_format), pil_reference(raw, pixel_format))
+    with_trns = build_png(ihdr, stream, ((b"PLTE", bytes([10, 20, 30, 40, 50, 60])), (b"tRNS", b"\x80")))
+    np.testing.assert_array_equal(decode(impl, with_trns, "RGBA"), pil_reference(with_trns, "RGBA"))
+
+
 def test_cpp_and_fallback_decode_identically() -> None:
     core = core_module()
     for raw in written_pngs(11, 19).values():

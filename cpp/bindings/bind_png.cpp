@@ -105,7 +105,7 @@ void check_out(const py::array& out, const std::vector<py::ssize_t>& shape) {
         return text + (s.size() == 1 ? ",)" : ")");
     };
     std::vector<py::ssize_t> got(out.shape(), out.shape() + out.ndim());
-    if (!out.dtype().is(py::dtype::of<std::uint8_t>()))
+    if (out.dtype().kind() != 'u' || out.dtype().itemsize() != 1)
         throw py::value_error("out must have dtype uint8, got " + std::string(py::str(out.dtype())));
     if (got != shape)
         throw py::value_error("out must have shape " + shape_text(shape) + ", got " + shape_text(got));

@@ -363,9 +363,10 @@ def _to_8bit_rgba(png: _Png, samples: np.ndarray) -> tuple[np.ndarray, np.ndarra
     if colour == 3:
         index = samples[..., 0]
         assert png.palette is not None
-        if int(index.max()) >= len(png.palette):
-            raise PngError("invalid PNG: palette index out of range")
-        rgb = png.palette[index]
+        # An index past the palette reads as opaque black, as in libspng and PIL.
+        palette = np.zeros((256, 3), np.uint8)
+        palette[: len(png.palette)] = png.palette
+        rgb = palette[index]
         alpha = None
         if png.trns is not None:
             table = np.full(256, 255, np.uint8)
