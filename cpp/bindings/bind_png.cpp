@@ -124,6 +124,8 @@ py::array decode_png(py::handle png_data, int pixel_format, py::object out, long
         throw png::PngError("PNG is " + std::to_string(header.width) + "x" + std::to_string(header.height) + " = " +
                             std::to_string(pixels) + " pixels, more than max_pixels=" + std::to_string(max_pixels));
     const int channels = png::layout_channels(layout);
+    if (pixels > static_cast<unsigned long long>(PY_SSIZE_T_MAX) / 4)
+        throw png::PngError("PNG is too large for this platform's address space");
     std::vector<py::ssize_t> shape = {static_cast<py::ssize_t>(header.height), static_cast<py::ssize_t>(header.width)};
     if (channels > 1) shape.push_back(channels);
     py::array result;

@@ -3,6 +3,7 @@
 #include <libdeflate.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <new>
@@ -172,6 +173,8 @@ Bytes PngEncoder::encode(const std::uint8_t* pixels, const EncodeParams& params)
         throw PngError("PNG width and height must be in 1..2147483647");
     const Level& level = kLevels[params.compression];
     const std::size_t row_bytes = static_cast<std::size_t>(params.width) * params.channels;
+    if (row_bytes / params.channels != params.width || (SIZE_MAX / 2 - 64) / (row_bytes + 1) < params.height)
+        throw PngError("image too large for this platform's address space");
     const std::size_t filtered_size = (row_bytes + 1) * params.height;
     filtered_.resize(filtered_size);
     filter_image(pixels, params, level.adaptive, level.fixed, filtered_.data(), rows_);
