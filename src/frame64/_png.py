@@ -92,6 +92,9 @@ def decode_png(
     GRAY by PIL's ITU-R 601-2 luma ``(19595 R + 38470 G + 7471 B + 32768) >> 16``,
     3-channel output drops alpha and 4-channel output takes alpha from the
     image or its tRNS chunk (255 otherwise), like PIL's ``Image.convert``.
+    One difference from PIL: 16-bit gray (PIL mode "I;16") keeps its high
+    byte here, where PIL's ``convert("L")`` clips values above 255.
+    A palette index past the palette reads as opaque black (as in PIL).
 
     Args:
         png: bytes-like, the PNG file.
