@@ -35,8 +35,9 @@ def _load_backend() -> tuple[ModuleType, str]:
             if choice == "cpp":
                 raise ImportError(
                     "FRAME64_BACKEND=cpp, but the compiled extension frame64._core could not be imported "
-                    f"({exc}). Install libturbojpeg (Debian/Ubuntu: apt-get install libturbojpeg0-dev "
-                    "pkg-config) and reinstall frame64, or unset FRAME64_BACKEND to use the fallback."
+                    f"({exc}). Install its system libraries (Debian/Ubuntu: apt-get install pkg-config "
+                    "libturbojpeg0-dev libdeflate-dev libspng-dev) and reinstall frame64, or unset "
+                    "FRAME64_BACKEND to use the fallback."
                 ) from exc
         else:
             return _core, "cpp"
