@@ -253,7 +253,8 @@ def _encode_options(args: argparse.Namespace) -> EncodeSettings:
         try:
             frame64.encode(probe, **options)
         except (TypeError, ValueError) as exc:
-            flag = " (--compression applies to --format png)" if "compression" in str(exc) else ""
+            flag = " (--compression applies to --format png)" if args.compression is not None and \
+                str(options["format"]).lower() != "png" else ""
             raise UsageError(f"{exc}{flag}") from exc
         settings.format = _options.check_format(options["format"])
     return settings

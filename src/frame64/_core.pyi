@@ -4,6 +4,7 @@ Keep in step with the bindings: tests/test_typing.py checks that this file
 names exactly what the compiled module exports.
 """
 
+import numpy as np
 from typing_extensions import Buffer
 
 __version__: str
@@ -12,6 +13,7 @@ TJPF: dict[str, int]
 TJSAMP: dict[str, int]
 
 class JpegError(RuntimeError): ...
+class PngError(ValueError): ...
 
 # base64 (bind_base64.cpp)
 def b64encode(data: Buffer, c62: int = 43, c63: int = 47) -> bytes: ...
@@ -32,3 +34,8 @@ def encode_jpeg(
     progressive: bool,
     data_uri: bool,
 ) -> str: ...
+
+# PNG (bind_png.cpp)
+def encode_png(image: Buffer, pixel_format: int, compression: int, data_uri: bool) -> str: ...
+def png_deflate(data: Buffer, compression: int) -> bytes: ...
+def decode_png(png: Buffer, pixel_format: int, out: np.ndarray | None, max_pixels: int, strict: bool) -> np.ndarray: ...
