@@ -19,6 +19,8 @@ from types import ModuleType
 from typing import Any
 
 from . import _options
+from ._decode import MAX_PIXELS_DEFAULT, decode
+from ._errors import DecodeError
 
 __version__ = "0.1.0"
 
@@ -108,4 +110,4 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module 'frame64' has no attribute {name!r}")
 
 
-__all__ = ["__version__", "backend", "encode", "simd"]
+__all__ = ["MAX_PIXELS_DEFAULT", "DecodeError", "__version__", "backend", "decode", "encode", "simd"]

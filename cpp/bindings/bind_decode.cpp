@@ -1,0 +1,231 @@
+// Binding for frame64.decode: base64 text (str or bytes-like) -> image bytes
+// in a per-thread buffer -> sniffed format -> header -> pixels written
+// straight into a numpy array (a new one, or the caller's `out`).
+#include <pybind11/numpy.h>
+#include <turbojpeg.h>
+
+#include <cstdint>
+#include <cstring>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "bindings/common.hpp"
+#include "image/sniff.hpp"
+#include "jpeg/jpeg_decoder.hpp"
+
+namespace frame64::bindings {
+namespace {
+
+using image::DecodeError;
+
+// Grow-only scratch memory for the decoded image bytes, one per thread, so a
+// player loop allocates nothing. Unusually large inputs are not kept.
+class ScratchBuffer {
+public:
+    std::uint8_t* reserve(std::size_t size) {
+        if (size > capacity_) {
+            data_.reset(new std::uint8_t[size]);  // no zero-filling: the decoder overwrites it
+            capacity_ = size;
+        }
+        return data_.get();
+    }
+    void trim() {
+        if (capacity_ > kKeepBytes) {
+            data_.reset();
+            capacity_ = 0;
+        }
+    }
+
+private:
+    static constexpr std::size_t kKeepBytes = 64u << 20;
+    std::unique_ptr<std::uint8_t[]> data_;
+    std::size_t capacity_ = 0;
+};
+
+ScratchBuffer& thread_scratch() {
+    thread_local ScratchBuffer scratch;
+    return scratch;
+}
+
+// "'%'" for printable ASCII, else "0xE9": how error messages name a char.
+std::string describe_char(std::uint32_t code) {
+    if (code > 0x20 && code < 0x7F) return std::string("'") + static_cast<char>(code) + "'";
+    char buffer[16];
+    std::snprintf(buffer, sizeof buffer, "0x%02X", code);
+    return buffer;
+}
+
+// The chars of an ASCII str; a non-ASCII char makes it invalid base64.
+std::string_view ascii_chars(PyObject* text) {
+    if (PyUnicode_READY(text) != 0) throw py::error_already_set();
+    const Py_ssize_t length = PyUnicode_GET_LENGTH(text);
+    if (!PyUnicode_IS_ASCII(text)) {
+        const int kind = PyUnicode_KIND(text);
+        const void* chars = PyUnicode_DATA(text);
+        Py_ssize_t i = 0;
+        while (PyUnicode_READ(kind, chars, i) < 0x80) ++i;  // stops: the str holds a non-ASCII char
+        throw DecodeError("invalid base64: character " + describe_char(PyUnicode_READ(kind, chars, i)) +
+                          " at position " + std::to_string(i) + " is not in the base64 alphabet");
+    }
+    return {reinterpret_cast<const char*>(PyUnicode_1BYTE_DATA(text)), static_cast<std::size_t>(length)};
+}
+
+// The text of `data` (an ASCII str or a C-contiguous bytes-like object),
+// pinned while this object lives.
+class TextInput {
+public:
+    explicit TextInput(py::handle data) {
+        if (PyUnicode_Check(data.ptr())) {
+            text_ = ascii_chars(data.ptr());
+        } else {
+            view_.emplace(data, PyBUF_SIMPLE);
+            text_ = std::string_view(reinterpret_cast<const char*>(view_->bytes()), view_->size());
+        }
+    }
+    const char* data() const noexcept { return text_.data(); }
+    std::size_t size() const noexcept { return text_.size(); }
+
+private:
+    std::optional<BufferView> view_;
+    std::string_view text_;
+};
+
+// Decodes text[start:] into the thread's scratch buffer; positions in
+// messages count from the start of `text` (the data URI prefix included).
+std::size_t decode_payload(const TextInput& text, std::size_t start, std::uint8_t* dst) {
+    const base64::TextDecodeResult result = base64::decode_text(text.data() + start, text.size() - start, dst);
+    const std::string at = " at position " + std::to_string(start + result.position);
+    const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
+    switch (result.error) {
+        case base64::TextError::kNone:
+            return result.size;
+        case base64::TextError::kInvalidChar:
+            throw DecodeError("invalid base64: character " + describe_char(bytes[start + result.position]) + at +
+                              " is not in the base64 alphabet");
+        case base64::TextError::kMisplacedPadding:
+            throw DecodeError("invalid base64: '='" + at + " comes before the third character of a group");
+        case base64::TextError::kDataAfterPadding:
+            throw DecodeError("invalid base64: data continues after the '=' padding" + at);
+        case base64::TextError::kIncompleteGroup:
+        default:
+            throw DecodeError("invalid base64: the text ends inside a group of 4 characters (" +
+                              std::to_string(result.group) + " given); it is truncated or lacks '=' padding");
+    }
+}
+
+std::string shape_text(int height, int width, int channels) {
+    std::string text = "(" + std::to_string(height) + ", " + std::to_string(width);
+    if (channels != 1) text += ", " + std::to_string(channels);
+    return text + ")";
+}
+
+// Checks the caller's `out` (a numpy array: the Python layer checked its
+// type) against the image, with the same messages in the same order as the
+// fallback's check_out (_fallback_decode.py).
+void check_out(const py::array& out, int height, int width, int channels) {
+    const std::string expected = shape_text(height, width, channels);
+    if (out.dtype().kind() != 'u' || out.itemsize() != 1)
+        throw py::value_error("out must have dtype uint8 and shape " + expected + "; got dtype " +
+                              std::string(py::str(out.dtype())));
+    const int ndim = channels == 1 ? 2 : 3;
+    bool same_shape = out.ndim() == ndim && out.shape(0) == height && out.shape(1) == width;
+    if (same_shape && ndim == 3) same_shape = out.shape(2) == channels;
+    if (!same_shape)
+        throw py::value_error("out has shape " + std::string(py::str(out.attr("shape"))) + "; this image needs " +
+                              expected);
+    if ((out.flags() & py::array::c_style) == 0)
+        throw py::value_error("out must be C-contiguous with shape " + expected + "; pass np.empty(" + expected +
+                              ", np.uint8)");
+    if (!out.writeable()) throw py::value_error("out is read-only; it must be a writable uint8 array of shape " + expected);
+}
+
+py::object decode_image(py::handle data, std::size_t start, int pixel_format, py::handle out,
+                        std::uint64_t max_pixels, bool strict) {
+    const int channels = tjPixelSize[pixel_format >= 0 && pixel_format < TJ_NUMPF ? pixel_format : 0];
+    if (pixel_format != TJPF_BGR && pixel_format != TJPF_RGB && pixel_format != TJPF_BGRA &&
+        pixel_format != TJPF_RGBA && pixel_format != TJPF_GRAY)
+        throw py::value_error("pixel_format: unsupported TurboJPEG pixel format " + std::to_string(pixel_format));
+    if (!out.is_none() && !py::isinstance<py::array>(out))
+        throw py::type_error(std::string("out must be a numpy.ndarray or None, got ") + Py_TYPE(out.ptr())->tp_name);
+    TextInput text(data);
+    if (start > text.size()) throw py::value_error("start is past the end of data");
+
+    ScratchBuffer& scratch = thread_scratch();
+    struct TrimOnExit {
+        ScratchBuffer& scratch;
+        ~TrimOnExit() { scratch.trim(); }
+    } trim_on_exit{scratch};
+    jpeg::TurboDecompressor& decompressor = jpeg::thread_decompressor();
+    const std::uint8_t* image = nullptr;
+    std::size_t image_size = 0;
+    jpeg::JpegHeader header;
+    {
+        // The text is pinned by `text` (a str is immutable; a buffer export
+        // blocks resizing), and the scratch buffer and decompressor belong
+        // to this thread: no Python object is touched.
+        py::gil_scoped_release release;
+        std::uint8_t* buffer = scratch.reserve(base64::decoded_capacity(text.size() - start));
+        image_size = decode_payload(text, start, buffer);
+        image = buffer;
+        switch (image::sniff(image, image_size)) {
+            case image::Format::kJpeg:
+                header = decompressor.read_header(image, image_size, strict);
+                break;
+            case image::Format::kPng:
+                throw DecodeError("PNG support not built");
+            case image::Format::kUnknown:
+            default:
+                throw DecodeError(image::describe_unknown(image, image_size));
+        }
+    }
+    const std::uint64_t pixels = static_cast<std::uint64_t>(header.width) * static_cast<std::uint64_t>(header.height);
+    if (pixels > max_pixels)
+        throw DecodeError("image is " + std::to_string(header.width) + "x" + std::to_string(header.height) + " (" +
+                          std::to_string(pixels) + " pixels), over max_pixels=" + std::to_string(max_pixels) +
+                          "; pass a larger max_pixels to decode it");
+
+    py::object result;
+    std::uint8_t* pixels_out = nullptr;
+    std::optional<BufferView> out_view;  // pins the caller's array while the GIL is released
+    if (!out.is_none()) {
+        check_out(py::reinterpret_borrow<py::array>(out), header.height, header.width, channels);
+        out_view.emplace(out, PyBUF_CONTIG);
+        result = py::reinterpret_borrow<py::object>(out);
+        pixels_out = static_cast<std::uint8_t*>(const_cast<void*>((*out_view)->buf));
+    } else {
+        py::array_t<std::uint8_t> array =
+            channels == 1 ? py::array_t<std::uint8_t>({header.height, header.width})
+                          : py::array_t<std::uint8_t>({header.height, header.width, channels});
+        pixels_out = array.mutable_data();
+        result = std::move(array);
+    }
+    {
+        // The destination is pinned by `out_view` or owned by `result` and
+        // not yet visible to Python; the image bytes are thread-local.
+        py::gil_scoped_release release;
+        decompressor.decompress(image, image_size, header, pixel_format, pixels_out, strict);
+    }
+    return result;
+}
+
+}  // namespace
+
+void bind_decode(py::module_& m) {
+    py::register_exception_translator([](std::exception_ptr pending) {
+        try {
+            if (pending) std::rethrow_exception(pending);
+        } catch (const DecodeError& error) {
+            // Leaked on purpose: the class must outlive interpreter teardown.
+            static py::handle decode_error =
+                py::object(py::module_::import("frame64._errors").attr("DecodeError")).release();
+            PyErr_SetString(decode_error.ptr(), error.what());
+        }
+    });
+    m.def("decode_image", &decode_image, py::arg("data"), py::arg("start"), py::arg("pixel_format"), py::arg("out"),
+          py::arg("max_pixels"), py::arg("strict"),
+          "Decode base64 text (from index start) holding a JPEG into a uint8 array; raises frame64.DecodeError.");
+}
+
+}  // namespace frame64::bindings
