@@ -36,7 +36,11 @@ int decompress_flags(bool strict) noexcept {
     return flags;
 }
 
-TurboDecompressor::TurboDecompressor() : handle_(tjInitDecompress()) {
+TurboDecompressor::TurboDecompressor() { reset(); }
+
+void TurboDecompressor::reset() {
+    if (handle_ != nullptr) tjDestroy(handle_);
+    handle_ = tjInitDecompress();
     if (handle_ == nullptr) throw DecodeError(std::string("tjInitDecompress failed: ") + tjGetErrorStr2(nullptr));
 }
 
@@ -55,7 +59,9 @@ JpegHeader TurboDecompressor::read_header(const std::uint8_t* jpeg, std::size_t 
     const bool has_size = header.width > 0 && header.height > 0;
     if (status != 0) {
         const std::string detail = tjGetErrorStr2(handle_);
-        if (tjGetErrorCode(handle_) == TJERR_FATAL || !has_size) throw DecodeError("corrupt JPEG header: " + detail);
+        const bool fatal = tjGetErrorCode(handle_) == TJERR_FATAL;
+        reset();
+        if (fatal || !has_size) throw DecodeError("corrupt JPEG header: " + detail);
         if (strict) throw DecodeError(warning_message(detail.c_str()));
     } else if (!has_size) {
         throw DecodeError("JPEG data holds no image: it is truncated or holds only tables");
@@ -82,7 +88,9 @@ void TurboDecompressor::decompress(const std::uint8_t* jpeg, std::size_t size, c
     if (run(jpeg, size, header, pixel_format, dst, flags) == 0) return;
 
     std::string detail = tjGetErrorStr2(handle_);
-    if (tjGetErrorCode(handle_) == TJERR_FATAL) throw DecodeError("corrupt JPEG data: " + detail);
+    const bool fatal = tjGetErrorCode(handle_) == TJERR_FATAL;
+    reset();
+    if (fatal) throw DecodeError("corrupt JPEG data: " + detail);
     if (strict) throw DecodeError(warning_message(detail.c_str()));
     // TJERR_WARNING is also reported for a fatal error that followed a
     // warning. The canary tells them apart: a completed decode wrote the last
@@ -92,7 +100,9 @@ void TurboDecompressor::decompress(const std::uint8_t* jpeg, std::size_t size, c
     std::memset(last_row, 0xFF, row_bytes);
     if (run(jpeg, size, header, pixel_format, dst, flags) == 0) return;
     detail = tjGetErrorStr2(handle_);
-    if (tjGetErrorCode(handle_) == TJERR_WARNING && !all_bytes_equal(last_row, row_bytes, 0xFF)) return;
+    const bool warning = tjGetErrorCode(handle_) == TJERR_WARNING;
+    reset();
+    if (warning && !all_bytes_equal(last_row, row_bytes, 0xFF)) return;
     throw DecodeError("corrupt JPEG data: " + detail);
 }
 

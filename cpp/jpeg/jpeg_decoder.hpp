@@ -42,6 +42,11 @@ public:
                     std::uint8_t* dst, bool strict);
 
 private:
+    // A fresh handle. libjpeg-turbo leaves a handle mid-header after some
+    // failures (tjDecompressHeader3 returns from its error handler without
+    // aborting the decompressor), which would corrupt the next image, so any
+    // call that fails or warns is followed by a reset.
+    void reset();
     int run(const std::uint8_t* jpeg, std::size_t size, const JpegHeader& header, int pixel_format,
             std::uint8_t* dst, int flags);
     void* handle_ = nullptr;
