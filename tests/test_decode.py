@@ -663,3 +663,14 @@ def test_module_exports() -> None:
     for name in ("decode", "DecodeError", "MAX_PIXELS_DEFAULT"):
         assert name in frame64.__all__
     assert os.environ.get("FRAME64_BACKEND", "auto") != "cpp" or frame64.backend == "cpp"
+
+
+def test_decode_image_bytes_is_decode_without_base64(backend: Any, small_jpeg: bytes) -> None:
+    expected = frame64.decode(base64.b64encode(small_jpeg), pixel_format="RGBA")
+    out = np.empty_like(expected)
+    assert backend.decode_image_bytes(small_jpeg, 7, out, 1 << 32, False) is out
+    np.testing.assert_array_equal(out, expected)
+    np.testing.assert_array_equal(backend.decode_image_bytes(bytearray(small_jpeg), 7, None, 1 << 32, False), expected)
+    for bad in (b"", b"\x89PNG\r\n\x1a\n", small_jpeg[:100]):
+        with pytest.raises(DecodeError):
+            backend.decode_image_bytes(bad, 1, None, 1 << 32, True)

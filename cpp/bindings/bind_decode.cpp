@@ -141,51 +141,42 @@ void check_out(const py::array& out, int height, int width, int channels) {
     if (!out.writeable()) throw py::value_error("out is read-only; it must be a writable uint8 array of shape " + expected);
 }
 
-py::object decode_image(py::handle data, std::size_t start, int pixel_format, py::handle out,
-                        std::uint64_t max_pixels, bool strict) {
-    const int channels = tjPixelSize[pixel_format >= 0 && pixel_format < TJ_NUMPF ? pixel_format : 0];
+int checked_channels(int pixel_format) {
     if (pixel_format != TJPF_BGR && pixel_format != TJPF_RGB && pixel_format != TJPF_BGRA &&
         pixel_format != TJPF_RGBA && pixel_format != TJPF_GRAY)
         throw py::value_error("pixel_format: unsupported TurboJPEG pixel format " + std::to_string(pixel_format));
+    return tjPixelSize[pixel_format];
+}
+
+void check_out_type(py::handle out) {
     if (!out.is_none() && !py::isinstance<py::array>(out))
         throw py::type_error(std::string("out must be a numpy.ndarray or None, got ") + Py_TYPE(out.ptr())->tp_name);
-    TextInput text(data);
-    if (start > text.size()) throw py::value_error("start is past the end of data");
+}
 
-    ScratchBuffer& scratch = thread_scratch();
-    struct TrimOnExit {
-        ScratchBuffer& scratch;
-        ~TrimOnExit() { scratch.trim(); }
-    } trim_on_exit{scratch};
-    jpeg::TurboDecompressor& decompressor = jpeg::thread_decompressor();
-    const std::uint8_t* image = nullptr;
-    std::size_t image_size = 0;
-    jpeg::JpegHeader header;
-    {
-        // The text is pinned by `text` (a str is immutable; a buffer export
-        // blocks resizing), and the scratch buffer and decompressor belong
-        // to this thread: no Python object is touched.
-        py::gil_scoped_release release;
-        std::uint8_t* buffer = scratch.reserve(base64::decoded_capacity(text.size() - start));
-        image_size = decode_payload(text, start, buffer);
-        image = buffer;
-        switch (image::sniff(image, image_size)) {
-            case image::Format::kJpeg:
-                header = decompressor.read_header(image, image_size, strict);
-                break;
-            case image::Format::kPng:
-                throw DecodeError("PNG support not built");
-            case image::Format::kUnknown:
-            default:
-                throw DecodeError(image::describe_unknown(image, image_size));
-        }
+// Sniffs the format and reads the header; allocates no pixel memory. Runs
+// without the GIL. Each format gets its branch here.
+jpeg::JpegHeader read_image_header(const std::uint8_t* image, std::size_t size, bool strict) {
+    switch (image::sniff(image, size)) {
+        case image::Format::kJpeg:
+            return jpeg::thread_decompressor().read_header(image, size, strict);
+        case image::Format::kPng:
+            throw DecodeError("PNG support not built");
+        case image::Format::kUnknown:
+        default:
+            throw DecodeError(image::describe_unknown(image, size));
     }
+}
+
+// With the GIL: checks the size against max_pixels and `out`, or allocates
+// the array; then decompresses into it with the GIL released. `image` must
+// stay valid and unchanged throughout (thread-local or pinned).
+py::object decode_pixels(const std::uint8_t* image, std::size_t size, const jpeg::JpegHeader& header,
+                         int pixel_format, int channels, py::handle out, std::uint64_t max_pixels, bool strict) {
     const std::uint64_t pixels = static_cast<std::uint64_t>(header.width) * static_cast<std::uint64_t>(header.height);
     if (pixels > max_pixels)
         throw DecodeError("image is " + std::to_string(header.width) + "x" + std::to_string(header.height) + " (" +
                           std::to_string(pixels) + " pixels), over max_pixels=" + std::to_string(max_pixels) +
                           "; pass a larger max_pixels to decode it");
-
     py::object result;
     std::uint8_t* pixels_out = nullptr;
     std::optional<BufferView> out_view;  // pins the caller's array while the GIL is released
@@ -203,11 +194,52 @@ py::object decode_image(py::handle data, std::size_t start, int pixel_format, py
     }
     {
         // The destination is pinned by `out_view` or owned by `result` and
-        // not yet visible to Python; the image bytes are thread-local.
+        // not yet visible to Python; the decompressor is this thread's.
         py::gil_scoped_release release;
-        decompressor.decompress(image, image_size, header, pixel_format, pixels_out, strict);
+        jpeg::thread_decompressor().decompress(image, size, header, pixel_format, pixels_out, strict);
     }
     return result;
+}
+
+py::object decode_image(py::handle data, std::size_t start, int pixel_format, py::handle out,
+                        std::uint64_t max_pixels, bool strict) {
+    const int channels = checked_channels(pixel_format);
+    check_out_type(out);
+    TextInput text(data);
+    if (start > text.size()) throw py::value_error("start is past the end of data");
+
+    ScratchBuffer& scratch = thread_scratch();
+    struct TrimOnExit {
+        ScratchBuffer& scratch;
+        ~TrimOnExit() { scratch.trim(); }
+    } trim_on_exit{scratch};
+    const std::uint8_t* image = nullptr;
+    std::size_t size = 0;
+    jpeg::JpegHeader header;
+    {
+        // The text is pinned by `text` (a str is immutable; a buffer export
+        // blocks resizing), and the scratch buffer and decompressor belong
+        // to this thread: no Python object is touched.
+        py::gil_scoped_release release;
+        std::uint8_t* buffer = scratch.reserve(base64::decoded_capacity(text.size() - start));
+        size = decode_payload(text, start, buffer);
+        image = buffer;
+        header = read_image_header(image, size, strict);
+    }
+    return decode_pixels(image, size, header, pixel_format, channels, out, max_pixels, strict);
+}
+
+py::object decode_image_bytes(py::handle data, int pixel_format, py::handle out, std::uint64_t max_pixels,
+                              bool strict) {
+    const int channels = checked_channels(pixel_format);
+    check_out_type(out);
+    BufferView view(data, PyBUF_SIMPLE);
+    jpeg::JpegHeader header;
+    {
+        py::gil_scoped_release release;  // the bytes are pinned by `view`; the decompressor is this thread's
+        header = read_image_header(view.bytes(), view.size(), strict);
+    }
+    return decode_pixels(view.bytes(), view.size(), header, pixel_format, channels, out, max_pixels, strict);
 }
 
 }  // namespace
@@ -226,6 +258,9 @@ void bind_decode(py::module_& m) {
     m.def("decode_image", &decode_image, py::arg("data"), py::arg("start"), py::arg("pixel_format"), py::arg("out"),
           py::arg("max_pixels"), py::arg("strict"),
           "Decode base64 text (from index start) holding a JPEG into a uint8 array; raises frame64.DecodeError.");
+    m.def("decode_image_bytes", &decode_image_bytes, py::arg("data"), py::arg("pixel_format"), py::arg("out"),
+          py::arg("max_pixels"), py::arg("strict"),
+          "decode_image for raw (not base64) image bytes: the bare decompression, for comparisons.");
 }
 
 }  // namespace frame64::bindings

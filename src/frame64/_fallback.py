@@ -70,4 +70,4 @@ def b64encode_str(data: Any, prefix: str = "") -> str:
     return prefix + binascii.b2a_base64(data, newline=False).decode("ascii")
 
 
-from ._fallback_decode import decode_image  # noqa: E402,F401  (frame64.decode's backend function)
+from ._fallback_decode import decode_image, decode_image_bytes  # noqa: E402,F401  (frame64.decode's backend)

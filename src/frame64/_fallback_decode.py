@@ -187,16 +187,16 @@ def check_out(out: Any, shape: Tuple[int, ...]) -> np.ndarray:
     return out.view(np.ndarray)
 
 
-def decode_image(data: Any, start: int, pixel_format: int, out: Any, max_pixels: int, strict: bool) -> np.ndarray:
-    """Same contract as frame64._core.decode_image (arguments checked by frame64.decode)."""
+def decode_image_bytes(data: Any, pixel_format: int, out: Any, max_pixels: int, strict: bool) -> np.ndarray:
+    """Same contract as frame64._core.decode_image_bytes: raw image bytes, no base64."""
     from ._fallback import _turbojpeg
 
     channels = PIXEL_SIZE.get(pixel_format)
     if channels is None:
         raise ValueError(f"pixel_format: unsupported TurboJPEG pixel format {pixel_format}")
-    if not 0 <= start <= len(data):
-        raise ValueError("start is past the end of data")
-    image = b64decode_text(data, start)
+    if out is not None and not isinstance(out, np.ndarray):
+        raise TypeError(f"out must be a numpy.ndarray or None, got {type(out).__name__}")
+    image = bytes(data) if not isinstance(data, bytes) else data
     kind = sniff(image)
     if kind == "png":
         raise DecodeError("PNG support not built")
@@ -215,3 +215,14 @@ def decode_image(data: Any, start: int, pixel_format: int, out: Any, max_pixels:
         target = np.empty(shape, np.uint8) if out is None else check_out(out, shape)
         _decompress(turbo, image, target.reshape(height, width, channels), pixel_format, strict)
     return target if out is None else out  # type: ignore[no-any-return]
+
+
+def decode_image(data: Any, start: int, pixel_format: int, out: Any, max_pixels: int, strict: bool) -> np.ndarray:
+    """Same contract as frame64._core.decode_image (arguments checked by frame64.decode)."""
+    if pixel_format not in PIXEL_SIZE:
+        raise ValueError(f"pixel_format: unsupported TurboJPEG pixel format {pixel_format}")
+    if out is not None and not isinstance(out, np.ndarray):
+        raise TypeError(f"out must be a numpy.ndarray or None, got {type(out).__name__}")
+    if not 0 <= start <= len(data):
+        raise ValueError("start is past the end of data")
+    return decode_image_bytes(b64decode_text(data, start), pixel_format, out, max_pixels, strict)
