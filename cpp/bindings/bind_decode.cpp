@@ -138,7 +138,8 @@ void check_out(const py::array& out, int height, int width, int channels) {
     if ((out.flags() & py::array::c_style) == 0)
         throw py::value_error("out must be C-contiguous with shape " + expected + "; pass np.empty(" + expected +
                               ", np.uint8)");
-    if (!out.writeable()) throw py::value_error("out is read-only; it must be a writable uint8 array of shape " + expected);
+    if (!out.writeable())
+        throw py::value_error("out is read-only; it must be a writable uint8 array of shape " + expected);
 }
 
 int checked_channels(int pixel_format) {

@@ -137,8 +137,11 @@ def decode(
 
     Returns:
         A uint8 array of shape (H, W, 3) for BGR/RGB, (H, W, 4) for
-        BGRA/RGBA, (H, W) for GRAY: pixels equal to OpenCV's
-        ``cv2.imdecode`` of the same JPEG (accurate IDCT, smooth upsampling).
+        BGRA/RGBA, (H, W) for GRAY, with the pixels of OpenCV's
+        ``cv2.imdecode`` of the same JPEG (accurate integer IDCT, smooth
+        chroma upsampling): BGR equals ``IMREAD_COLOR``, RGB is its channels
+        reversed, BGRA/RGBA add alpha 255, and GRAY (the JPEG's luma) equals
+        ``IMREAD_GRAYSCALE``, bit for bit.
 
     Raises:
         DecodeError (a ValueError): invalid base64, a malformed or non-image
