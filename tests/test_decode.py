@@ -676,3 +676,18 @@ def test_decode_image_bytes_is_decode_without_base64(backend: Any, small_jpeg: b
     for bad in (b"", b"\x89PNG\r\n\x1a\n", small_jpeg[:100]):
         with pytest.raises(DecodeError):
             backend.decode_image_bytes(bad, 1, None, 1 << 32, True)
+
+
+def test_corrupted_jpegs_backends_agree(small_jpeg: bytes) -> None:
+    """Random byte changes anywhere (markers, tables, scan data): DecodeError
+    or an image, the same from both backends, in both modes."""
+    rng = np.random.default_rng(11)
+    for _ in range(150):
+        corrupted = bytearray(small_jpeg)
+        for where in rng.integers(0, len(corrupted), rng.integers(1, 4)):
+            corrupted[where] = int(rng.integers(0, 256))
+        text = base64.b64encode(bytes(corrupted))
+        for strict in (False, True):
+            first, second = _both_backends(text, strict=strict)
+            assert first[0] in ("ok", "DecodeError")
+            _assert_same_outcome(first, second)
