@@ -8,6 +8,7 @@ base64, sniffs the format, reads the header and fills the pixels.
 from __future__ import annotations
 
 import re
+import sys
 from typing import Any, Optional, Tuple
 
 import numpy as np
@@ -32,6 +33,7 @@ _MEDIA_TYPE = re.compile(rf"({_TOKEN})/({_TOKEN})")
 _PARAMETER = re.compile(rf"{_TOKEN}=(?:{_TOKEN}|\"[^\"]*\")")
 _HEADER_LIMIT = 1024  # how far the ',' that ends a data URI header is searched for
 _WHITESPACE = " \t\n\v\f\r"
+_MAY_START_A_URI = "dD" + _WHITESPACE
 
 
 def _head(data: Any) -> str:
@@ -48,6 +50,11 @@ def data_uri_payload_start(data: Any) -> int:
     image type. The media type is checked, never trusted: the decoder sniffs
     the format from the decoded bytes.
     """
+    first = data[:1]
+    if not isinstance(first, str):
+        first = bytes(first).decode("latin-1")
+    if not first or first not in _MAY_START_A_URI:  # fast path: plain base64
+        return 0
     head = _head(data)
     stripped = head.lstrip(_WHITESPACE)
     if stripped[:5].lower() != "data:":
@@ -90,6 +97,8 @@ def _check_data(data: Any) -> Any:
 
 
 def _check_max_pixels(value: Any) -> int:
+    if type(value) is int and 1 <= value <= _NO_LIMIT:  # fast path
+        return value
     if value is None:
         return _NO_LIMIT
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
@@ -100,9 +109,7 @@ def _check_max_pixels(value: Any) -> int:
 
 
 def _backend() -> Any:
-    from . import _impl  # chosen once, when the package is imported
-
-    return _impl
+    return sys.modules[__package__]._impl  # chosen once, when the package is imported
 
 
 def decode(
@@ -152,10 +159,12 @@ def decode(
             (the message gives the expected shape); a bad option value.
         TypeError: an argument of the wrong type.
     """
-    tjpf = _options.TJPF[_options._choice("pixel_format", pixel_format, _options.PIXEL_FORMATS)]
+    tjpf = _options.TJPF.get(pixel_format) if type(pixel_format) is str else None
+    if tjpf is None:
+        tjpf = _options.TJPF[_options._choice("pixel_format", pixel_format, _options.PIXEL_FORMATS)]
     if out is not None and not isinstance(out, np.ndarray):
         raise TypeError(f"out must be a numpy.ndarray or None, got {type(out).__name__}")
-    if not isinstance(strict, (bool, np.bool_)):
+    if strict is not False and strict is not True and not isinstance(strict, np.bool_):
         raise TypeError(f"strict must be a bool, got {type(strict).__name__}")
     text = _check_data(data)
     start = data_uri_payload_start(text)
