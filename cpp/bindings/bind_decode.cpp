@@ -5,6 +5,7 @@
 #include <turbojpeg.h>
 
 #include <cstdint>
+#include <cstdio>
 #include <cstring>
 #include <memory>
 #include <optional>
@@ -49,7 +50,7 @@ ScratchBuffer& thread_scratch() {
     return scratch;
 }
 
-// "'%'" for printable ASCII, else "0xE9": how error messages name a char.
+// How error messages name a char: 'x' when printable ASCII, else 0xE9.
 std::string describe_char(std::uint32_t code) {
     if (code > 0x20 && code < 0x7F) return std::string("'") + static_cast<char>(code) + "'";
     char buffer[16];
@@ -96,11 +97,10 @@ private:
 // messages count from the start of `text` (the data URI prefix included).
 std::size_t decode_payload(const TextInput& text, std::size_t start, std::uint8_t* dst) {
     const base64::TextDecodeResult result = base64::decode_text(text.data() + start, text.size() - start, dst);
+    if (result.error == base64::TextError::kNone) return result.size;
     const std::string at = " at position " + std::to_string(start + result.position);
     const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
     switch (result.error) {
-        case base64::TextError::kNone:
-            return result.size;
         case base64::TextError::kInvalidChar:
             throw DecodeError("invalid base64: character " + describe_char(bytes[start + result.position]) + at +
                               " is not in the base64 alphabet");
@@ -109,6 +109,7 @@ std::size_t decode_payload(const TextInput& text, std::size_t start, std::uint8_
         case base64::TextError::kDataAfterPadding:
             throw DecodeError("invalid base64: data continues after the '=' padding" + at);
         case base64::TextError::kIncompleteGroup:
+        case base64::TextError::kNone:
         default:
             throw DecodeError("invalid base64: the text ends inside a group of 4 characters (" +
                               std::to_string(result.group) + " given); it is truncated or lacks '=' padding");
