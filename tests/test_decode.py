@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import os
 import threading
 import tracemalloc
 import warnings
@@ -394,8 +393,10 @@ def test_every_truncation_backends_agree(small_jpeg: bytes) -> None:
 
 
 def test_fatal_error_after_a_warning_is_an_error(backend: Any, small_jpeg: bytes) -> None:
-    """libjpeg-turbo reports TJERR_WARNING when a fatal error followed a
-    warning; such an image is incomplete and must not be returned."""
+    """libjpeg-turbo (2.1.5 here) reports TJERR_WARNING when a fatal error
+    followed a warning ("Premature end of JPEG file", then "Huffman table
+    0x0f was not defined"); such an image is incomplete and must not be
+    returned."""
     turbo = _turbo()
     found = 0
     for length in range(len(small_jpeg)):
@@ -664,7 +665,7 @@ def test_handle_is_clean_after_a_failed_header(backend: Any, small_jpeg: bytes) 
 def test_module_exports() -> None:
     for name in ("decode", "DecodeError", "MAX_PIXELS_DEFAULT"):
         assert name in frame64.__all__
-    assert os.environ.get("FRAME64_BACKEND", "auto") != "cpp" or frame64.backend == "cpp"
+        assert hasattr(frame64, name)
 
 
 def test_decode_image_bytes_is_decode_without_base64(backend: Any, small_jpeg: bytes) -> None:
