@@ -105,15 +105,7 @@ def image_info(data: bytes) -> ImageInfo | None:
 
 
 # --------------------------------------------------------------------------
-# Features that arrive with other parts of frame64, asked for by name
-
-
-def _require(name: str, why: str) -> Any:
-    """A public frame64 function, or an InputError saying this build lacks it."""
-    function = getattr(frame64, name, None)
-    if function is None:
-        raise InputError(f"{why} needs frame64.{name}, which this version of frame64 ({frame64.__version__}) lacks")
-    return function
+# frame64's codecs on bytes
 
 
 def b64text(data: bytes, prefix: str = "") -> str:
@@ -122,11 +114,12 @@ def b64text(data: bytes, prefix: str = "") -> str:
 
 
 def decode_pixels(data: bytes, pixel_format: str) -> np.ndarray:
-    """The pixels of an encoded JPEG or PNG, decoded by frame64."""
-    decode = _require("decode", "reading an image's pixels (pass --raw to base64 the file unchanged)")
-    # frame64.decode takes base64 text, so the file's bytes go through base64 once more.
+    """The pixels of a JPEG or PNG file's bytes, decoded by frame64 (the backend's raw-bytes
+    entry point: frame64.decode takes base64, which a file would need first)."""
     try:
-        return decode(b64text(data), pixel_format=pixel_format)  # type: ignore[no-any-return]
+        return frame64._impl.decode_image_bytes(  # type: ignore[no-any-return]
+            data, _options.TJPF[pixel_format], None, frame64.MAX_PIXELS_DEFAULT, False
+        )
     except ValueError as exc:  # frame64.DecodeError is a ValueError
         raise InputError(str(exc)) from exc
 

@@ -236,7 +236,7 @@ def decode_image_bytes(data: Any, pixel_format: int, out: Any, max_pixels: int, 
         shape = expected_shape(height, width, channels)
         target = np.empty(shape, np.uint8) if out is None else check_out(out, shape)
         _decompress(turbo, image, target.reshape(height, width, channels), pixel_format, strict)
-    return target if out is None else out  # type: ignore[no-any-return]
+    return target if out is None else out
 
 
 def decode_image(data: Any, start: int, pixel_format: int, out: Any, max_pixels: int, strict: bool) -> np.ndarray:
