@@ -170,3 +170,16 @@ def test_help_of_encode_reads_well() -> None:
     for needle in ("Args:", "Returns:", "Raises:", "TypeError", "ValueError",
                    "PIL.Image.Image", "Default 90"):
         assert needle in text, needle
+
+
+def test_help_of_decode_reads_well() -> None:
+    text = pydoc.render_doc(frame64.decode, renderer=pydoc.plaintext)
+    for needle in ("Args:", "Returns:", "Raises:", "DecodeError", "max_pixels", "pixel_format", "Default"):
+        assert needle in text, needle
+
+
+def test_public_functions_document_what_they_raise() -> None:
+    for name in frame64.__all__:
+        value = getattr(frame64, name)
+        if inspect.isfunction(value):
+            assert "Raises:" in (inspect.getdoc(value) or ""), name
