@@ -394,6 +394,29 @@ def test_decode_reads_what_encode_writes(capsys: pytest.CaptureFixture[str], mon
     assert (tmp_path / "out.png").read_bytes() == data
 
 
+@pytest.mark.parametrize("name", ["a.jpg", "b.png"])
+def test_decode_refuses_a_truncated_image(capsys: pytest.CaptureFixture[str], images: dict[str, Path],
+                                          tmp_path: Path, name: str) -> None:
+    data = images[name].read_bytes()
+    source = tmp_path / "in.txt"
+    source.write_text(base64.b64encode(data[: len(data) // 2]).decode())
+    output = tmp_path / f"out{Path(name).suffix}"
+    code, out, err = run(capsys, "decode", str(source), "-o", str(output))
+    assert code == 1 and out == "" and str(source) in err
+    assert not output.exists()
+
+
+def test_decode_warns_about_an_image_that_decodes_only_with_a_warning(
+        capsys: pytest.CaptureFixture[str], images: dict[str, Path], tmp_path: Path) -> None:
+    data = images["a.jpg"].read_bytes()[:-40]  # entropy-coded data cut short: libjpeg-turbo warns
+    source = tmp_path / "in.txt"
+    source.write_text(base64.b64encode(data).decode())
+    code, out, err = run(capsys, "decode", str(source), "-o", str(tmp_path / "out.jpg"))
+    assert code == 0 and out == ""
+    assert err.startswith(f"frame64: warning: {source}: ") and "written anyway" in err
+    assert (tmp_path / "out.jpg").read_bytes() == data
+
+
 def test_decode_to_stdout(images: dict[str, Path]) -> None:
     data = images["a.jpg"].read_bytes()
     result = run_process("decode", "-o", "-", input=base64.b64encode(data))

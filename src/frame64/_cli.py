@@ -113,12 +113,12 @@ def b64text(data: bytes, prefix: str = "") -> str:
     return frame64._impl.b64encode_str(data, prefix)  # type: ignore[no-any-return]
 
 
-def decode_pixels(data: bytes, pixel_format: str) -> np.ndarray:
+def decode_pixels(data: bytes, pixel_format: str, strict: bool = False) -> np.ndarray:
     """The pixels of a JPEG or PNG file's bytes, decoded by frame64 (the backend's raw-bytes
     entry point: frame64.decode takes base64, which a file would need first)."""
     try:
         return frame64._impl.decode_image_bytes(  # type: ignore[no-any-return]
-            data, _options.TJPF[pixel_format], None, frame64.MAX_PIXELS_DEFAULT, False
+            data, _options.TJPF[pixel_format], None, frame64.MAX_PIXELS_DEFAULT, strict
         )
     except ValueError as exc:  # frame64.DecodeError is a ValueError
         raise InputError(str(exc)) from exc
@@ -435,6 +435,8 @@ def cmd_decode(args: argparse.Namespace) -> int:
             raise InputError("the base64 does not hold a JPEG, PNG, GIF, WebP or BMP image")
         if target not in ("-", info.format):
             data = _convert(data, info.format, target, args)
+        elif info.format in ("jpeg", "png"):
+            _check_image(data, args.input)  # written unchanged, but only if it is a valid image
         if args.output == "-":
             sys.stdout.buffer.write(data)
             sys.stdout.buffer.flush()
@@ -445,6 +447,15 @@ def cmd_decode(args: argparse.Namespace) -> int:
     except InputError as exc:
         raise InputError(f"{args.input}: {exc}") from exc
     return 0
+
+
+def _check_image(data: bytes, name: str) -> None:
+    """Raise InputError for an image frame64 cannot decode; warn about one it decodes only leniently."""
+    try:
+        decode_pixels(data, "BGR", strict=True)
+    except InputError as strict_error:
+        decode_pixels(data, "BGR")  # raises if it does not decode at all
+        print(f"{PROG}: warning: {name}: {strict_error} (written anyway, as most decoders read it)", file=sys.stderr)
 
 
 def _convert(data: bytes, source: str, target: str, args: argparse.Namespace) -> bytes:
