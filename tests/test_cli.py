@@ -458,6 +458,7 @@ def test_demo_page_shows_the_frame_from_its_data_uri(capsys: pytest.CaptureFixtu
     uri = frame64.encode(camera_frame(64, 96), data_uri=True)
     assert f'src="{uri}"' in page.read_text()
     assert "frame64 (cpp)" in out or "not built" in out
+    assert "96x64 frame back" in out and "decodes to exactly the same pixels" in out
     if "frame64 (python)" in out and "frame64 (cpp)" in out:
         assert "the same string as cpp" in out
     pixels = cv2.imdecode(np.frombuffer(base64.b64decode(uri.split(",", 1)[1]), np.uint8), cv2.IMREAD_COLOR)

@@ -760,6 +760,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     if len(set(strings.values())) > 1:
         print(f"{PROG}: error: the C++ and Python backends gave different strings", file=sys.stderr)
         return 1
+    _show_round_trips(frame, uri)
     naive = {name: run for name, run in jpeg_peers(frame, 90).items() if name in NAIVE_PATHS}
     for name, run in naive.items():
         contenders[name] = functools.partial(_as_data_uri, run)
@@ -777,6 +778,19 @@ def cmd_demo(args: argparse.Namespace) -> int:
     Path(args.output).write_text(page, encoding="utf-8")
     print(f"wrote {args.output}: open it in a browser; the frame it shows comes from the data URI")
     return 0
+
+
+def _show_round_trips(frame: np.ndarray, uri: str) -> None:
+    """Decode the JPEG (lossy) and a PNG (exact) back, to show the string holds the image."""
+    back = frame64.decode(uri)
+    error = np.abs(back.astype(np.int16) - frame).mean()
+    print(f"  frame64.decode(uri) gives the {back.shape[1]}x{back.shape[0]} frame back "
+          f"(JPEG is lossy: mean error {error:.2f} levels of 255)")
+    png = frame64.encode(frame, format="png", data_uri=True)
+    exact = np.array_equal(frame64.decode(png), frame)
+    print(f"  format='png': a {len(png):,}-char data URI that decodes to {'exactly' if exact else 'NOT'} the same pixels")
+    if not exact:
+        raise InputError("the PNG round trip changed the frame")
 
 
 def _as_data_uri(run: Callable[[], str]) -> str:
