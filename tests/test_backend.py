@@ -206,7 +206,11 @@ def test_core_accepts_packed_rows_of_any_pitch_and_height_one() -> None:
     raw = camera_frame(6, 7).tobytes()
     ctypes_frame = ((ctypes.c_uint8 * 3) * 7 * 6).from_buffer_copy(raw)  # buffer format "<B"
     assert memoryview(ctypes_frame).format == "<B"
+    # ctypes leaves the buffer's strides NULL (C-contiguous by PEP 3118).
     assert _core_call(ctypes_frame) == _core_call(np.frombuffer(raw, np.uint8).reshape(6, 7, 3))
+    gray = camera_frame(5, 9, 1)
+    ctypes_gray = (ctypes.c_uint8 * 9 * 5).from_buffer_copy(gray.tobytes())
+    assert _core_call(ctypes_gray, pixel_format=GRAY) == _core_call(gray, pixel_format=GRAY)
     single = np.lib.stride_tricks.as_strided(np.arange(3, dtype=np.uint8), shape=(1, 1, 3), strides=(-99, 7, 1))
     assert _core_call(single) == _core_call(np.ascontiguousarray(single))  # 1x1: strides of size-1 axes are moot
 
