@@ -64,6 +64,9 @@ py::str encode_jpeg(py::handle image, int pixel_format, int quality, int subsamp
                              Py_TYPE(image.ptr())->tp_name + "'");
     BufferView view(image, PyBUF_RECORDS_RO);
     jpeg::CompressParams params = describe_image(view, pixel_format);
+    if (pixel_format == TJPF_GRAY && subsampling != TJSAMP_GRAY)  // libjpeg cannot make colour from one channel
+        throw py::value_error("subsampling: a GRAY image needs TJSAMP_GRAY (" + std::to_string(TJSAMP_GRAY) + "), got " +
+                              std::to_string(subsampling));
     params.subsampling = subsampling;
     params.quality = quality;
     params.fast_dct = fast_dct;
