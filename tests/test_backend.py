@@ -174,6 +174,8 @@ CORE_BAD = [
     pytest.param(dict(image=GOOD, subsampling=-1), ValueError, r"subsampling: unsupported.* -1", id="ss=-1"),
     pytest.param(dict(image=GOOD, subsampling=6), ValueError, r"subsampling: unsupported.* 6", id="ss=6"),
     pytest.param(dict(image=GOOD, subsampling=99), ValueError, r"subsampling: unsupported", id="ss=99"),
+    pytest.param(dict(image=GOOD[..., 0].copy(), pixel_format=GRAY), ValueError, r"subsampling: a GRAY image needs",
+                 id="gray-420"),  # fmt: skip
     pytest.param(dict(image=GOOD, quality=0), ValueError, r"quality must be in 1\.\.100, got 0", id="q=0"),
     pytest.param(dict(image=GOOD, quality=101), ValueError, r"quality must be in 1\.\.100, got 101", id="q=101"),
     pytest.param(dict(image=GOOD, quality=-(2**31)), ValueError, r"quality must be in 1\.\.100", id="q=intmin"),
@@ -210,7 +212,8 @@ def test_core_accepts_packed_rows_of_any_pitch_and_height_one() -> None:
     assert _core_call(ctypes_frame) == _core_call(np.frombuffer(raw, np.uint8).reshape(6, 7, 3))
     gray = camera_frame(5, 9, 1)
     ctypes_gray = (ctypes.c_uint8 * 9 * 5).from_buffer_copy(gray.tobytes())
-    assert _core_call(ctypes_gray, pixel_format=GRAY) == _core_call(gray, pixel_format=GRAY)
+    gray_sampling = _options.TJSAMP["gray"]
+    assert _core_call(ctypes_gray, GRAY, subsampling=gray_sampling) == _core_call(gray, GRAY, subsampling=gray_sampling)
     single = np.lib.stride_tricks.as_strided(np.arange(3, dtype=np.uint8), shape=(1, 1, 3), strides=(-99, 7, 1))
     assert _core_call(single) == _core_call(np.ascontiguousarray(single))  # 1x1: strides of size-1 axes are moot
 
