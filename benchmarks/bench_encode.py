@@ -48,7 +48,11 @@ def case(request: pytest.FixtureRequest) -> Case:
 
 @pytest.fixture(scope="module")
 def core() -> Any:
-    return pytest.importorskip("frame64._core", reason="the compiled backend frame64._core is not built")
+    try:
+        from frame64 import _core
+    except ImportError as exc:  # not built, or libturbojpeg missing
+        pytest.skip(f"the compiled backend frame64._core is not available: {exc}")
+    return _core
 
 
 @pytest.fixture(scope="module")

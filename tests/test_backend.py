@@ -356,3 +356,11 @@ def test_threads_get_the_same_strings_as_sequential_calls(backend_module_name: s
     with ThreadPoolExecutor(max_workers=4) as pool:
         results = list(pool.map(lambda job: module.encode_jpeg(job[0], *job[1]), work))
     assert results == sequential * 6
+
+
+def test_threads_through_the_public_api() -> None:
+    frames = [camera_frame(120 + 17 * i, 160 + 9 * i, seed=i) for i in range(8)]
+    sequential = [frame64.encode(frame, quality=85, data_uri=True) for frame in frames]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        concurrent = list(pool.map(lambda frame: frame64.encode(frame, quality=85, data_uri=True), frames * 4))
+    assert concurrent == sequential * 4
