@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import ctypes
+import io
 import itertools
 from typing import Any
 
@@ -386,3 +387,53 @@ def test_baseline_after_progressive_on_the_same_thread(encode: Encode) -> None:
     assert after == fresh
     decoded = np.asarray(pil_open(after))[..., ::-1].astype(np.int16)
     assert float(np.abs(decoded - frame).mean()) < 3.5
+
+
+# --- other libjpeg-turbo builds --------------------------------------------------
+
+CV2_SAMPLING = {"444": "IMWRITE_JPEG_SAMPLING_FACTOR_444", "422": "IMWRITE_JPEG_SAMPLING_FACTOR_422",
+                "420": "IMWRITE_JPEG_SAMPLING_FACTOR_420", "440": "IMWRITE_JPEG_SAMPLING_FACTOR_440",
+                "411": "IMWRITE_JPEG_SAMPLING_FACTOR_411"}  # fmt: skip
+PIL_SAMPLING = {"444": "4:4:4", "422": "4:2:2", "420": "4:2:0"}
+
+
+@pytest.mark.parametrize("subsampling", list(CV2_SAMPLING))
+def test_same_bytes_as_other_libjpeg_turbo_encoders(encode: Encode, subsampling: str) -> None:
+    """The issue asks for the same bytes with libjpeg-turbo 2.1.x and 3.x.
+
+    frame64 links the system library (2.1.5 on Debian 12); the wheels of
+    simplejpeg (TurboJPEG API), OpenCV and Pillow (libjpeg API) bundle their
+    own libjpeg-turbo (3.x at the time of writing). All of them make the same
+    baseline JPEG from the same pixels and settings. simplejpeg never passes
+    TJFLAG_ACCURATEDCT, so it is compared with fast_dct=True (TurboJPEG's
+    2.x-API rule: fast DCT below quality 96 unless told otherwise).
+    """
+    import cv2
+    import simplejpeg
+    from PIL import Image, features
+
+    versions = f"cv2 {cv2.__version__}, simplejpeg {simplejpeg.__version__}, Pillow libjpeg-turbo " + str(
+        features.version("libjpeg_turbo")
+    )
+    for (height, width), quality in itertools.product(((1, 1), (17, 33), (64, 96)), (1, 50, 90, 96, 100)):
+        frame = camera_frame(height, width)
+        ours = jpeg_bytes(encode(frame, quality=quality, subsampling=subsampling))
+        ours_fast = jpeg_bytes(encode(frame, quality=quality, subsampling=subsampling, fast_dct=True))
+        where = (height, width, quality, versions)
+        fast = simplejpeg.encode_jpeg(frame, quality=quality, colorspace="BGR", colorsubsampling=subsampling, fastdct=True)
+        assert bytes(fast) == ours_fast, ("simplejpeg", *where)
+        params = [cv2.IMWRITE_JPEG_QUALITY, quality, cv2.IMWRITE_JPEG_SAMPLING_FACTOR, getattr(cv2, CV2_SAMPLING[subsampling])]
+        ok, opencv = cv2.imencode(".jpg", frame, params)
+        assert ok and opencv.tobytes() == ours, ("OpenCV", *where)
+        if subsampling in PIL_SAMPLING:
+            buffer = io.BytesIO()
+            Image.fromarray(frame[:, :, ::-1]).save(buffer, "JPEG", quality=quality, subsampling=PIL_SAMPLING[subsampling])
+            assert buffer.getvalue() == ours, ("Pillow", *where)
+
+
+def test_fast_dct_is_ignored_from_quality_96(encode: Encode) -> None:
+    # TurboJPEG's 2.x function API (also in libjpeg-turbo 3.x) uses the
+    # accurate DCT from quality 96 on, whatever the flag says.
+    frame = camera_frame(64, 96)
+    for quality in (96, 100):
+        assert encode(frame, quality=quality, fast_dct=True) == encode(frame, quality=quality)
