@@ -158,6 +158,7 @@ def test_crop_is_compressed_in_place(encode_cpp: Encode, encode_py: Encode, case
 def test_other_views_equal_their_contiguous_copy(encode_cpp: Encode, encode_py: Encode, case: str) -> None:
     frame, pixel_format = make_frame(case, 64, 80)
     for name, view in _views(frame).items():
+        assert _options.prepare_image(view, pixel_format).flags.c_contiguous, name  # copied to C order
         expected = encode_cpp(np.ascontiguousarray(view), pixel_format=pixel_format, quality=95, subsampling="444")
         got = encode_cpp(view, pixel_format=pixel_format, quality=95, subsampling="444")
         assert got == expected, name
@@ -175,7 +176,7 @@ def test_channel_slices_equal_their_contiguous_copy(encode_cpp: Encode, encode_p
     for pixel_format, slices in views.items():
         for view in slices:
             prepared = _options.prepare_image(view, pixel_format)
-            assert prepared.flags.c_contiguous or np.shares_memory(prepared, bgra)
+            assert prepared.flags.c_contiguous and not np.shares_memory(prepared, bgra)  # packed copy
             expected = encode_cpp(np.ascontiguousarray(view), pixel_format=pixel_format)
             assert encode_cpp(view, pixel_format=pixel_format) == expected, (pixel_format, view.strides)
             assert encode_py(view, pixel_format=pixel_format) == expected, (pixel_format, view.strides)
