@@ -364,3 +364,59 @@ def test_threads_through_the_public_api() -> None:
     with ThreadPoolExecutor(max_workers=4) as pool:
         concurrent = list(pool.map(lambda frame: frame64.encode(frame, quality=85, data_uri=True), frames * 4))
     assert concurrent == sequential * 4
+
+
+# --- no reads past the pixels ----------------------------------------------------
+
+GUARD_PAGE_SCRIPT = textwrap.dedent(
+    """
+    import ctypes, mmap, sys
+    import numpy as np
+    import frame64
+    from frame64 import _fallback
+    from frame64._sample import camera_frame
+
+    page = mmap.PAGESIZE
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.mprotect.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int]
+
+    def at_guard(frame):
+        # A copy of frame whose last byte is the last byte before a PROT_NONE page.
+        pages = (frame.nbytes + page - 1) // page + 1
+        mm = mmap.mmap(-1, (pages + 1) * page)
+        base = ctypes.addressof(ctypes.c_char.from_buffer(mm))
+        assert libc.mprotect(base + pages * page, page, 0) == 0, ctypes.get_errno()
+        out = np.frombuffer(mm, np.uint8, count=frame.nbytes, offset=pages * page - frame.nbytes)
+        out = out.reshape(frame.shape)
+        out[...] = frame
+        return out
+
+    impl = _fallback if sys.argv[1] == "python" else frame64._impl
+    count = 0
+    for h, w in [(1, 1), (15, 17), (16, 16), (17, 33), (61, 97)]:
+        for channels, pixel_format in [(3, "BGR"), (4, "RGBA"), (1, "GRAY")]:
+            frame = at_guard(camera_frame(h, w, channels))
+            views = [frame, frame[h // 3:, w // 2:], frame[::2]]
+            for view in views:
+                for subsampling in ("444", "420", "411"):
+                    frame64._impl = impl
+                    text = frame64.encode(view, pixel_format=pixel_format, subsampling=subsampling)
+                    assert text == frame64.encode(np.ascontiguousarray(view), pixel_format=pixel_format,
+                                                  subsampling=subsampling)
+                    count += 1
+    print("ok", count)
+    """
+)
+
+
+@pytest.mark.parametrize("backend", ["cpp", "python"])
+def test_no_read_past_the_last_pixel(backend: str) -> None:
+    """Frames and crops ending right before a PROT_NONE page: any over-read would crash."""
+    if backend == "cpp":
+        core_module()
+    result = subprocess.run(
+        [sys.executable, "-c", GUARD_PAGE_SCRIPT, backend], capture_output=True, text=True, timeout=300,
+        env={k: v for k, v in os.environ.items() if k != "FRAME64_BACKEND"},
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.split() == ["ok", str(5 * 3 * 3 * 3)]
