@@ -101,7 +101,8 @@ def simplejpeg_bytes(frame: np.ndarray) -> bytes:
     """simplejpeg's compress alone (it bundles its own libjpeg-turbo 3.x)."""
     import simplejpeg
 
-    return bytes(simplejpeg.encode_jpeg(frame, quality=QUALITY, colorspace="BGR", colorsubsampling="420", fastdct=False))
+    jpeg = simplejpeg.encode_jpeg(frame, quality=QUALITY, colorspace="BGR", colorsubsampling="420", fastdct=False)
+    return bytes(jpeg)
 
 
 def simplejpeg_pybase64(frame: np.ndarray) -> str:

@@ -54,9 +54,8 @@ def test_identity_small_full_matrix(
 ) -> None:
     frame, pixel_format = make_frame(case, *size)
     for quality, (fast_dct, progressive) in itertools.product(QUALITIES, FLAG_COMBOS):
-        options = dict(
-            quality=quality, subsampling=subsampling, pixel_format=pixel_format, fast_dct=fast_dct, progressive=progressive
-        )
+        options = dict(quality=quality, subsampling=subsampling, pixel_format=pixel_format)
+        options.update(fast_dct=fast_dct, progressive=progressive)
         cpp = encode_cpp(frame, **options)
         assert isinstance(cpp, str)
         assert cpp == encode_py(frame, **options), options
@@ -86,9 +85,8 @@ def test_identity_large(encode_cpp: Encode, encode_py: Encode, case: str, size: 
 
 def test_defaults_are_bgr_q90_420_accurate_baseline(encode_cpp: Encode, encode_py: Encode) -> None:
     frame = camera_frame(48, 64)
-    explicit = dict(
-        format="jpeg", quality=90, subsampling="420", pixel_format="BGR", fast_dct=False, progressive=False, data_uri=False
-    )
+    explicit = dict(format="jpeg", quality=90, subsampling="420", pixel_format="BGR")
+    explicit.update(fast_dct=False, progressive=False, data_uri=False)
     for encode in (encode_cpp, encode_py):
         assert encode(frame) == encode(frame, **explicit)
     assert frame64.encode(frame) == encode_cpp(frame, **explicit)
@@ -317,13 +315,16 @@ def test_pyturbojpeg_same_flags_same_bytes(encode: Encode, case: str, size: tupl
     tjsamp = {"444": tj.TJSAMP_444, "422": tj.TJSAMP_422, "420": tj.TJSAMP_420, "440": tj.TJSAMP_440,
               "411": tj.TJSAMP_411, "gray": tj.TJSAMP_GRAY}  # fmt: skip
     oracle = tj.TurboJPEG()
-    for subsampling, quality, (fast_dct, progressive) in itertools.product(("444", "420", "411"), (50, 95), FLAG_COMBOS):
+    matrix = itertools.product(("444", "420", "411"), (50, 95), FLAG_COMBOS)
+    for subsampling, quality, (fast_dct, progressive) in matrix:
         flags = (tj.TJFLAG_FASTDCT if fast_dct else tj.TJFLAG_ACCURATEDCT) | (
             tj.TJFLAG_PROGRESSIVE if progressive else 0
         )
         samp = tjsamp["gray" if pixel_format == "GRAY" else subsampling]
         pixels = frame.reshape(frame.shape[:2]) if pixel_format == "GRAY" else frame
-        reference = oracle.encode(pixels, quality=quality, pixel_format=tjpf[pixel_format], jpeg_subsample=samp, flags=flags)
+        reference = oracle.encode(
+            pixels, quality=quality, pixel_format=tjpf[pixel_format], jpeg_subsample=samp, flags=flags
+        )
         got = encode(
             frame, pixel_format=pixel_format, quality=quality, subsampling=subsampling, fast_dct=fast_dct,
             progressive=progressive,
@@ -421,14 +422,18 @@ def test_same_bytes_as_other_libjpeg_turbo_encoders(encode: Encode, subsampling:
         ours = jpeg_bytes(encode(frame, quality=quality, subsampling=subsampling))
         ours_fast = jpeg_bytes(encode(frame, quality=quality, subsampling=subsampling, fast_dct=True))
         where = (height, width, quality, versions)
-        fast = simplejpeg.encode_jpeg(frame, quality=quality, colorspace="BGR", colorsubsampling=subsampling, fastdct=True)
+        fast = simplejpeg.encode_jpeg(
+            frame, quality=quality, colorspace="BGR", colorsubsampling=subsampling, fastdct=True
+        )
         assert bytes(fast) == ours_fast, ("simplejpeg", *where)
-        params = [cv2.IMWRITE_JPEG_QUALITY, quality, cv2.IMWRITE_JPEG_SAMPLING_FACTOR, getattr(cv2, CV2_SAMPLING[subsampling])]
+        sampling = getattr(cv2, CV2_SAMPLING[subsampling])
+        params = [cv2.IMWRITE_JPEG_QUALITY, quality, cv2.IMWRITE_JPEG_SAMPLING_FACTOR, sampling]
         ok, opencv = cv2.imencode(".jpg", frame, params)
         assert ok and opencv.tobytes() == ours, ("OpenCV", *where)
         if subsampling in PIL_SAMPLING:
             buffer = io.BytesIO()
-            Image.fromarray(frame[:, :, ::-1]).save(buffer, "JPEG", quality=quality, subsampling=PIL_SAMPLING[subsampling])
+            rgb = Image.fromarray(frame[:, :, ::-1])
+            rgb.save(buffer, "JPEG", quality=quality, subsampling=PIL_SAMPLING[subsampling])
             assert buffer.getvalue() == ours, ("Pillow", *where)
 
 
