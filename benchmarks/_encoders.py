@@ -25,7 +25,8 @@ QUALITY = 90
 TJPF_BGR = _options.TJPF["BGR"]
 TJSAMP_420 = _options.TJSAMP["420"]
 TJFLAG_NOREALLOC = 1024  # turbojpeg.h
-ACCURATE_FLAGS = _options.jpeg_flags(fast_dct=False, progressive=False)  # TJFLAG_ACCURATEDCT
+ACCURATE_FLAGS = _options.TJFLAG_ACCURATEDCT
+FAST_FLAGS = _options.TJFLAG_FASTDCT
 
 
 def frame64_on(backend: Any, frame: np.ndarray, fast_dct: bool = False) -> str:

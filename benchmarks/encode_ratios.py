@@ -51,7 +51,7 @@ def contenders(frame: np.ndarray) -> dict[str, Callable[[], object]]:
     """Zero-argument callables for one frame; each is checked once before timing."""
     bare = enc.BareTurboJpeg()
     bare_fast = enc.BareTurboJpeg()
-    bare_fast.flags = enc._options.jpeg_flags(fast_dct=True, progressive=False)
+    bare_fast.flags = enc.FAST_FLAGS
     jpeg = base64.b64decode(enc.frame64_cpp(frame))
     calls: dict[str, Callable[[], object]] = {name: (lambda f=f: f(frame)) for name, f in enc.BASE64_CONTENDERS.items()}
     calls[BARE] = lambda: bare.compress(frame)
