@@ -64,7 +64,7 @@ def _outcome(call: Callable[[], np.ndarray]) -> Any:
 
 
 def _both_backends(*args: Any, **kwargs: Any) -> tuple[Any, Any]:
-    core = pytest.importorskip("frame64._core")
+    core = pytest.importorskip("frame64._core", exc_type=ImportError)
     results = []
     for impl in (core, _fallback):
         with pytest.MonkeyPatch.context() as patch:
@@ -609,7 +609,7 @@ def _supported_kernels() -> list[str]:
 
 @pytest.fixture(params=["auto"] + _supported_kernels())
 def simd_kernel(request: pytest.FixtureRequest) -> Iterator[str]:
-    core = pytest.importorskip("frame64._core")
+    core = pytest.importorskip("frame64._core", exc_type=ImportError)
     previous = core.simd()
     core.set_simd(request.param)
     try:
@@ -620,7 +620,7 @@ def simd_kernel(request: pytest.FixtureRequest) -> Iterator[str]:
 
 @pytest.mark.parametrize("size", [(33, 47), (240, 320)])
 def test_every_base64_kernel_decodes_the_same(simd_kernel: str, size: tuple[int, int]) -> None:
-    core = pytest.importorskip("frame64._core")
+    core = pytest.importorskip("frame64._core", exc_type=ImportError)
     text = frame64.encode(camera_frame(*size))
     expected = _fallback.decode_image(text, 0, 1, None, 1 << 32, False)
     wrapped = base64.encodebytes(_jpeg_of(text)).decode()
@@ -630,7 +630,7 @@ def test_every_base64_kernel_decodes_the_same(simd_kernel: str, size: tuple[int,
 
 
 def test_core_rejects_bad_internal_arguments() -> None:
-    core = pytest.importorskip("frame64._core")
+    core = pytest.importorskip("frame64._core", exc_type=ImportError)
     text = frame64.encode(camera_frame(4, 4))
     with pytest.raises(ValueError, match="start is past the end"):
         core.decode_image(text, len(text) + 1, 1, None, 100, False)
