@@ -9,6 +9,7 @@ import subprocess
 import sys
 import textwrap
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -248,12 +249,12 @@ BLOCK_CORE = textwrap.dedent(
 )
 
 
-def _run(code: str, backend: str | None, *args: str) -> subprocess.CompletedProcess[str]:
+def _run(code: str, backend: str | None, *args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k != "FRAME64_BACKEND"}
     if backend is not None:
         env["FRAME64_BACKEND"] = backend
     command = [sys.executable, *args] if args else [sys.executable, "-c", code]
-    return subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+    return subprocess.run(command, env=env, capture_output=True, text=True, timeout=120, cwd=cwd)
 
 
 def _backend_in_subprocess(backend: str | None, block_core: bool = False) -> subprocess.CompletedProcess[str]:
@@ -328,10 +329,10 @@ def test_fallback_backend_gives_the_same_string_in_a_fresh_process() -> None:
 
 
 @pytest.mark.parametrize("backend", ["cpp", "python"])
-def test_python_m_frame64_reports_the_backend(backend: str) -> None:
+def test_python_m_frame64_reports_the_backend(backend: str, tmp_path: Path) -> None:
     if backend == "cpp":
         core_module()
-    result = _run("", backend, "-m", "frame64")
+    result = _run("", backend, "-m", "frame64", cwd=tmp_path)  # the demo writes its page in cwd
     assert result.returncode == 0, result.stderr
     assert f"backend={backend}" in result.stdout
     assert "1920x1080" in result.stdout and "data URI" in result.stdout

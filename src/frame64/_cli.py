@@ -739,8 +739,8 @@ data URI that <code>frame64.encode(frame, data_uri=True)</code> returned for a {
 def cmd_demo(args: argparse.Namespace) -> int:
     height, width = args.height, args.width
     frame = camera_frame(height, width)
-    print(f"{PROG} {frame64.__version__}: a {width}x{height} camera-like BGR frame -> JPEG data URI "
-          f"(quality 90, 4:2:0)")
+    print(f"{PROG} {frame64.__version__} (backend={frame64.backend}, simd={frame64.simd}): a {width}x{height} "
+          "camera-like BGR frame -> JPEG data URI (quality 90, 4:2:0)")
     contenders = frame64_contenders(frame, {"data_uri": True})
     strings = {name: run() for name, run in contenders.items()}  # also the warm-up
     uri = strings[f"frame64 ({frame64.backend})"]
