@@ -31,7 +31,9 @@ try:  # module level, so that FastAPI can resolve the handlers' annotations
     from fastapi import FastAPI, WebSocket, WebSocketDisconnect
     from fastapi.responses import HTMLResponse, StreamingResponse
 except ImportError:  # the frame generators below work without it
-    FastAPI = None
+    HAVE_FASTAPI = False
+else:
+    HAVE_FASTAPI = True
 
 PAGE = """<!doctype html>
 <html><head><meta charset="utf-8"><title>frame64 stream</title></head>
@@ -87,7 +89,7 @@ def create_app(source: Any = None, *, fps: float = 15.0) -> Any:
     ``source`` is a callable returning a fresh frame iterator per client
     (default: moving_frames).
     """
-    if FastAPI is None:
+    if not HAVE_FASTAPI:
         raise ImportError("this recipe needs FastAPI: pip install fastapi uvicorn")
     new_frames = source or moving_frames
     app = FastAPI(title="frame64 stream")

@@ -37,8 +37,9 @@ def fit(frame: np.ndarray, max_side: int) -> np.ndarray:
     except ImportError:  # nearest neighbour with numpy alone
         rows = (np.arange(size[1]) / scale).astype(int)
         cols = (np.arange(size[0]) / scale).astype(int)
-        return frame[rows][:, cols]
-    return cv2.resize(frame, size, interpolation=cv2.INTER_AREA)
+        small: np.ndarray = frame[rows][:, cols]
+        return small
+    return np.asarray(cv2.resize(frame, size, interpolation=cv2.INTER_AREA))
 
 
 def image_part(frame: np.ndarray, *, style: str = "openai", max_side: int = 1568, quality: int = 85) -> dict[str, Any]:
@@ -82,9 +83,10 @@ def main(argv: list[str] | None = None) -> int:
     else:
         import cv2
 
-        frame = cv2.imread(args.image, cv2.IMREAD_COLOR)
-        if frame is None:
+        image = cv2.imread(args.image, cv2.IMREAD_COLOR)
+        if image is None:
             parser.error(f"cannot read {args.image!r}")
+        frame = np.asarray(image)
     message = user_message(frame, args.question, style=args.style, max_side=args.max_side)
     print(json.dumps(message if args.full else _shorten(message), indent=2))
     return 0

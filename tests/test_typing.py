@@ -135,10 +135,10 @@ def test_package_is_marked_typed() -> None:
     assert (ROOT / "src" / "frame64" / "py.typed").is_file()
 
 
-def test_mypy_strict_passes_on_the_package_and_a_typed_example() -> None:
+def test_mypy_strict_passes_on_the_package_the_examples_and_a_typed_example() -> None:
     pytest.importorskip("mypy", reason="mypy is in the test extras")
     result = subprocess.run(
-        [sys.executable, "-m", "mypy", "--strict", "--no-error-summary", "src/frame64", "tests/typed_usage.py"],
+        [sys.executable, "-m", "mypy", "--strict", "--no-error-summary", "src/frame64", "tests/typed_usage.py", "examples"],
         cwd=ROOT, capture_output=True, text=True, check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
