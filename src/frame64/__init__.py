@@ -47,6 +47,9 @@ def _load_backend() -> tuple[ModuleType, str]:
 _impl, backend = _load_backend()
 """``"cpp"`` or ``"python"``: the backend this process uses."""
 
+from . import _encoder  # noqa: E402  (needs _impl)
+from ._encoder import Encoder  # noqa: E402
+
 
 def encode(
     image: Any,
@@ -58,6 +61,7 @@ def encode(
     fast_dct: bool = False,
     progressive: bool = False,
     data_uri: bool = False,
+    threads: int | None = 1,
 ) -> str:
     """Encode a uint8 frame as a base64 JPEG string (or a ``data:`` URI).
 
@@ -77,6 +81,10 @@ def encode(
         fast_dct: use the faster, slightly less accurate integer DCT.
         progressive: write a progressive JPEG (smaller, slower).
         data_uri: prefix the result with "data:image/jpeg;base64,".
+        threads: threads for one large frame (default 1; None means all
+            cores): a baseline JPEG is compressed in horizontal strips in
+            parallel and stitched with restart markers, as
+            ``Encoder(threads=...).encode`` does (same bytes; see Encoder).
 
     Returns:
         The base64 text (RFC 4648, padded), as a str.
@@ -84,7 +92,8 @@ def encode(
     Raises:
         TypeError: ``image`` is not uint8 pixels, or an option has the wrong type.
         ValueError: a wrong shape for ``pixel_format``, an empty image, a side
-            over 65535, quality outside 1..100, or an unknown option value.
+            over 65535, quality outside 1..100, threads < 1, or an unknown
+            option value.
     """
     _options.check_format(format)  # "jpeg" is the only format so far
     options = _options.jpeg_options(
@@ -95,7 +104,10 @@ def encode(
         progressive=progressive,
         data_uri=data_uri,
     )
+    thread_count = _encoder.resolve_threads(threads)
     array = _options.prepare_image(image, options.pixel_format)
+    if thread_count > 1:
+        return _encoder.encode_threaded(array, options, thread_count)
     return _impl.encode_jpeg(  # type: ignore[no-any-return]
         array, options.tjpf, options.quality, options.tjsamp, options.fast_dct, options.progressive, options.data_uri
     )
@@ -108,4 +120,4 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module 'frame64' has no attribute {name!r}")
 
 
-__all__ = ["__version__", "backend", "encode", "simd"]
+__all__ = ["Encoder", "__version__", "backend", "encode", "simd"]

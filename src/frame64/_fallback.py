@@ -68,3 +68,6 @@ def encode_jpeg(
 
 def b64encode_str(data: Any, prefix: str = "") -> str:
     return prefix + binascii.b2a_base64(data, newline=False).decode("ascii")
+
+
+from ._fallback_encoder import BatchEncoder, PendingFrame  # noqa: E402,F401  (frame64.Encoder's pool)

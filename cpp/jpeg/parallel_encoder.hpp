@@ -1,0 +1,72 @@
+// Compression of many frames, or of one frame in strips, on a ThreadPool.
+//
+// A CompressJob turns every frame into one task per strip (a frame that is
+// not split is one task), so frames and strips of frames of any sizes share
+// the pool's threads. The thread that finishes a frame's last strip stitches
+// the frame (jpeg_strips.hpp). Each thread compresses with its own
+// thread_compressor(); results are copied out of it at once, since the
+// thread's buffer is reused by its next task.
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "jpeg/jpeg_encoder.hpp"
+#include "jpeg/jpeg_strips.hpp"
+#include "parallel/thread_pool.hpp"
+
+namespace frame64::jpeg {
+
+struct FrameRequest {
+    const std::uint8_t* pixels = nullptr;  // must stay valid until the job finished
+    CompressParams params;
+    int strip_mcu_rows = 0;  // see plan_strips; 0 = one piece
+};
+
+struct FrameOutput {
+    std::vector<std::uint8_t> jpeg;
+    std::string error;  // empty on success
+};
+
+class CompressJob {
+public:
+    // Plans every frame; throws std::invalid_argument (message prefixed with
+    // "frame <i>: " when there are several frames) for an impossible plan.
+    explicit CompressJob(std::vector<FrameRequest> frames);
+
+    std::size_t task_count() const noexcept { return tasks_.size(); }
+    std::size_t frame_count() const noexcept { return frame_count_; }
+    // Runs one strip; never throws (a failure is recorded in the frame's error).
+    void run_task(std::size_t task) noexcept;
+    FrameOutput& output(std::size_t frame) noexcept { return frames_[frame].output; }
+
+private:
+    struct Frame {
+        FrameRequest request;
+        StripPlan plan;
+        std::vector<std::vector<std::uint8_t>> strips;
+        std::vector<std::string> strip_errors;
+        std::atomic<int> remaining{0};
+        FrameOutput output;
+    };
+    struct Task {
+        std::uint32_t frame;
+        std::uint32_t strip;
+    };
+    void finish_frame(Frame& frame) noexcept;
+
+    std::unique_ptr<Frame[]> frames_;  // Frame holds an atomic: not movable, so no vector
+    std::size_t frame_count_ = 0;
+    std::vector<Task> tasks_;
+};
+
+// Starts `job` on `pool` and returns its task group; pool.wait(group) later.
+// The job (hence its pixels) must outlive the group's execution: the group
+// holds a reference to it.
+std::shared_ptr<parallel::TaskGroup> start(parallel::ThreadPool& pool, const std::shared_ptr<CompressJob>& job);
+
+}  // namespace frame64::jpeg
