@@ -67,14 +67,6 @@ Bytes TurboCompressor::compress(const std::uint8_t* pixels, const CompressParams
         buffer_ = grown;
         capacity_ = needed;
     }
-    if (stale_tables_ && !params.progressive) {
-        void* fresh = tjInitCompress();
-        if (fresh == nullptr) throw JpegError(std::string("tjInitCompress failed: ") + tjGetErrorStr2(nullptr));
-        tjDestroy(handle_);
-        handle_ = fresh;
-        stale_tables_ = false;
-    }
-    if (params.progressive) stale_tables_ = true;
     unsigned long size = static_cast<unsigned long>(capacity_);
     const int status =
         tjCompress2(handle_, pixels, params.width, params.pitch, params.height, params.pixel_format, &buffer_,

@@ -56,11 +56,6 @@ private:
     void* handle_ = nullptr;
     unsigned char* buffer_ = nullptr;
     std::size_t capacity_ = 0;
-    // libjpeg-turbo < 3.1 keeps a progressive (optimized) Huffman table in
-    // the handle for later baseline images (its 3.1.0 ChangeLog: "prevented
-    // jpeg_set_defaults() from resetting the Huffman tables"); such a handle
-    // is replaced before the next baseline compression.
-    bool stale_tables_ = false;
 };
 
 // The calling thread's compressor, created on first use.
