@@ -67,6 +67,14 @@ Bytes TurboCompressor::compress(const std::uint8_t* pixels, const CompressParams
         buffer_ = grown;
         capacity_ = needed;
     }
+    if (handle_was_progressive_ && !params.progressive) {
+        void* fresh = tjInitCompress();
+        if (fresh == nullptr) throw JpegError(std::string("tjInitCompress failed: ") + tjGetErrorStr2(nullptr));
+        tjDestroy(handle_);
+        handle_ = fresh;
+        handle_was_progressive_ = false;
+    }
+    handle_was_progressive_ = handle_was_progressive_ || params.progressive;
     unsigned long size = static_cast<unsigned long>(capacity_);
     const int status =
         tjCompress2(handle_, pixels, params.width, params.pitch, params.height, params.pixel_format, &buffer_,

@@ -54,6 +54,11 @@ public:
 
 private:
     void* handle_ = nullptr;
+    // libjpeg-turbo 2.1 leaves a handle that has written a progressive JPEG
+    // with optimized Huffman coding switched on, so a later baseline JPEG from
+    // the same handle differs from a fresh handle's. Such a handle is replaced
+    // before the next baseline compression.
+    bool handle_was_progressive_ = false;
     unsigned char* buffer_ = nullptr;
     std::size_t capacity_ = 0;
 };

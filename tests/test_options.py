@@ -1,0 +1,27 @@
+"""The Python option tables agree with the compiled core's TurboJPEG enums."""
+
+from __future__ import annotations
+
+import pytest
+
+from frame64 import _options
+
+core = pytest.importorskip("frame64._core")
+
+
+def test_pixel_format_codes_match_turbojpeg_header() -> None:
+    assert core.TJPF == _options.TJPF
+
+
+def test_subsampling_codes_match_turbojpeg_header() -> None:
+    assert core.TJSAMP == _options.TJSAMP
+
+
+@pytest.mark.parametrize("fast_dct", [False, True])
+@pytest.mark.parametrize("progressive", [False, True])
+def test_every_output_changing_flag_is_explicit(fast_dct: bool, progressive: bool) -> None:
+    flags = _options.jpeg_flags(fast_dct, progressive)
+    # Exactly one DCT flag is always set, so libjpeg-turbo 2.x and 3.x agree.
+    assert bool(flags & _options.TJFLAG_FASTDCT) == fast_dct
+    assert bool(flags & _options.TJFLAG_ACCURATEDCT) == (not fast_dct)
+    assert bool(flags & _options.TJFLAG_PROGRESSIVE) == progressive
