@@ -9,6 +9,7 @@ stitching must reproduce byte for byte.
 from __future__ import annotations
 
 import base64
+import faulthandler
 import functools
 import io
 import os
@@ -16,6 +17,7 @@ import pickle
 import subprocess
 import sys
 import threading
+import warnings
 from collections.abc import Iterator
 from typing import Any
 
@@ -456,3 +458,33 @@ def test_baseline_after_progressive_on_the_same_threads_is_unchanged(backend: st
             frame64.encode(frame, **options)
         assert baseline.encode_batch(frames * 2) == expected
         assert [frame64.encode(f) for f in frames] == expected_plain
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
+def test_encoders_and_pools_work_in_a_fork_child(backend: str) -> None:
+    # A fork() child inherits pool objects but none of their threads; waiting
+    # on or destroying an inherited pool must neither hang nor crash.
+    frame = camera_frame(720, 1280)
+    encoder = frame64.Encoder(threads=2)
+    expected = encoder.encode_batch([frame] * 3)
+    split = frame64.encode(frame, threads=2)
+    raw = backend_module(backend).BatchEncoder(2)
+    rows = _encoder.strip_rows(1280, 720, TJSAMP["420"], False, 2)
+    assert raw.encode(frame, TJPF["BGR"], 90, TJSAMP["420"], False, False, False, rows) == split
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # Python 3.12+: fork() of a threaded process
+        pid = os.fork()
+    if pid == 0:  # the child: report through the exit status only
+        code = 1
+        try:
+            faulthandler.dump_traceback_later(60, exit=True)
+            ok = encoder.encode_batch([frame] * 3) == expected
+            ok = ok and list(encoder.imap([frame] * 3)) == expected
+            ok = ok and frame64.encode(frame, threads=2) == split
+            ok = ok and raw.encode(frame, TJPF["BGR"], 90, TJSAMP["420"], False, False, False, rows) == split
+            del raw
+            code = 0 if ok else 1
+        finally:
+            os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0

@@ -49,45 +49,44 @@ void TaskGroup::rethrow_if_failed() {
 }
 
 ThreadPool::ThreadPool(std::size_t workers)
-    : owner_pid_(static_cast<long>(FRAME64_GETPID())), threads_(new std::vector<std::thread>()) {
-    threads_->reserve(workers);
+    : state_(std::make_unique<State>()), owner_pid_(static_cast<long>(FRAME64_GETPID())) {
+    State& state = *state_;
+    state.threads.reserve(workers);
     try {
-        for (std::size_t i = 0; i < workers; ++i) threads_->emplace_back([this] { worker_loop(); });
+        for (std::size_t i = 0; i < workers; ++i) state.threads.emplace_back([&state] { worker_loop(state); });
     } catch (...) {
         // Could not start every thread: keep the ones that started.
     }
-    worker_count_ = threads_->size();
+    worker_count_ = state.threads.size();
 }
 
 ThreadPool::~ThreadPool() {
     if (forked()) {
-        // In a fork() child the workers do not exist and the mutex may be
-        // held by a thread that is gone: touch neither, leak the handles.
+        (void)state_.release();  // see State
         return;
     }
     {
-        std::lock_guard<std::mutex> lock(mutex_);
-        stop_ = true;
+        std::lock_guard<std::mutex> lock(state_->mutex);
+        state_->stop = true;
     }
-    wake_.notify_all();
-    for (std::thread& thread : *threads_) thread.join();
-    delete threads_;
+    state_->wake.notify_all();
+    for (std::thread& thread : state_->threads) thread.join();
 }
 
 bool ThreadPool::forked() const noexcept { return static_cast<long>(FRAME64_GETPID()) != owner_pid_; }
 
-std::shared_ptr<TaskGroup> ThreadPool::next_claimable_locked() {
-    while (!queue_.empty() && !queue_.front()->claimable()) queue_.pop_front();
-    return queue_.empty() ? nullptr : queue_.front();
+std::shared_ptr<TaskGroup> ThreadPool::next_claimable_locked(State& state) {
+    while (!state.queue.empty() && !state.queue.front()->claimable()) state.queue.pop_front();
+    return state.queue.empty() ? nullptr : state.queue.front();
 }
 
-void ThreadPool::worker_loop() {
-    std::unique_lock<std::mutex> lock(mutex_);
+void ThreadPool::worker_loop(State& state) {
+    std::unique_lock<std::mutex> lock(state.mutex);
     for (;;) {
-        if (stop_) return;
-        std::shared_ptr<TaskGroup> group = next_claimable_locked();
+        if (state.stop) return;
+        std::shared_ptr<TaskGroup> group = next_claimable_locked(state);
         if (!group) {
-            wake_.wait(lock);
+            state.wake.wait(lock);
             continue;
         }
         lock.unlock();
@@ -100,10 +99,10 @@ void ThreadPool::worker_loop() {
 void ThreadPool::submit(const std::shared_ptr<TaskGroup>& group) {
     if (worker_count_ == 0 || forked() || !group->claimable()) return;  // the waiter will run it
     {
-        std::lock_guard<std::mutex> lock(mutex_);
-        queue_.push_back(group);
+        std::lock_guard<std::mutex> lock(state_->mutex);
+        state_->queue.push_back(group);
     }
-    wake_.notify_all();
+    state_->wake.notify_all();
 }
 
 void ThreadPool::wait(TaskGroup& group) {
@@ -114,8 +113,8 @@ void ThreadPool::wait(TaskGroup& group) {
         while (!group.finished()) {
             std::shared_ptr<TaskGroup> other;
             {
-                std::lock_guard<std::mutex> lock(mutex_);
-                other = next_claimable_locked();
+                std::lock_guard<std::mutex> lock(state_->mutex);
+                other = next_claimable_locked(*state_);
             }
             if (!other) break;
             other->run_one();

@@ -68,19 +68,25 @@ public:
     void run(std::size_t count, std::function<void(std::size_t)> task);
 
 private:
-    void worker_loop();
-    std::shared_ptr<TaskGroup> next_claimable_locked();
+    // Everything the workers share. Heap-held so that a fork() child, where
+    // the workers do not exist but the mutex and condition variable still
+    // record them, can leak it instead of joining or destroying (both could
+    // block forever there).
+    struct State {
+        std::mutex mutex;
+        std::condition_variable wake;
+        std::deque<std::shared_ptr<TaskGroup>> queue;
+        bool stop = false;
+        std::vector<std::thread> threads;
+    };
+
+    static void worker_loop(State& state);
+    static std::shared_ptr<TaskGroup> next_claimable_locked(State& state);
     bool forked() const noexcept;
 
-    std::mutex mutex_;
-    std::condition_variable wake_;
-    std::deque<std::shared_ptr<TaskGroup>> queue_;
-    bool stop_ = false;
+    std::unique_ptr<State> state_;
     std::size_t worker_count_ = 0;
     long owner_pid_ = 0;
-    // Heap-held so that a fork() child, where these threads do not exist,
-    // can leak them instead of joining (see ~ThreadPool).
-    std::vector<std::thread>* threads_;
 };
 
 }  // namespace frame64::parallel

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import concurrent.futures
+import os
 import struct
 import threading
 from collections.abc import Callable, Sequence
@@ -123,13 +124,19 @@ class BatchEncoder:
         if threads < 1:
             raise ValueError(f"threads must be >= 1, got {threads}")
         self._threads = threads
-        self._executor = concurrent.futures.ThreadPoolExecutor(threads) if threads > 1 else None
+        self._start_executor()
+
+    def _start_executor(self) -> None:
+        self._executor = concurrent.futures.ThreadPoolExecutor(self._threads) if self._threads > 1 else None
+        self._pid = os.getpid()
 
     @property
     def threads(self) -> int:
         return self._threads
 
     def _run(self, function: Callable[..., bytes], jobs: list[tuple[Any, ...]]) -> list[Any]:
+        if self._pid != os.getpid():  # a fork() child has none of the executor's threads
+            self._start_executor()
         if self._executor is None or len(jobs) <= 1:
             return [function(*job) for job in jobs]
         return [self._executor.submit(function, *job) for job in jobs]
