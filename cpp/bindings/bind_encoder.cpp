@@ -243,10 +243,13 @@ public:
             py::gil_scoped_release release;  // only waits for (and helps with) GIL-free tasks
             pool_->wait(*group_);
         }
+        if (result_) return *result_;  // another Python thread finished it meanwhile
+        // The JPEG is kept (not freed) until this object dies: another thread
+        // may be reading it in base64_str, which runs without the GIL.
         const jpeg::FrameOutput& output = job_->output(0);
         if (!output.error.empty()) raise_frame_error(output.error, std::nullopt);
-        result_ = base64_str(output.jpeg.data(), output.jpeg.size(), prefix_);
-        job_->output(0).jpeg = {};
+        py::str text = base64_str(output.jpeg.data(), output.jpeg.size(), prefix_);
+        if (!result_) result_ = std::move(text);
         return *result_;
     }
 
