@@ -14,6 +14,7 @@ import functools
 import io
 import os
 import pickle
+import signal
 import subprocess
 import sys
 import threading
@@ -488,3 +489,36 @@ def test_encoders_and_pools_work_in_a_fork_child(backend: str) -> None:
             os._exit(code)
     _, status = os.waitpid(pid, 0)
     assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0
+
+
+def test_core_pending_frame_result_from_many_threads() -> None:
+    core = pytest.importorskip("frame64._core")
+    pool = core.BatchEncoder(2)
+    frame = camera_frame(720, 1280)
+    expected = frame64.encode(frame, threads=2)
+    rows = _encoder.strip_rows(1280, 720, TJSAMP["420"], False, 2)
+    for _ in range(20):
+        pending = pool.submit(frame, TJPF["BGR"], 90, TJSAMP["420"], False, False, False, rows)
+        results: list[str] = []
+        readers = [threading.Thread(target=lambda: results.append(pending.result())) for _ in range(4)]
+        for reader in readers:
+            reader.start()
+        for reader in readers:
+            reader.join()
+        assert results == [expected] * 4
+        assert pending.done()
+
+
+def test_keyboard_interrupt_stops_a_long_batch_and_the_pool_still_works(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The C++ pool runs without the GIL, so it must look for signals itself.
+    monkeypatch.setattr(frame64, "_impl", pytest.importorskip("frame64._core"))
+    encoder = frame64.Encoder(threads=2)
+    frame = camera_frame(480, 640)
+    timer = threading.Timer(0.2, lambda: os.kill(os.getpid(), signal.SIGINT))
+    timer.start()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            encoder.encode_batch([frame] * 20000)  # minutes of work: the signal must cut it short
+    finally:
+        timer.join()
+    assert encoder.encode_batch([frame] * 3) == [frame64.encode(frame, threads=2)] * 3
