@@ -2,13 +2,15 @@
 // compresses frames, or strips of one frame, with the GIL released) and
 // _core.PendingFrame (one frame submitted ahead, for Encoder.imap).
 //
-// Every call follows the same order: convert the options and take every
-// frame's buffer with the GIL; release it for the compression on the pool;
-// take it back to allocate each result str at its final length; release it
-// again while the pool writes base64 straight into those strs.
+// Every call converts the options and takes every frame's buffer with the
+// GIL, then releases it while the pool works. For batches the workers also
+// write each frame's base64 text, so the only work under the GIL is copying
+// finished texts into strs, done in order while the pool keeps going.
 #include <Python.h>
 
 #include <algorithm>
+#include <chrono>
+#include <cstring>
 #include <memory>
 #include <optional>
 #include <string>
@@ -24,13 +26,10 @@
 namespace frame64::bindings {
 namespace {
 
-// Frames per round of work: bounded so that Ctrl-C is seen between rounds
-// (the pool itself never looks at signals) and memory stays bounded.
-constexpr std::size_t kRoundPixelsPerThread = std::size_t{8} << 20;
-constexpr std::size_t kRoundMaxFrames = 256;
-// base64 work is cut into pieces of this many input bytes (a multiple of 3,
-// so that the pieces' outputs simply concatenate: RFC 4648 section 4).
-constexpr std::size_t kBase64Piece = 3 * 64 * 1024;
+// How often a thread waiting for a batch takes the GIL back to look for
+// Ctrl-C (the pool itself never looks at signals) and to turn finished
+// frames into strs.
+constexpr std::chrono::milliseconds kSignalCheckInterval{50};
 
 struct Options {
     int pixel_format;
@@ -81,10 +80,34 @@ py::str new_ascii_str(std::size_t length) {
 
 char* str_chars(const py::str& text) { return reinterpret_cast<char*>(PyUnicode_1BYTE_DATA(text.ptr())); }
 
-struct Base64Piece {
-    const std::uint8_t* src;
-    std::size_t size;
-    char* dst;
+// A str with a copy of already-encoded ASCII text. GIL held.
+py::str str_from_text(const char* text, std::size_t size) {
+    py::str result = new_ascii_str(size);
+    std::memcpy(str_chars(result), text, size);
+    return result;
+}
+
+// Keeps a job's buffers valid for its tasks: if the caller leaves early (an
+// exception), the job is cancelled and its running tasks waited for before
+// the frames' buffers are released.
+class JobGuard {
+public:
+    JobGuard(parallel::ThreadPool& pool, std::shared_ptr<jpeg::CompressJob> job)
+        : pool_(pool), job_(std::move(job)), group_(jpeg::start(pool_, job_)) {}
+    ~JobGuard() {
+        if (group_->finished()) return;
+        job_->cancel();
+        py::gil_scoped_release release;  // the tasks never need the GIL
+        pool_.wait(*group_);
+    }
+    JobGuard(const JobGuard&) = delete;
+    JobGuard& operator=(const JobGuard&) = delete;
+    parallel::TaskGroup& group() const noexcept { return *group_; }
+
+private:
+    parallel::ThreadPool& pool_;
+    std::shared_ptr<jpeg::CompressJob> job_;
+    std::shared_ptr<parallel::TaskGroup> group_;
 };
 
 // Raises the first failed frame's error, naming its index in a batch.
@@ -145,63 +168,46 @@ private:
             const std::optional<std::size_t> index = batch ? std::optional<std::size_t>(i) : std::nullopt;
             requests[i] = {views.back()->bytes(), describe_frame(*views.back(), options, index), strip_rows[i]};
         }
+        const std::string_view prefix = prefix_of(options);
         std::vector<py::str> results;
         results.reserve(count);
-        const std::size_t round_pixels = kRoundPixelsPerThread * static_cast<std::size_t>(threads_);
-        std::size_t begin = 0;
-        while (begin < count) {
-            std::size_t end = begin;
-            std::size_t pixels = 0;
-            while (end < count && (end == begin || (pixels < round_pixels && end - begin < kRoundMaxFrames))) {
-                pixels += static_cast<std::size_t>(requests[end].params.width) * requests[end].params.height;
-                ++end;
+        if (!batch) {
+            // One frame (in strips): compress on the pool, then base64 once
+            // into the str (base64_str releases the GIL for that).
+            auto job = std::make_shared<jpeg::CompressJob>(std::move(requests));  // may raise ValueError
+            {
+                JobGuard guard(*pool_, job);
+                // The pixels are pinned by `views` and the tasks touch no
+                // Python object, so the pool runs without the GIL.
+                py::gil_scoped_release release;
+                pool_->wait(guard.group());
             }
-            encode_round(requests, begin, end, options, batch, results);
-            // All of this round's work has finished: safe to stop here on Ctrl-C.
-            if (PyErr_CheckSignals() != 0) throw py::error_already_set();
-            begin = end;
+            const jpeg::FrameOutput& output = job->output(0);
+            if (!output.error.empty()) raise_frame_error(output.error, std::nullopt);
+            results.push_back(base64_str(output.jpeg.data(), output.jpeg.size(), prefix));
+            return results;
+        }
+        auto job = std::make_shared<jpeg::CompressJob>(std::move(requests), prefix);  // may raise ValueError
+        JobGuard guard(*pool_, job);  // destroyed before `views`
+        for (;;) {
+            bool finished;
+            {
+                // As above: pinned pixels, no Python objects in the tasks.
+                py::gil_scoped_release release;
+                finished = pool_->wait_until(guard.group(), std::chrono::steady_clock::now() + kSignalCheckInterval);
+            }
+            // Turn the frames finished so far into strs, in order.
+            while (results.size() < count && job->frame_done(results.size())) {
+                const std::size_t i = results.size();
+                jpeg::FrameOutput& output = job->output(i);
+                if (!output.error.empty()) raise_frame_error(output.error, i);  // the guard cancels the rest
+                results.push_back(str_from_text(output.text.get(), output.text_size));
+                output.text.reset();
+            }
+            if (finished) break;
+            if (PyErr_CheckSignals() != 0) throw py::error_already_set();  // the guard cancels the rest
         }
         return results;
-    }
-
-    void encode_round(const std::vector<jpeg::FrameRequest>& requests, std::size_t begin, std::size_t end,
-                      const Options& options, bool batch, std::vector<py::str>& results) {
-        std::vector<jpeg::FrameRequest> round(requests.begin() + static_cast<std::ptrdiff_t>(begin),
-                                              requests.begin() + static_cast<std::ptrdiff_t>(end));
-        auto job = std::make_shared<jpeg::CompressJob>(std::move(round));  // may raise ValueError (plan)
-        {
-            // The pixels are pinned by the caller's BufferViews and the tasks
-            // touch no Python object, so the pool runs without the GIL.
-            py::gil_scoped_release release;
-            std::shared_ptr<parallel::TaskGroup> group = jpeg::start(*pool_, job);
-            pool_->wait(*group);
-        }
-        for (std::size_t i = 0; i < job->frame_count(); ++i) {
-            const std::string& error = job->output(i).error;
-            if (!error.empty()) raise_frame_error(error, batch ? std::optional<std::size_t>(begin + i) : std::nullopt);
-        }
-        // Allocate every str at its final length (needs the GIL), then let
-        // the pool write base64 into them.
-        const std::string_view prefix = prefix_of(options);
-        std::vector<Base64Piece> pieces;
-        for (std::size_t i = 0; i < job->frame_count(); ++i) {
-            const std::vector<std::uint8_t>& jpeg = job->output(i).jpeg;
-            py::str text = new_ascii_str(prefix.size() + base64::encoded_length(jpeg.size()));
-            char* out = str_chars(text);
-            std::copy(prefix.begin(), prefix.end(), out);
-            out += prefix.size();
-            for (std::size_t at = 0; at < jpeg.size(); at += kBase64Piece) {
-                const std::size_t size = std::min(kBase64Piece, jpeg.size() - at);
-                pieces.push_back({jpeg.data() + at, size, out + base64::encoded_length(at)});
-            }
-            results.push_back(std::move(text));
-        }
-        // The strs are not yet visible to any other Python code and the JPEGs
-        // belong to `job`, so writing them without the GIL is safe.
-        py::gil_scoped_release release;
-        pool_->run(pieces.size(), [&pieces](std::size_t k) {
-            base64::encode(pieces[k].src, pieces[k].size, pieces[k].dst);
-        });
     }
 
     int threads_;
@@ -217,39 +223,28 @@ public:
         check_options(options);
         view_ = std::make_unique<BufferView>(image, PyBUF_RECORDS_RO);
         jpeg::FrameRequest request{view_->bytes(), describe_frame(*view_, options, std::nullopt), strip_rows};
-        job_ = std::make_shared<jpeg::CompressJob>(std::vector<jpeg::FrameRequest>{request});
-        // The pixels are pinned by view_ until the work has finished (see
-        // the destructor), and the tasks never touch Python objects.
-        group_ = jpeg::start(*pool_, job_);
-    }
-
-    ~PendingFrame() {
-        if (group_ && !group_->finished()) {
-            // The workers still read our pixels: wait for them before the
-            // buffer is released (GIL released: they do not need it).
-            py::gil_scoped_release release;
-            pool_->wait(*group_);
-        }
+        job_ = std::make_shared<jpeg::CompressJob>(std::vector<jpeg::FrameRequest>{request}, prefix_);
+        // The pixels are pinned by view_ until the work has finished (the
+        // guard waits, declared after view_), and the tasks never touch
+        // Python objects.
+        guard_.emplace(*pool_, job_);
     }
 
     PendingFrame(const PendingFrame&) = delete;
     PendingFrame& operator=(const PendingFrame&) = delete;
 
-    bool done() const noexcept { return group_->finished(); }
+    bool done() const noexcept { return guard_->group().finished(); }
 
     py::str result() {
         if (result_) return *result_;
-        if (!group_->finished()) {
+        if (!done()) {
             py::gil_scoped_release release;  // only waits for (and helps with) GIL-free tasks
-            pool_->wait(*group_);
+            pool_->wait(guard_->group());
         }
         if (result_) return *result_;  // another Python thread finished it meanwhile
-        // The JPEG is kept (not freed) until this object dies: another thread
-        // may be reading it in base64_str, which runs without the GIL.
         const jpeg::FrameOutput& output = job_->output(0);
         if (!output.error.empty()) raise_frame_error(output.error, std::nullopt);
-        py::str text = base64_str(output.jpeg.data(), output.jpeg.size(), prefix_);
-        if (!result_) result_ = std::move(text);
+        result_ = str_from_text(output.text.get(), output.text_size);  // GIL held throughout
         return *result_;
     }
 
@@ -258,7 +253,7 @@ private:
     std::string_view prefix_;
     std::unique_ptr<BufferView> view_;
     std::shared_ptr<jpeg::CompressJob> job_;
-    std::shared_ptr<parallel::TaskGroup> group_;
+    std::optional<JobGuard> guard_;
     std::optional<py::str> result_;
 };
 

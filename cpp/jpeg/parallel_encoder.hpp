@@ -12,7 +12,9 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "jpeg/jpeg_encoder.hpp"
@@ -28,15 +30,27 @@ struct FrameRequest {
 };
 
 struct FrameOutput {
-    std::vector<std::uint8_t> jpeg;
-    std::string error;  // empty on success
+    std::vector<std::uint8_t> jpeg;    // unless the job writes base64 text
+    std::unique_ptr<char[]> text;      // prefix + base64(jpeg), when it does
+    std::size_t text_size = 0;
+    std::string error;                 // empty on success
 };
 
 class CompressJob {
 public:
     // Plans every frame; throws std::invalid_argument (message prefixed with
     // "frame <i>: " when there are several frames) for an impossible plan.
-    explicit CompressJob(std::vector<FrameRequest> frames);
+    // With base64_prefix set, each frame's output is text (the prefix, then
+    // the JPEG in base64), written by the thread that finishes the frame.
+    explicit CompressJob(std::vector<FrameRequest> frames,
+                         std::optional<std::string_view> base64_prefix = std::nullopt);
+
+    // Frames not started yet are skipped (their error says so).
+    void cancel() noexcept { cancelled_.store(true, std::memory_order_relaxed); }
+    // True once frame `i` has its output (acquire: the output is visible).
+    bool frame_done(std::size_t frame) const noexcept {
+        return frames_[frame].done.load(std::memory_order_acquire);
+    }
 
     std::size_t task_count() const noexcept { return tasks_.size(); }
     std::size_t frame_count() const noexcept { return frame_count_; }
@@ -50,7 +64,8 @@ private:
         StripPlan plan;
         std::vector<std::vector<std::uint8_t>> strips;
         std::vector<std::string> strip_errors;
-        std::atomic<int> remaining{0};
+        std::atomic<int> remaining{0};  // strips still to compress
+        std::atomic<bool> done{false};   // output complete
         FrameOutput output;
     };
     struct Task {
@@ -58,7 +73,10 @@ private:
         std::uint32_t strip;
     };
     void finish_frame(Frame& frame) noexcept;
+    void emit(Frame& frame, const std::uint8_t* jpeg, std::size_t size);
 
+    std::optional<std::string> base64_prefix_;
+    std::atomic<bool> cancelled_{false};
     std::unique_ptr<Frame[]> frames_;  // Frame holds an atomic: not movable, so no vector
     std::size_t frame_count_ = 0;
     std::vector<Task> tasks_;

@@ -34,9 +34,13 @@ bool TaskGroup::run_one() noexcept {
     return true;
 }
 
-void TaskGroup::block_until_finished() {
+bool TaskGroup::block_until_finished(std::chrono::steady_clock::time_point deadline) {
     std::unique_lock<std::mutex> lock(mutex_);
-    done_.wait(lock, [this] { return finished(); });
+    if (deadline == kForever) {
+        done_.wait(lock, [this] { return finished(); });
+        return true;
+    }
+    return done_.wait_until(lock, deadline, [this] { return finished(); });
 }
 
 void TaskGroup::rethrow_if_failed() {
@@ -105,12 +109,15 @@ void ThreadPool::submit(const std::shared_ptr<TaskGroup>& group) {
     state_->wake.notify_all();
 }
 
-void ThreadPool::wait(TaskGroup& group) {
-    while (group.run_one()) {
+bool ThreadPool::wait_until(TaskGroup& group, std::chrono::steady_clock::time_point deadline) {
+    const auto before_deadline = [deadline] {
+        return deadline == kForever || std::chrono::steady_clock::now() < deadline;
+    };
+    while (before_deadline() && group.run_one()) {
     }
     // Our own tasks are all claimed; help with queued work until ours is done.
     if (worker_count_ > 0 && !forked()) {
-        while (!group.finished()) {
+        while (!group.finished() && before_deadline()) {
             std::shared_ptr<TaskGroup> other;
             {
                 std::lock_guard<std::mutex> lock(state_->mutex);
@@ -120,7 +127,9 @@ void ThreadPool::wait(TaskGroup& group) {
             other->run_one();
         }
     }
-    group.block_until_finished();
+    // Without workers, unclaimed tasks of ours can only run on this thread.
+    if (group.claimable()) return false;
+    return group.block_until_finished(deadline);
 }
 
 void ThreadPool::run(std::size_t count, std::function<void(std::size_t)> task) {

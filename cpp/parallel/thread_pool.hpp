@@ -10,6 +10,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
@@ -22,6 +23,8 @@
 
 namespace frame64::parallel {
 
+inline constexpr std::chrono::steady_clock::time_point kForever = std::chrono::steady_clock::time_point::max();
+
 class TaskGroup {
 public:
     TaskGroup(std::size_t count, std::function<void(std::size_t)> task);
@@ -33,8 +36,9 @@ public:
     bool run_one() noexcept;
     bool claimable() const noexcept { return next_.load(std::memory_order_relaxed) < count_; }
     bool finished() const noexcept { return remaining_.load(std::memory_order_acquire) == 0; }
-    // Blocks until every task has run (does not run any itself).
-    void block_until_finished();
+    // Blocks until every task has run (does not run any itself), or until
+    // the deadline; returns finished().
+    bool block_until_finished(std::chrono::steady_clock::time_point deadline = kForever);
     // Rethrows the exception of the lowest-index failed task, if any.
     void rethrow_if_failed();
 
@@ -63,7 +67,10 @@ public:
     void submit(const std::shared_ptr<TaskGroup>& group);
     // Returns when `group` has finished. Meanwhile the calling thread runs
     // the group's unclaimed tasks, then other queued groups' tasks.
-    void wait(TaskGroup& group);
+    void wait(TaskGroup& group) { wait_until(group, kForever); }
+    // The same, but returns by the deadline (plus at most one task that was
+    // started before it) with group.finished().
+    bool wait_until(TaskGroup& group, std::chrono::steady_clock::time_point deadline);
     // submit + wait + rethrow_if_failed.
     void run(std::size_t count, std::function<void(std::size_t)> task);
 
