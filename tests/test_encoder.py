@@ -259,14 +259,15 @@ def mixed_frames() -> list[np.ndarray]:
 def test_encode_batch_equals_sequential_encode_in_order(backend: str, threads: int, data_uri: bool) -> None:
     encoder = frame64.Encoder(threads=threads, data_uri=data_uri)
     frames = mixed_frames()
-    expected = [frame64.encode(f, data_uri=data_uri, threads=threads) for f in frames]
-    assert [encoder.encode(f) for f in frames] == expected
+    expected = [frame64.encode(f, data_uri=data_uri) for f in frames]  # whole frames, whatever threads is
     assert encoder.encode_batch(frames) == expected
     assert encoder.encode_batch(tuple(frames)) == expected
     assert encoder.encode_batch(frames[::-1]) == expected[::-1]
     assert encoder.encode_batch([]) == []
-    if threads == 1:
-        assert expected == [frame64.encode(f, data_uri=data_uri) for f in frames]
+    # encode() is the low-latency path: large frames are split in strips.
+    split = [frame64.encode(f, data_uri=data_uri, threads=threads) for f in frames]
+    assert [encoder.encode(f) for f in frames] == split
+    assert (split == expected) == (threads == 1)
 
 
 @pytest.mark.parametrize("threads", [1, 2, 4])
@@ -296,8 +297,8 @@ def test_imap_closed_early_is_safe(backend: str) -> None:
     frames = [camera_frame(720, 1280, seed=i) for i in range(6)]
     stream = encoder.imap(frames, max_in_flight=4)
     first = next(stream)
-    stream.close()  # three frames still in flight are waited for, then released
-    assert first == encoder.encode(frames[0])
+    stream.close()  # three frames still in flight are cancelled or waited for, then released
+    assert first == frame64.encode(frames[0])
 
 
 @pytest.mark.parametrize("pixel_format,channels", [("BGR", 3), ("RGBA", 4), ("GRAY", 1)])
@@ -306,7 +307,7 @@ def test_encode_batch_of_one_nd_array(backend: str, pixel_format: str, channels:
     stack = np.stack([camera_frame(400, 360, channels, seed=i) for i in range(5)])
     if channels == 1:
         assert stack.ndim == 3
-    expected = [frame64.encode(f, pixel_format=pixel_format, subsampling="444", threads=2) for f in stack]
+    expected = [frame64.encode(f, pixel_format=pixel_format, subsampling="444") for f in stack]
     assert encoder.encode_batch(stack) == expected
     assert encoder.encode_batch(stack[::2]) == expected[::2]
 
@@ -314,8 +315,9 @@ def test_encode_batch_of_one_nd_array(backend: str, pixel_format: str, channels:
 def test_threads_share_one_encoder(backend: str) -> None:
     encoder = frame64.Encoder(threads=2, quality=80)
     frames = [camera_frame(48, 64, seed=1), camera_frame(9, 17, seed=2), camera_frame(384, 400, seed=3), camera_frame(1, 8, seed=4)]
-    expected = [frame64.encode(f, quality=80, threads=2) for f in frames]
-    assert frame64.encode(frames[2], quality=80) != expected[2]  # the large frame is split
+    expected = [frame64.encode(f, quality=80) for f in frames]  # encode_batch and imap
+    split = [frame64.encode(f, quality=80, threads=2) for f in frames]  # encode
+    assert split[2] != expected[2]  # the large frame is split
     per_thread = 300 if backend == "cpp" else 60
     failures: list[str] = []
 
@@ -329,7 +331,7 @@ def test_threads_share_one_encoder(backend: str) -> None:
             elif i % 10 == 5:
                 if list(encoder.imap(frames)) != expected:
                     failures.append(f"imap {seed}/{i}")
-            elif encoder.encode(frames[k]) != expected[k]:
+            elif encoder.encode(frames[k]) != split[k]:
                 failures.append(f"encode {seed}/{i}")
 
     workers = [threading.Thread(target=work, args=(seed,)) for seed in range(8)]
@@ -521,4 +523,15 @@ def test_keyboard_interrupt_stops_a_long_batch_and_the_pool_still_works(monkeypa
             encoder.encode_batch([frame] * 20000)  # minutes of work: the signal must cut it short
     finally:
         timer.join()
-    assert encoder.encode_batch([frame] * 3) == [frame64.encode(frame, threads=2)] * 3
+    assert encoder.encode_batch([frame] * 3) == [frame64.encode(frame)] * 3
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_core_batch_with_strips_per_frame_equals_one_by_one(backend: str) -> None:
+    pool = backend_module(backend).BatchEncoder(3)
+    frames = mixed_frames()
+    rows = [3, 0, 5, 1, 0, 2, 40, 1, 7]
+    args = (TJPF["BGR"], 85, TJSAMP["420"], False, False, True)
+    expected = [pool.encode(f, *args, r) for f, r in zip(frames, rows)]
+    assert pool.encode_batch(frames, *args, rows) == expected
+    assert strip_count(base64.b64decode(expected[6].split(",")[1])) == 2  # 1080 rows: 68 MCU rows in 2 strips

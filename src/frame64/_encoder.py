@@ -81,13 +81,20 @@ class Encoder:
     compression runs on native threads with the GIL released; each thread
     has its own TurboJPEG compressor and buffers.
 
-    With ``threads > 1``, one large baseline frame is split into up to
-    ``threads`` horizontal strips compressed in parallel and stitched into
-    one standard JPEG with restart markers. Its bytes therefore depend on
-    ``threads`` (its pixels never do): they equal what libjpeg-turbo writes
-    for the whole frame with a restart interval of one strip. Frames under
-    about 2 x 65536 pixels and progressive JPEGs are always compressed in one
-    piece, so with those the output equals ``threads=1`` exactly.
+    Two kinds of parallelism, for two needs:
+
+    - Throughput (:meth:`encode_batch`, :meth:`imap`): whole frames are
+      compressed in parallel, one per thread. Each result is exactly
+      ``frame64.encode(frame, **options)``, whatever ``threads`` is, and has
+      no restart markers (they slow decoders down).
+    - Latency (:meth:`encode`, like ``frame64.encode(..., threads=N)``): one
+      large baseline frame is split into up to ``threads`` horizontal strips,
+      compressed in parallel and stitched into one standard JPEG with restart
+      markers. Its bytes therefore depend on ``threads`` (its pixels never
+      do): they equal what libjpeg-turbo writes for the whole frame with a
+      restart interval of one strip. Frames under about 2 x 65536 pixels and
+      progressive JPEGs (whose scans cannot be stitched) are compressed in
+      one piece, so for them the output equals ``threads=1`` exactly.
 
     An Encoder is safe to share between Python threads. It pickles as its
     options (``threads=None`` stays None, meaning all cores of the process
@@ -164,7 +171,7 @@ class Encoder:
         return strip_rows(width, height, self._options.tjsamp, self._options.progressive, self._threads)
 
     def encode(self, image: Any) -> str:
-        """Encode one frame, as :func:`frame64.encode` with this encoder's options.
+        """Encode one frame with low latency: ``frame64.encode(image, **options, threads=self.threads)``.
 
         Args:
             image: a uint8 frame of the shape ``pixel_format`` needs.
@@ -190,7 +197,7 @@ class Encoder:
                 array of shape (N, H, W, C) (or (N, H, W) for "GRAY").
 
         Returns:
-            One str per frame, each equal to ``self.encode(frame)``.
+            One str per frame, each equal to ``frame64.encode(frame, **options)``.
 
         Raises:
             TypeError: a frame is not uint8 pixels, or ``frames`` is not a sequence.
@@ -209,22 +216,24 @@ class Encoder:
             items = list(frames)
         pixel_format = self._options.pixel_format
         arrays = [_prepare_frame(frame, pixel_format, i) for i, frame in enumerate(items)]
-        rows = [self._strip_rows(array) for array in arrays]
-        return self._live_pool().encode_batch(arrays, *self._args(), rows)  # type: ignore[no-any-return]
+        whole = [0] * len(arrays)  # frames in parallel, each in one piece
+        return self._live_pool().encode_batch(arrays, *self._args(), whole)  # type: ignore[no-any-return]
 
     def imap(self, frames: Iterable[Any], *, max_in_flight: int | None = None) -> Iterator[str]:
         """Encode frames as they arrive (e.g. from a capture loop), yielding results in order.
 
         Frames are handed to the pool's threads as they are read, and at most
         ``max_in_flight`` are being encoded (or waiting to be yielded) at any
-        time, so memory stays bounded for endless streams.
+        time, so memory stays bounded for endless streams. With
+        ``threads=1`` each frame is encoded on the calling thread when its
+        result is due.
 
         Args:
             frames: any iterable of frames.
             max_in_flight: the bound; default ``2 * threads``.
 
         Yields:
-            One str per frame, each equal to ``self.encode(frame)``.
+            One str per frame, as :meth:`encode_batch`.
 
         Raises:
             TypeError, ValueError: as :meth:`encode_batch`, for the frame
@@ -236,7 +245,7 @@ class Encoder:
         pending: collections.deque[Any] = collections.deque()
         for index, frame in enumerate(frames):
             array = _prepare_frame(frame, pixel_format, index)
-            pending.append(pool.submit(array, *self._args(), self._strip_rows(array)))
+            pending.append(pool.submit(array, *self._args(), 0))  # in one piece, as encode_batch
             if len(pending) >= limit:
                 yield pending.popleft().result()
         while pending:
