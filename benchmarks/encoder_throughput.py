@@ -28,15 +28,20 @@ from frame64._sample import camera_frame
 QUALITY = 90
 
 
-def interleaved(contenders: dict[str, Callable[[], Any]], rounds: int) -> dict[str, list[float]]:
+def interleaved(
+    contenders: dict[str, Callable[[], Any]], rounds: int, cpu: dict[str, list[float]] | None = None
+) -> dict[str, list[float]]:
+    """Wall times per contender; also process CPU times (all threads) into ``cpu``."""
     times: dict[str, list[float]] = {name: [] for name in contenders}
     for fn in contenders.values():  # warm-up: pools, buffers, page faults
         fn()
     for _ in range(rounds):
         for name, fn in contenders.items():
-            start = time.perf_counter()
+            start, start_cpu = time.perf_counter(), time.process_time()
             fn()
             times[name].append(time.perf_counter() - start)
+            if cpu is not None:
+                cpu.setdefault(name, []).append(time.process_time() - start_cpu)
     return times
 
 
@@ -68,6 +73,7 @@ def main() -> None:
     batch = [distinct[i % len(distinct)] for i in range(args.batch)]
     enc1 = frame64.Encoder(quality=QUALITY, threads=1)
     enc2 = frame64.Encoder(quality=QUALITY, threads=2)
+    cpu: dict[str, list[float]] = {}
     with concurrent.futures.ThreadPoolExecutor(2) as pool:
         times = interleaved(
             {
@@ -78,12 +84,15 @@ def main() -> None:
                 "cv2 ThreadPoolExecutor(2)": lambda: list(pool.map(cv2_str, batch)),
             },
             args.rounds,
+            cpu,
         )
     base = statistics.median(times["frame64 threads=1"])
     print(f"\nThroughput, batch of {args.batch} frames 1920x1080 (median of {args.rounds} interleaved rounds)")
     for name, samples in times.items():
         med = statistics.median(samples)
-        print(f"  {name:36s} {args.batch / med:7.1f} frames/s  x{base / med:4.2f} vs threads=1  ({spread(samples)})")
+        cpu_ms = 1000 * statistics.median(cpu[name]) / args.batch
+        print(f"  {name:36s} {args.batch / med:7.1f} frames/s  x{base / med:4.2f} vs threads=1  ({spread(samples)}; "
+              f"best {args.batch / min(samples):5.1f}/s)  CPU {cpu_ms:.2f} ms/frame")
 
     print("\nLatency, one frame (median; bare = single-thread compress + base64 into a str)")
     for height, width in ((1080, 1920), (2160, 3840)):
