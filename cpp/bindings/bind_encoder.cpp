@@ -181,6 +181,7 @@ private:
                 // Python object, so the pool runs without the GIL.
                 py::gil_scoped_release release;
                 pool_->wait(guard.group());
+                guard.group().rethrow_if_failed();
             }
             const jpeg::FrameOutput& output = job->output(0);
             if (!output.error.empty()) raise_frame_error(output.error, std::nullopt);
@@ -204,7 +205,10 @@ private:
                 results.push_back(str_from_text(output.text.get(), output.text_size));
                 output.text.reset();
             }
-            if (finished) break;
+            if (finished) {
+                guard.group().rethrow_if_failed();
+                break;
+            }
             if (PyErr_CheckSignals() != 0) throw py::error_already_set();  // the guard cancels the rest
         }
         return results;
@@ -241,6 +245,7 @@ public:
             py::gil_scoped_release release;  // only waits for (and helps with) GIL-free tasks
             pool_->wait(guard_->group());
         }
+        guard_->group().rethrow_if_failed();
         if (result_) return *result_;  // another Python thread finished it meanwhile
         const jpeg::FrameOutput& output = job_->output(0);
         if (!output.error.empty()) raise_frame_error(output.error, std::nullopt);

@@ -132,12 +132,4 @@ bool ThreadPool::wait_until(TaskGroup& group, std::chrono::steady_clock::time_po
     return group.block_until_finished(deadline);
 }
 
-void ThreadPool::run(std::size_t count, std::function<void(std::size_t)> task) {
-    if (count == 0) return;
-    auto group = std::make_shared<TaskGroup>(count, std::move(task));
-    if (count > 1) submit(group);
-    wait(*group);
-    group->rethrow_if_failed();
-}
-
 }  // namespace frame64::parallel

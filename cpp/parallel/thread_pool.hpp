@@ -71,8 +71,6 @@ public:
     // The same, but returns by the deadline (plus at most one task that was
     // started before it) with group.finished().
     bool wait_until(TaskGroup& group, std::chrono::steady_clock::time_point deadline);
-    // submit + wait + rethrow_if_failed.
-    void run(std::size_t count, std::function<void(std::size_t)> task);
 
 private:
     // Everything the workers share. Heap-held so that a fork() child, where
