@@ -516,7 +516,7 @@ def test_keyboard_interrupt_stops_a_long_batch_and_the_pool_still_works(monkeypa
     monkeypatch.setattr(frame64, "_impl", pytest.importorskip("frame64._core"))
     encoder = frame64.Encoder(threads=2)
     frame = camera_frame(480, 640)
-    timer = threading.Timer(0.2, lambda: os.kill(os.getpid(), signal.SIGINT))
+    timer = threading.Timer(0.5, lambda: os.kill(os.getpid(), signal.SIGINT))
     timer.start()
     try:
         with pytest.raises(KeyboardInterrupt):

@@ -203,8 +203,12 @@ class Encoder:
             TypeError: a frame is not uint8 pixels, or ``frames`` is not a sequence.
             ValueError: a frame has a wrong shape or size; the message starts
                 with ``frames[i]:``. Nothing is encoded then.
-            frame64._core.JpegError: libjpeg-turbo failed on frame i (raised,
-                with ``frames[i]:``, once all work in flight has finished).
+            RuntimeError: libjpeg-turbo failed on frame i
+                (``frame64._core.JpegError`` with the C++ backend); the
+                message starts with ``frames[i]:``. It is raised once the work
+                in flight has finished or been cancelled.
+            KeyboardInterrupt: Ctrl-C (seen within about 50 ms; the work in
+                flight is cancelled and finished first).
         """
         if isinstance(frames, np.ndarray):
             if frames.ndim not in (3, 4):
