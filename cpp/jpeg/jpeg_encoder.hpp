@@ -15,6 +15,10 @@ class JpegError : public std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
+// From this quality up, libjpeg-turbo 2.x always uses the accurate DCT, so
+// frame64 does the same on every version (fast_dct has no effect there).
+inline constexpr int kAccurateDctQuality = 96;
+
 struct CompressParams {
     int width = 0;
     int height = 0;

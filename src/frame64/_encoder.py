@@ -114,7 +114,8 @@ class Encoder:
 
     Raises:
         TypeError: an option has the wrong type.
-        ValueError: an option has a wrong value (e.g. threads < 1).
+        ValueError: an option has a wrong value (e.g. threads < 1, or a
+            format other than "jpeg").
     """
 
     def __init__(
@@ -130,6 +131,8 @@ class Encoder:
         threads: int | None = None,
     ) -> None:
         self._format = _options.check_format(format)
+        if self._format != "jpeg":
+            raise ValueError(f"format: Encoder writes 'jpeg' only so far, got {format!r}; use frame64.encode for PNG")
         self._options = _options.jpeg_options(
             quality=quality,
             subsampling=subsampling,

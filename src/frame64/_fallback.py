@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from ._options import DATA_URI_PREFIX, jpeg_flags
+from ._png_fallback import PngError, decode_png, encode_png, png_deflate  # noqa: F401  (PNG, pure numpy + zlib)
 
 __version__ = "fallback"
 
@@ -60,7 +61,7 @@ def encode_jpeg(
         quality=quality,
         pixel_format=pixel_format,
         jpeg_subsample=subsampling,
-        flags=jpeg_flags(fast_dct, progressive),
+        flags=jpeg_flags(fast_dct, progressive, quality),
     )
     text = base64.b64encode(jpeg).decode("ascii")
     return DATA_URI_PREFIX["jpeg"] + text if data_uri else text
@@ -71,3 +72,4 @@ def b64encode_str(data: Any, prefix: str = "") -> str:
 
 
 from ._fallback_encoder import BatchEncoder, PendingFrame  # noqa: E402,F401  (frame64.Encoder's pool)
+from ._fallback_decode import decode_image, decode_image_bytes  # noqa: E402,F401  (frame64.decode's backend)

@@ -147,7 +147,7 @@ class BatchEncoder:
         height, width = image.shape[:2]
         strips, strip_height, interval = plan_strips(width, height, subsampling, progressive, strip_rows)
         turbo = _fallback._turbojpeg()
-        flags = jpeg_flags(fast_dct, progressive)
+        flags = jpeg_flags(fast_dct, progressive, quality)
 
         def compress(pixels: np.ndarray) -> bytes:
             return turbo.encode(  # type: ignore[no-any-return]

@@ -24,11 +24,12 @@ TJFLAG_ACCURATEDCT = 4096
 CHANNELS = {"RGB": 3, "BGR": 3, "GRAY": 1, "RGBA": 4, "BGRA": 4}
 PIXEL_FORMATS = tuple(CHANNELS)
 SUBSAMPLINGS = tuple(TJSAMP)
-FORMATS = ("jpeg",)
+FORMATS = ("jpeg", "png")
+ACCURATE_DCT_QUALITY = 96  # from here up fast_dct has no effect (see jpeg_flags)
 # MCU width and height in pixels for each TJSAMP value (turbojpeg.h tjMCUWidth/Height).
 MCU_SIZE = {0: (8, 8), 1: (16, 8), 2: (16, 16), 3: (8, 8), 4: (8, 16), 5: (32, 8)}
 MAX_JPEG_DIMENSION = 65535  # JPEG stores width and height in 16 bits (ITU T.81 B.2.2)
-DATA_URI_PREFIX = {"jpeg": "data:image/jpeg;base64,"}
+DATA_URI_PREFIX = {"jpeg": "data:image/jpeg;base64,", "png": "data:image/png;base64,"}
 
 
 def _choice(name: str, value: Any, allowed: tuple[str, ...]) -> str:
@@ -100,14 +101,19 @@ class JpegOptions:
 
 
 
-def jpeg_flags(fast_dct: bool, progressive: bool) -> int:
+def jpeg_flags(fast_dct: bool, progressive: bool, quality: int) -> int:
     """TurboJPEG flags, every output-changing one explicit.
 
     TurboJPEG 2.x silently picks the fast DCT below quality 96 unless
-    TJFLAG_ACCURATEDCT is given; 3.x defaults to the accurate one. The C++
-    core computes the same value in compress_flags() (jpeg_encoder.cpp).
+    TJFLAG_ACCURATEDCT is given; 3.x defaults to the accurate one. The 2.x
+    function API also ignores TJFLAG_FASTDCT at quality >= 96 (in 3.x too),
+    while 3.x's own API (TJPARAM_FASTDCT, used by PyTurboJPEG 2.x) honours it
+    there; so the fast DCT is only requested below 96, and the bytes depend
+    neither on the library version nor on the API. The C++ core computes the same value in compress_flags()
+    (jpeg_encoder.cpp).
     """
-    flags = TJFLAG_FASTDCT if fast_dct else TJFLAG_ACCURATEDCT
+    fast = fast_dct and quality < ACCURATE_DCT_QUALITY
+    flags = TJFLAG_FASTDCT if fast else TJFLAG_ACCURATEDCT
     if progressive:
         flags |= TJFLAG_PROGRESSIVE
     return flags
