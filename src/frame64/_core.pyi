@@ -5,6 +5,8 @@ names exactly what the compiled module exports.
 """
 
 import numpy as np
+from collections.abc import Sequence
+
 from typing_extensions import Buffer
 
 __version__: str
@@ -47,3 +49,47 @@ def decode_image_bytes(
 def encode_png(image: Buffer, pixel_format: int, compression: int, data_uri: bool) -> str: ...
 def png_deflate(data: Buffer, compression: int) -> bytes: ...
 def decode_png(png: Buffer, pixel_format: int, out: np.ndarray | None, max_pixels: int, strict: bool) -> np.ndarray: ...
+
+# Encoder pool (bind_encoder.cpp). The option arguments are encode_jpeg's;
+# strip_rows is the strip height in MCU rows (0: the frame in one piece).
+class PendingFrame:
+    def done(self) -> bool: ...
+    def result(self) -> str: ...
+
+class BatchEncoder:
+    def __init__(self, threads: int) -> None: ...
+    @property
+    def threads(self) -> int: ...
+    def encode(
+        self,
+        image: Buffer,
+        pixel_format: int,
+        quality: int,
+        subsampling: int,
+        fast_dct: bool,
+        progressive: bool,
+        data_uri: bool,
+        strip_rows: int,
+    ) -> str: ...
+    def encode_batch(
+        self,
+        images: Sequence[Buffer],
+        pixel_format: int,
+        quality: int,
+        subsampling: int,
+        fast_dct: bool,
+        progressive: bool,
+        data_uri: bool,
+        strip_rows: Sequence[int],
+    ) -> list[str]: ...
+    def submit(
+        self,
+        image: Buffer,
+        pixel_format: int,
+        quality: int,
+        subsampling: int,
+        fast_dct: bool,
+        progressive: bool,
+        data_uri: bool,
+        strip_rows: int,
+    ) -> PendingFrame: ...

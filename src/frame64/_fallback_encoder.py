@@ -171,13 +171,13 @@ class BatchEncoder:
     # pixel_format, quality, subsampling, fast_dct, progressive, data_uri, strip_rows.
     def encode(self, image: np.ndarray, *options_and_rows: Any) -> str:
         *options, strip_rows = options_and_rows
-        return self._start(image, tuple(options), strip_rows)()  # type: ignore[arg-type]
+        return self._start(image, tuple(options), strip_rows)()
 
     def encode_batch(self, images: Sequence[np.ndarray], *options_and_rows: Any) -> list[str]:
         *options, strip_rows = options_and_rows
         if len(strip_rows) != len(images):
             raise ValueError(f"strip_rows: needs one entry per frame ({len(images)}), got {len(strip_rows)}")
-        finishers = [self._start(image, tuple(options), rows) for image, rows in zip(images, strip_rows)]  # type: ignore[arg-type]
+        finishers = [self._start(image, tuple(options), rows) for image, rows in zip(images, strip_rows)]
         results: list[str] = []
         failure: tuple[int, Exception] | None = None
         for index, finish in enumerate(finishers):
@@ -186,10 +186,10 @@ class BatchEncoder:
             except Exception as exc:  # noqa: BLE001 - re-raised below with the frame's index
                 failure = failure or (index, exc)
         if failure is not None:
-            index, exc = failure
-            raise RuntimeError(f"frames[{index}]: {exc}") from exc
+            index, error = failure
+            raise RuntimeError(f"frames[{index}]: {error}") from error
         return results
 
     def submit(self, image: np.ndarray, *options_and_rows: Any) -> PendingFrame:
         *options, strip_rows = options_and_rows
-        return PendingFrame(self._start(image, tuple(options), strip_rows))  # type: ignore[arg-type]
+        return PendingFrame(self._start(image, tuple(options), strip_rows))
