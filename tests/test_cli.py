@@ -92,6 +92,7 @@ def test_console_script_is_installed_next_to_python() -> None:
         (["encode", "--raw", "--quality", "80", "x.jpg"], "--raw"),
         (["encode", "--raw", "--format", "png", "x.jpg"], "--raw"),
         (["encode", "--every", "0", "x.mp4"], "--every"),
+        (["encode", "--threads", "0", "x.mp4"], "--threads"),
         (["encode", "-", "-"], "only once"),
         (["decode", "in.txt"], "-o/--output"),
         (["decode", "in.txt", "-o", "out.gif"], "must end in"),
@@ -276,18 +277,9 @@ def video(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-@pytest.mark.parametrize(("every", "max_frames", "expected"), [(1, None, list(range(10))), (3, None, [0, 3, 6, 9]),
-                                                              (2, 2, [0, 2])])
-def test_video_streams_jsonl(capsys: pytest.CaptureFixture[str], video: Path, every: int, max_frames: int | None,
-                             expected: list[int]) -> None:
-    argv = ["encode", str(video), "--every", str(every), "--data-uri"]
-    if max_frames is not None:
-        argv += ["--max-frames", str(max_frames)]
-    code, out, err = run(capsys, *argv)
-    assert code == 0, err
-    records = [json.loads(line) for line in out.splitlines()]
-    assert [r["frame"] for r in records] == expected
-    capture = cv2.VideoCapture(str(video))
+def video_frames(path: Path) -> list[np.ndarray]:
+    """Every frame of a video, as OpenCV reads it."""
+    capture = cv2.VideoCapture(str(path))
     frames = []
     while True:
         ok, frame = capture.read()
@@ -295,9 +287,43 @@ def test_video_streams_jsonl(capsys: pytest.CaptureFixture[str], video: Path, ev
             break
         frames.append(frame)
     capture.release()
+    return frames
+
+
+@pytest.mark.parametrize(("every", "max_frames", "expected"), [(1, None, list(range(10))), (3, None, [0, 3, 6, 9]),
+                                                              (2, 2, [0, 2])])
+@pytest.mark.parametrize("threads", [None, "1", "3"])
+def test_video_streams_jsonl(capsys: pytest.CaptureFixture[str], video: Path, every: int, max_frames: int | None,
+                             expected: list[int], threads: str | None) -> None:
+    argv = ["encode", str(video), "--every", str(every), "--data-uri", "--quality", "75"]
+    if max_frames is not None:
+        argv += ["--max-frames", str(max_frames)]
+    if threads is not None:
+        argv += ["--threads", threads]
+    code, out, err = run(capsys, *argv)
+    assert code == 0, err
+    records = [json.loads(line) for line in out.splitlines()]
+    assert [r["frame"] for r in records] == expected
+    frames = video_frames(video)
     for record in records:
         assert (record["name"], record["width"], record["height"], record["format"]) == (str(video), 64, 48, "jpeg")
-        assert record["data_uri"] == frame64.encode(frames[record["frame"]], data_uri=True)
+        assert record["data_uri"] == frame64.encode(frames[record["frame"]], quality=75, data_uri=True)
+
+
+@pytest.mark.parametrize("pixel_format", ["BGR", "RGB", "RGBA", "GRAY"])
+def test_video_as_png_is_lossless(capsys: pytest.CaptureFixture[str], video: Path, pixel_format: str) -> None:
+    code, out, err = run(capsys, "encode", str(video), "--format", "png", "--pixel-format", pixel_format,
+                         "--every", "4")
+    assert code == 0, err
+    frames = video_frames(video)
+    conversion = {"BGR": None, "RGB": None, "RGBA": cv2.COLOR_BGR2RGBA, "GRAY": cv2.COLOR_BGR2GRAY}[pixel_format]
+    for record in (json.loads(line) for line in out.splitlines()):
+        pixels = cv2.imdecode(np.frombuffer(base64.b64decode(record["base64"]), np.uint8), cv2.IMREAD_UNCHANGED)
+        frame = frames[record["frame"]]
+        expected = frame if conversion is None else cv2.cvtColor(frame, conversion)
+        if pixel_format == "RGBA":  # OpenCV reads a PNG's RGBA as BGRA
+            pixels = cv2.cvtColor(pixels, cv2.COLOR_BGRA2RGBA)
+        assert np.array_equal(pixels, expected)
 
 
 def test_missing_camera_fails_as_an_input(capsys: pytest.CaptureFixture[str]) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import base64
+import collections
 import contextlib
 import functools
 import html
@@ -215,6 +216,7 @@ class EncodeSettings:
     raw: bool
     every: int
     max_frames: int | None
+    threads: int | None
 
 
 def _encode_options(args: argparse.Namespace) -> EncodeSettings:
@@ -231,6 +233,8 @@ def _encode_options(args: argparse.Namespace) -> EncodeSettings:
         raise UsageError(f"--every must be at least 1, got {args.every}")
     if args.max_frames is not None and args.max_frames < 1:
         raise UsageError(f"--max-frames must be at least 1, got {args.max_frames}")
+    if args.threads is not None and args.threads < 1:
+        raise UsageError(f"--threads must be at least 1, got {args.threads}")
     options: dict[str, Any] = {"format": args.format or "jpeg"}
     for key in ("quality", "subsampling", "pixel_format", "compression"):
         value = getattr(args, key)
@@ -238,7 +242,7 @@ def _encode_options(args: argparse.Namespace) -> EncodeSettings:
             options[key] = value
     settings = EncodeSettings(
         format=options["format"], options=options, data_uri=args.data_uri, raw=args.raw,
-        every=args.every, max_frames=args.max_frames,
+        every=args.every, max_frames=args.max_frames, threads=args.threads,
     )
     if not args.raw:
         channels = _options.CHANNELS.get(str(options.get("pixel_format", "BGR")).upper(), 3)
@@ -315,38 +319,51 @@ class Encoding:
     def _stream(self, capture: Any, name: str, progress: Progress) -> None:
         settings = self.settings
         pixel_format = str(settings.options.get("pixel_format", "BGR")).upper()
-        options = dict(settings.options, pixel_format=pixel_format)
+        options = dict(settings.options, pixel_format=pixel_format, data_uri=settings.data_uri)
+        selected: collections.deque[tuple[int, int, int]] = collections.deque()  # (index, width, height) in flight
+        frames = self._selected_frames(capture, pixel_format, selected)
+        texts: Iterator[str]
+        if settings.format == "jpeg" and settings.threads != 1:
+            # Frames are compressed on frame64's thread pool while the next ones are read;
+            # results come back in order and equal frame64.encode's.
+            texts = frame64.Encoder(threads=settings.threads, **options).imap(frames)
+        else:
+            texts = (frame64.encode(frame, **options) for frame in frames)
         emitted = 0
+        for text in texts:
+            index, width, height = selected.popleft()
+            self._emit(_record(name, text, width, height, settings.format, settings.data_uri, {"frame": index}))
+            emitted += 1
+            progress.update()
+        if emitted == 0:
+            raise InputError("no frames could be read")
+
+    def _selected_frames(self, capture: Any, pixel_format: str,
+                         selected: collections.deque[tuple[int, int, int]]) -> Iterator[np.ndarray]:
+        """Every n-th frame (up to --max-frames), converted; (index, width, height) goes to `selected`."""
+        settings = self.settings
+        count = 0
         index = 0
-        while settings.max_frames is None or emitted < settings.max_frames:
-            if not capture.grab():
-                break
+        while settings.max_frames is None or count < settings.max_frames:
+            if not capture.grab():  # grab() skips the frames in between without decoding them
+                return
             if index % settings.every == 0:
                 ok, frame = capture.retrieve()
                 if not ok:
                     raise InputError(f"frame {index} could not be decoded")
-                frame = _convert_bgr(frame, pixel_format)
-                text = frame64.encode(frame, data_uri=settings.data_uri, **options)
-                self._emit(_record(name, text, frame.shape[1], frame.shape[0], settings.format,
-                                   settings.data_uri, {"frame": index}))
-                emitted += 1
-                progress.update()
+                selected.append((index, frame.shape[1], frame.shape[0]))
+                yield _convert_bgr(frame, pixel_format)
+                count += 1
             index += 1
-        if emitted == 0:
-            raise InputError("no frames could be read")
 
 
 def _convert_bgr(frame: np.ndarray, pixel_format: str) -> np.ndarray:
-    """A BGR video frame in the layout pixel_format describes."""
-    if pixel_format == "BGR":
-        return frame
-    if pixel_format == "RGB":
-        return frame[:, :, ::-1]
-    if pixel_format == "GRAY":
-        return np.ascontiguousarray((frame @ np.array([0.114, 0.587, 0.299])).round().astype(np.uint8))
-    alpha = np.full(frame.shape[:2] + (1,), 255, np.uint8)
-    color = frame if pixel_format == "BGRA" else frame[:, :, ::-1]
-    return np.concatenate([color, alpha], axis=2)
+    """A BGR video frame in the layout pixel_format describes (OpenCV's conversions)."""
+    import cv2
+
+    codes = {"RGB": cv2.COLOR_BGR2RGB, "GRAY": cv2.COLOR_BGR2GRAY, "BGRA": cv2.COLOR_BGR2BGRA,
+             "RGBA": cv2.COLOR_BGR2RGBA}
+    return frame if pixel_format == "BGR" else np.asarray(cv2.cvtColor(frame, codes[pixel_format]))
 
 
 def cmd_encode(args: argparse.Namespace) -> int:
@@ -855,6 +872,8 @@ def build_parser() -> argparse.ArgumentParser:
     enc.add_argument("--raw", action="store_true", help="base64 each file's bytes unchanged (JPEG, PNG, GIF, WebP, BMP)")
     enc.add_argument("--every", type=int, default=1, metavar="N", help="video: encode every Nth frame (default 1)")
     enc.add_argument("--max-frames", type=int, metavar="N", help="video: stop after N encoded frames")
+    enc.add_argument("--threads", type=int, metavar="N",
+                     help="video, JPEG: frames compressed in parallel on N threads (default: all cores)")
     enc.add_argument("--fail-fast", action="store_true", help="stop at the first input that fails")
     enc.add_argument("--no-progress", dest="progress", action="store_false",
                      help="no progress bar (it is shown on stderr for directories and videos when stderr is a terminal)")
