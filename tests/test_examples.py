@@ -189,6 +189,8 @@ def test_readme_api_example_runs(monkeypatch: pytest.MonkeyPatch, tmp_path: Path
     exec(compile(api, "README.md", "exec"), namespace)  # noqa: S102 - the README's own example
     assert str(namespace["uri"]).startswith("data:image/jpeg;base64,/9j/")
     assert jpeg_pixels(str(namespace["crop"])).shape == (200, 300, 3)
+    expected = frame64.encode(namespace["frame"], quality=80, data_uri=True)
+    assert namespace["uris"] == namespace["streamed"] == [expected, expected]
     assert capsys.readouterr().out.split() == [frame64.__version__, frame64.backend, str(frame64.simd)]
 
 
