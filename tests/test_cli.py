@@ -140,6 +140,14 @@ def test_image_info_agrees_with_pil(width: int, height: int, fmt: str, progressi
     assert info == _cli.ImageInfo(fmt.lower(), width, height)
 
 
+@settings(deadline=None, max_examples=300)
+@given(magic=st.sampled_from([b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"GIF89a", b"BM", b"RIFF"]),
+       rest=st.binary(max_size=64))
+def test_image_info_never_fails_on_garbage(magic: bytes, rest: bytes) -> None:
+    info = _cli.image_info(magic + rest)
+    assert info is None or info.format in _cli.MIME
+
+
 def test_image_info_rejects_other_bytes() -> None:
     assert _cli.image_info(b"") is None
     assert _cli.image_info(b"hello world") is None
