@@ -1,5 +1,7 @@
 // Bindings for the base64 codec: the drop-in primitives used by
 // frame64.b64encode/b64decode, and kernel selection for tests.
+#include <pybind11/stl.h>  // compiled_simd/supported_simd return std::vector<std::string>
+
 #include <optional>
 #include <string>
 #include <vector>

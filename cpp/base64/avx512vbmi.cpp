@@ -1,0 +1,153 @@
+// AVX-512 VBMI base64 kernel, after W. Muła and D. Lemire, "Base64 encoding
+// and decoding at almost the speed of a memory copy", Software: Practice and
+// Experience 50(2), 2020.
+//
+// Encode: 48 input bytes per step. vpermb places each 3-byte group (a, b, c)
+// as [b, a, c, b] in a 32-bit word; vpmultishiftqb extracts the four 6-bit
+// fields at bit offsets 10, 4, 22 and 16 of that word; vpermb with the 64
+// alphabet chars as the table turns the fields (it ignores the top two bits)
+// into ASCII. Decode: 64 chars per step. vpermi2b looks every char up in a
+// 128-entry table (invalid entries and bytes >= 0x80 have the top bit set),
+// vpmaddubsw/vpmaddwd pack four 6-bit values into 24 bits, and vpermb
+// compacts the 48 output bytes. Tails use masked loads and stores, so no
+// access ever leaves the buffers.
+//
+// Compiled with -mavx512f -mavx512bw -mavx512vbmi only; dispatch.cpp runs it
+// only when cpuid and xgetbv (opmask and ZMM state) say so.
+#include <immintrin.h>
+
+#include <array>
+
+#if defined(__GNUC__) && !defined(__clang__)
+// GCC 12's vpermb intrinsics start from _mm512_undefined_epi32(), which
+// -Wmaybe-uninitialized reports as a false positive once inlined.
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
+
+#include "base64/scalar_loops.hpp"
+
+namespace frame64::base64 {
+namespace {
+
+// Bytes [3j+1, 3j, 3j+2, 3j+1] for the 16 groups of a 48-byte block.
+alignas(64) constexpr std::array<std::uint8_t, 64> kEncodeGather = [] {
+    std::array<std::uint8_t, 64> gather{};
+    for (int j = 0; j < 16; ++j) {
+        gather[4 * j + 0] = static_cast<std::uint8_t>(3 * j + 1);
+        gather[4 * j + 1] = static_cast<std::uint8_t>(3 * j + 0);
+        gather[4 * j + 2] = static_cast<std::uint8_t>(3 * j + 2);
+        gather[4 * j + 3] = static_cast<std::uint8_t>(3 * j + 1);
+    }
+    return gather;
+}();
+
+// Standard-alphabet values for chars 0..127, 0x80 where invalid.
+alignas(64) constexpr std::array<std::uint8_t, 128> kDecodeLookup = [] {
+    std::array<std::uint8_t, 128> lookup{};
+    for (int c = 0; c < 128; ++c) lookup[c] = tables::kDecode[c] == tables::kInvalid ? 0x80 : tables::kDecode[c];
+    return lookup;
+}();
+
+// Bytes 2, 1, 0 of each 32-bit group word, for 16 words (48 bytes).
+alignas(64) constexpr std::array<std::uint8_t, 64> kDecodePack = [] {
+    std::array<std::uint8_t, 64> pack{};
+    for (int j = 0; j < 16; ++j) {
+        pack[3 * j + 0] = static_cast<std::uint8_t>(4 * j + 2);
+        pack[3 * j + 1] = static_cast<std::uint8_t>(4 * j + 1);
+        pack[3 * j + 2] = static_cast<std::uint8_t>(4 * j + 0);
+    }
+    return pack;
+}();
+
+__m512i load_table(const std::uint8_t* table) { return _mm512_load_si512(reinterpret_cast<const void*>(table)); }
+
+// Masks of the first k bytes (k <= 64).
+__mmask64 first_bytes(std::size_t k) { return k >= 64 ? ~__mmask64{0} : (__mmask64{1} << k) - 1; }
+
+struct Encoder {
+    __m512i gather;
+    __m512i shifts;
+    __m512i chars;
+
+    // 48 bytes (already loaded) -> 64 chars.
+    __m512i operator()(__m512i in) const {
+        const __m512i words = _mm512_permutexvar_epi8(gather, in);
+        const __m512i fields = _mm512_multishift_epi64_epi8(shifts, words);
+        return _mm512_permutexvar_epi8(fields, chars);
+    }
+};
+
+void avx512vbmi_encode(const std::uint8_t* src, std::size_t n, char* dst, Alphabet alphabet) {
+    const EncodeTable table(alphabet);
+    // Offsets of i0, i1, i2, i3 in the first word of each qword, then the second.
+    const Encoder encoder{load_table(kEncodeGather.data()), _mm512_set1_epi64(0x3036242A1016040ALL),
+                          _mm512_loadu_si512(reinterpret_cast<const void*>(table.chars))};
+    const __mmask64 in_mask = first_bytes(48);
+    std::size_t i = 0;
+    std::size_t o = 0;
+    for (; i + 96 <= n; i += 96, o += 128) {  // two blocks per step hide the permute latency
+        const __m512i a = _mm512_maskz_loadu_epi8(in_mask, src + i);
+        const __m512i b = _mm512_maskz_loadu_epi8(in_mask, src + i + 48);
+        _mm512_storeu_si512(reinterpret_cast<void*>(dst + o), encoder(a));
+        _mm512_storeu_si512(reinterpret_cast<void*>(dst + o + 64), encoder(b));
+    }
+    for (; i + 48 <= n; i += 48, o += 64)
+        _mm512_storeu_si512(reinterpret_cast<void*>(dst + o), encoder(_mm512_maskz_loadu_epi8(in_mask, src + i)));
+    // Tail: the whole 3-byte groups through masked lanes, the last 1 or 2
+    // bytes (with padding) through the scalar loop.
+    const std::size_t whole = (n - i) / 3 * 3;
+    if (whole > 0) {
+        const __m512i in = _mm512_maskz_loadu_epi8(first_bytes(whole), src + i);
+        _mm512_mask_storeu_epi8(dst + o, first_bytes(whole / 3 * 4), encoder(in));
+        i += whole;
+        o += whole / 3 * 4;
+    }
+    encode_scalar(src + i, n - i, dst + o, table);
+}
+
+struct Decoder {
+    __m512i lookup_lo;
+    __m512i lookup_hi;
+    __m512i pack;
+
+    // Bit k set when char k is not in the standard alphabet.
+    __mmask64 invalid(__m512i in, __m512i& values) const {
+        values = _mm512_permutex2var_epi8(lookup_lo, in, lookup_hi);
+        return _mm512_movepi8_mask(_mm512_or_si512(values, in));
+    }
+    // 64 values -> 48 bytes in the low lanes.
+    __m512i pack_values(__m512i values) const {
+        const __m512i pairs = _mm512_maddubs_epi16(values, _mm512_set1_epi32(0x01400140));
+        const __m512i groups = _mm512_madd_epi16(pairs, _mm512_set1_epi32(0x00011000));
+        return _mm512_permutexvar_epi8(pack, groups);
+    }
+};
+
+std::size_t avx512vbmi_decode_prefix(const char* src, std::size_t n, std::uint8_t* dst) {
+    const Decoder decoder{load_table(kDecodeLookup.data()), load_table(kDecodeLookup.data() + 64),
+                          load_table(kDecodePack.data())};
+    const __mmask64 out_mask = first_bytes(48);
+    std::size_t i = 0;
+    for (; i + 64 <= n; i += 64) {
+        const __m512i in = _mm512_loadu_si512(reinterpret_cast<const void*>(src + i));
+        __m512i values;
+        // A bad char: the scalar loop finishes the whole quads before it.
+        if (decoder.invalid(in, values) != 0) return i + decode_quads_scalar(src + i, n - i, dst + i / 4 * 3);
+        _mm512_mask_storeu_epi8(dst + i / 4 * 3, out_mask, decoder.pack_values(values));
+    }
+    const std::size_t whole = (n - i) / 4 * 4;
+    if (whole == 0) return i;
+    const __mmask64 in_mask = first_bytes(whole);
+    const __m512i in = _mm512_maskz_loadu_epi8(in_mask, src + i);
+    __m512i values;
+    if ((decoder.invalid(in, values) & in_mask) != 0) return i + decode_quads_scalar(src + i, whole, dst + i / 4 * 3);
+    _mm512_mask_storeu_epi8(dst + i / 4 * 3, first_bytes(whole / 4 * 3), decoder.pack_values(values));
+    return i + whole;
+}
+
+}  // namespace
+
+extern const Kernel kAvx512VbmiKernel;
+const Kernel kAvx512VbmiKernel{"avx512vbmi", kFeatureAVX512VBMI, avx512vbmi_encode, avx512vbmi_decode_prefix};
+
+}  // namespace frame64::base64
