@@ -139,6 +139,16 @@ def test_mime_wrapped_input(kernel: str, line_ending: bytes) -> None:
         assert core_decode(text, True) == stdlib_decode(text, True)
 
 
+@pytest.mark.parametrize("separator", [b"\n", b"\r\n", b" \t", b"=", b"\n=\n", b"*"], ids=repr)
+def test_wrapped_at_any_width(kernel: str, separator: bytes) -> None:
+    """Line breaks (or padding, or garbage) every `width` chars, on or off quad boundaries."""
+    text = base64.b64encode(DATA[:700])
+    for width in range(1, 90):
+        wrapped = separator.join(text[j : j + width] for j in range(0, len(text), width))
+        for strict in (False, True):
+            assert core_decode(wrapped, strict) == stdlib_decode(wrapped, strict), (width, strict)
+
+
 def test_str_input(kernel: str) -> None:
     text = base64.b64encode(DATA[:300]).decode("ascii")
     assert core.b64decode(text, True) == DATA[:300]

@@ -123,6 +123,26 @@ struct Decoder {
     }
 };
 
+std::size_t count_trailing_zeros(std::uint64_t mask) {  // mask != 0
+#if defined(_MSC_VER)
+    unsigned long index;
+    _BitScanForward64(&index, mask);
+    return index;
+#else
+    return static_cast<std::size_t>(__builtin_ctzll(mask));
+#endif
+}
+
+// Decodes the whole quads of a block before its first bad char (bit set in
+// `bad`, or the block end) with one masked store; returns the chars used.
+std::size_t decode_block_prefix(const Decoder& decoder, __m512i values, __mmask64 bad, std::size_t length,
+                                std::uint8_t* dst) {
+    const std::size_t clean = bad == 0 ? length : count_trailing_zeros(bad);
+    const std::size_t whole = clean / 4 * 4;
+    if (whole != 0) _mm512_mask_storeu_epi8(dst, first_bytes(whole / 4 * 3), decoder.pack_values(values));
+    return whole;
+}
+
 std::size_t avx512vbmi_decode_prefix(const char* src, std::size_t n, std::uint8_t* dst) {
     const Decoder decoder{load_table(kDecodeLookup.data()), load_table(kDecodeLookup.data() + 64),
                           load_table(kDecodePack.data())};
@@ -131,18 +151,18 @@ std::size_t avx512vbmi_decode_prefix(const char* src, std::size_t n, std::uint8_
     for (; i + 64 <= n; i += 64) {
         const __m512i in = _mm512_loadu_si512(reinterpret_cast<const void*>(src + i));
         __m512i values;
-        // A bad char: the scalar loop finishes the whole quads before it.
-        if (decoder.invalid(in, values) != 0) return i + decode_quads_scalar(src + i, n - i, dst + i / 4 * 3);
+        const __mmask64 bad = decoder.invalid(in, values);
+        // A bad char (a MIME line break, padding): keep the quads before it.
+        if (bad != 0) return i + decode_block_prefix(decoder, values, bad, 64, dst + i / 4 * 3);
         _mm512_mask_storeu_epi8(dst + i / 4 * 3, out_mask, decoder.pack_values(values));
     }
-    const std::size_t whole = (n - i) / 4 * 4;
-    if (whole == 0) return i;
-    const __mmask64 in_mask = first_bytes(whole);
+    const std::size_t rest = n - i;
+    if (rest < 4) return i;
+    const __mmask64 in_mask = first_bytes(rest);  // rest < 64
     const __m512i in = _mm512_maskz_loadu_epi8(in_mask, src + i);
     __m512i values;
-    if ((decoder.invalid(in, values) & in_mask) != 0) return i + decode_quads_scalar(src + i, whole, dst + i / 4 * 3);
-    _mm512_mask_storeu_epi8(dst + i / 4 * 3, first_bytes(whole / 4 * 3), decoder.pack_values(values));
-    return i + whole;
+    const __mmask64 bad = decoder.invalid(in, values) & in_mask;
+    return i + decode_block_prefix(decoder, values, bad, rest, dst + i / 4 * 3);
 }
 
 }  // namespace

@@ -27,7 +27,7 @@ struct EncodeTable {
 };
 
 // Encodes n bytes, with '=' padding, into encoded_length(n) chars.
-void encode_scalar(const std::uint8_t* src, std::size_t n, char* dst, const EncodeTable& table) noexcept {
+[[maybe_unused]] void encode_scalar(const std::uint8_t* src, std::size_t n, char* dst, const EncodeTable& table) noexcept {
     const char* chars = table.chars;
     std::size_t i = 0;
     for (; i + 3 <= n; i += 3) {
@@ -49,7 +49,7 @@ void encode_scalar(const std::uint8_t* src, std::size_t n, char* dst, const Enco
 
 // Decodes whole quads of the standard alphabet until the first quad holding
 // any other byte; returns the chars consumed (a multiple of 4).
-std::size_t decode_quads_scalar(const char* src, std::size_t n, std::uint8_t* dst) noexcept {
+[[maybe_unused]] std::size_t decode_quads_scalar(const char* src, std::size_t n, std::uint8_t* dst) noexcept {
     const auto* in = reinterpret_cast<const unsigned char*>(src);
     std::size_t i = 0;
     for (; i + 4 <= n; i += 4) {
