@@ -76,6 +76,15 @@ def test_decode_every_length_and_misalignment(kernel: str, offset: int) -> None:
             assert core.b64decode(source, strict) == DATA[:n], (kernel, offset, n, strict)
 
 
+def test_large_encode(kernel: str) -> None:
+    """Outputs over 8 MiB (the AVX-512 kernel streams those), bytes and str."""
+    data = random.Random(7).randbytes((6 << 20) + 1)
+    expected = base64.b64encode(data)
+    assert core.b64encode(data) == expected
+    assert core.b64encode_str(memoryview(data)[1:]) == base64.b64encode(data[1:]).decode("ascii")
+    assert core.b64encode(data, ord("-"), ord("_")) == base64.urlsafe_b64encode(data)
+
+
 @pytest.mark.parametrize("offset", [0, 1, 7, 31, 63])
 def test_urlsafe_and_altchars(kernel: str, offset: int) -> None:
     view = memoryview(DATA)[offset:]

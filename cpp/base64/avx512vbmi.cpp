@@ -17,6 +17,7 @@
 #include <immintrin.h>
 
 #include <array>
+#include <cstdint>
 
 #if defined(__GNUC__) && !defined(__clang__)
 // GCC 12's vpermb intrinsics start from _mm512_undefined_epi32(), which
@@ -77,6 +78,11 @@ struct Encoder {
     }
 };
 
+// Outputs at least this large are written with non-temporal stores: they
+// would not stay in cache anyway, and streaming saves reading every output
+// line from memory before overwriting it.
+constexpr std::size_t kStreamOutputBytes = std::size_t{8} << 20;
+
 void avx512vbmi_encode(const std::uint8_t* src, std::size_t n, char* dst, Alphabet alphabet) {
     const EncodeTable table(alphabet);
     // Offsets of i0, i1, i2, i3 in the first word of each qword, then the second.
@@ -85,6 +91,23 @@ void avx512vbmi_encode(const std::uint8_t* src, std::size_t n, char* dst, Alphab
     const __mmask64 in_mask = first_bytes(48);
     std::size_t i = 0;
     std::size_t o = 0;
+    if (encoded_length(n) >= kStreamOutputBytes) {
+        // Align the output to 64 bytes with one masked block of whole groups
+        // (PyUnicode data is 8 mod 16, and each group is 4 chars), then stream.
+        const std::size_t misalignment = reinterpret_cast<std::uintptr_t>(dst) % 64;
+        if (misalignment % 4 == 0) {
+            const std::size_t groups = (64 - misalignment) % 64 / 4;
+            if (groups != 0) {
+                const __m512i in = _mm512_maskz_loadu_epi8(first_bytes(groups * 3), src);
+                _mm512_mask_storeu_epi8(dst, first_bytes(groups * 4), encoder(in));
+            }
+            i = groups * 3;
+            o = groups * 4;
+            for (; i + 48 <= n; i += 48, o += 64)
+                _mm512_stream_si512(reinterpret_cast<__m512i*>(dst + o), encoder(_mm512_maskz_loadu_epi8(in_mask, src + i)));
+            _mm_sfence();
+        }
+    }
     for (; i + 96 <= n; i += 96, o += 128) {  // two blocks per step hide the permute latency
         const __m512i a = _mm512_maskz_loadu_epi8(in_mask, src + i);
         const __m512i b = _mm512_maskz_loadu_epi8(in_mask, src + i + 48);
