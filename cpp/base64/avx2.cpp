@@ -13,7 +13,7 @@
 // say so. Tails go through the scalar loops, so no access leaves the buffers.
 #include <immintrin.h>
 
-#include "base64/scalar_loops.hpp"
+#include "base64/kernel_common.hpp"
 
 namespace frame64::base64 {
 namespace {

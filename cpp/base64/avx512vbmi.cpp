@@ -16,7 +16,6 @@
 // only when cpuid and xgetbv (opmask and ZMM state) say so.
 #include <immintrin.h>
 
-#include <array>
 #include <cstdint>
 
 #if defined(__GNUC__) && !defined(__clang__)
@@ -25,37 +24,30 @@
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #endif
 
-#include "base64/scalar_loops.hpp"
+#include "base64/kernel_common.hpp"
 
 namespace frame64::base64 {
 namespace {
 
 // Bytes [3j+1, 3j, 3j+2, 3j+1] for the 16 groups of a 48-byte block.
-alignas(64) constexpr std::array<std::uint8_t, 64> kEncodeGather = [] {
-    std::array<std::uint8_t, 64> gather{};
+constexpr ByteTable<64> kEncodeGather = [] {
+    ByteTable<64> gather{};
     for (int j = 0; j < 16; ++j) {
-        gather[4 * j + 0] = static_cast<std::uint8_t>(3 * j + 1);
-        gather[4 * j + 1] = static_cast<std::uint8_t>(3 * j + 0);
-        gather[4 * j + 2] = static_cast<std::uint8_t>(3 * j + 2);
-        gather[4 * j + 3] = static_cast<std::uint8_t>(3 * j + 1);
+        gather.bytes[4 * j + 0] = static_cast<std::uint8_t>(3 * j + 1);
+        gather.bytes[4 * j + 1] = static_cast<std::uint8_t>(3 * j + 0);
+        gather.bytes[4 * j + 2] = static_cast<std::uint8_t>(3 * j + 2);
+        gather.bytes[4 * j + 3] = static_cast<std::uint8_t>(3 * j + 1);
     }
     return gather;
 }();
 
-// Standard-alphabet values for chars 0..127, 0x80 where invalid.
-alignas(64) constexpr std::array<std::uint8_t, 128> kDecodeLookup = [] {
-    std::array<std::uint8_t, 128> lookup{};
-    for (int c = 0; c < 128; ++c) lookup[c] = tables::kDecode[c] == tables::kInvalid ? 0x80 : tables::kDecode[c];
-    return lookup;
-}();
-
 // Bytes 2, 1, 0 of each 32-bit group word, for 16 words (48 bytes).
-alignas(64) constexpr std::array<std::uint8_t, 64> kDecodePack = [] {
-    std::array<std::uint8_t, 64> pack{};
+constexpr ByteTable<64> kDecodePack = [] {
+    ByteTable<64> pack{};
     for (int j = 0; j < 16; ++j) {
-        pack[3 * j + 0] = static_cast<std::uint8_t>(4 * j + 2);
-        pack[3 * j + 1] = static_cast<std::uint8_t>(4 * j + 1);
-        pack[3 * j + 2] = static_cast<std::uint8_t>(4 * j + 0);
+        pack.bytes[3 * j + 0] = static_cast<std::uint8_t>(4 * j + 2);
+        pack.bytes[3 * j + 1] = static_cast<std::uint8_t>(4 * j + 1);
+        pack.bytes[3 * j + 2] = static_cast<std::uint8_t>(4 * j + 0);
     }
     return pack;
 }();
@@ -78,20 +70,20 @@ struct Encoder {
     }
 };
 
-// Outputs at least this large are written with non-temporal stores: they
+// Outputs of 8 MiB and more are written with non-temporal stores: they
 // would not stay in cache anyway, and streaming saves reading every output
 // line from memory before overwriting it.
-constexpr std::size_t kStreamOutputBytes = std::size_t{8} << 20;
+constexpr std::size_t kStreamInputBytes = std::size_t{6} << 20;  // 8 MiB of output
 
 void avx512vbmi_encode(const std::uint8_t* src, std::size_t n, char* dst, Alphabet alphabet) {
     const EncodeTable table(alphabet);
     // Offsets of i0, i1, i2, i3 in the first word of each qword, then the second.
-    const Encoder encoder{load_table(kEncodeGather.data()), _mm512_set1_epi64(0x3036242A1016040ALL),
+    const Encoder encoder{load_table(kEncodeGather.bytes), _mm512_set1_epi64(0x3036242A1016040ALL),
                           _mm512_loadu_si512(reinterpret_cast<const void*>(table.chars))};
     const __mmask64 in_mask = first_bytes(48);
     std::size_t i = 0;
     std::size_t o = 0;
-    if (encoded_length(n) >= kStreamOutputBytes) {
+    if (n >= kStreamInputBytes) {
         // Align the output to 64 bytes with one masked block of whole groups
         // (PyUnicode data is 8 mod 16, and each group is 4 chars), then stream.
         const std::size_t misalignment = reinterpret_cast<std::uintptr_t>(dst) % 64;
@@ -167,8 +159,8 @@ std::size_t decode_block_prefix(const Decoder& decoder, __m512i values, __mmask6
 }
 
 std::size_t avx512vbmi_decode_prefix(const char* src, std::size_t n, std::uint8_t* dst) {
-    const Decoder decoder{load_table(kDecodeLookup.data()), load_table(kDecodeLookup.data() + 64),
-                          load_table(kDecodePack.data())};
+    const Decoder decoder{load_table(kDecodeValues7.bytes), load_table(kDecodeValues7.bytes + 64),
+                          load_table(kDecodePack.bytes)};
     const __mmask64 out_mask = first_bytes(48);
     std::size_t i = 0;
     for (; i + 64 <= n; i += 64) {

@@ -13,18 +13,10 @@
 
 #include <arm_neon.h>
 
-#include <array>
-
-#include "base64/scalar_loops.hpp"
+#include "base64/kernel_common.hpp"
 
 namespace frame64::base64 {
 namespace {
-
-constexpr std::array<std::uint8_t, 128> kDecodeLookup = [] {
-    std::array<std::uint8_t, 128> lookup{};
-    for (int c = 0; c < 128; ++c) lookup[c] = tables::kDecode[c] == tables::kInvalid ? 0x80 : tables::kDecode[c];
-    return lookup;
-}();
 
 uint8x16x4_t load_table64(const std::uint8_t* table) {
     return uint8x16x4_t{{vld1q_u8(table), vld1q_u8(table + 16), vld1q_u8(table + 32), vld1q_u8(table + 48)}};
@@ -50,8 +42,8 @@ void neon_encode(const std::uint8_t* src, std::size_t n, char* dst, Alphabet alp
 }
 
 std::size_t neon_decode_prefix(const char* src, std::size_t n, std::uint8_t* dst) {
-    const uint8x16x4_t lookup_lo = load_table64(kDecodeLookup.data());
-    const uint8x16x4_t lookup_hi = load_table64(kDecodeLookup.data() + 64);
+    const uint8x16x4_t lookup_lo = load_table64(kDecodeValues7.bytes);
+    const uint8x16x4_t lookup_hi = load_table64(kDecodeValues7.bytes + 64);
     const uint8x16_t sixty_four = vdupq_n_u8(64);
     const auto* in = reinterpret_cast<const std::uint8_t*>(src);
     std::size_t i = 0;

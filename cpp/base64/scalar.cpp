@@ -1,6 +1,6 @@
 // Portable base64 kernel: the reference every SIMD kernel is tested against.
 // RFC 4648 section 4: each 3-byte group becomes four 6-bit indices.
-#include "base64/scalar_loops.hpp"
+#include "base64/kernel_common.hpp"
 
 namespace frame64::base64 {
 namespace {
