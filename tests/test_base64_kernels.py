@@ -158,6 +158,26 @@ def test_wrapped_at_any_width(kernel: str, separator: bytes) -> None:
             assert core_decode(wrapped, strict) == stdlib_decode(wrapped, strict), (width, strict)
 
 
+def test_b64encode_str_arguments() -> None:
+    assert core.b64encode_str(b"abc") == "YWJj"
+    assert core.b64encode_str(b"abc", "data:,") == "data:,YWJj"
+    assert core.b64encode_str(prefix="p", data=bytearray(b"abc")) == "pYWJj"
+    assert core.b64encode_str(memoryview(b"xabc")[1:], prefix="") == "YWJj"
+    bad_calls: list[tuple[type[Exception], Callable[[], Any]]] = [
+        (TypeError, lambda: core.b64encode_str()),
+        (TypeError, lambda: core.b64encode_str("abc")),
+        (BufferError, lambda: core.b64encode_str(memoryview(b"abcd")[::2])),
+        (TypeError, lambda: core.b64encode_str(b"", 5)),
+        (ValueError, lambda: core.b64encode_str(b"", "\u00e9")),
+        (TypeError, lambda: core.b64encode_str(b"", foo=1)),
+        (TypeError, lambda: core.b64encode_str(b"", data=b"")),
+        (TypeError, lambda: core.b64encode_str(b"", "", 3)),
+    ]
+    for expected, call in bad_calls:
+        with pytest.raises(expected):
+            call()
+
+
 def test_str_input(kernel: str) -> None:
     text = base64.b64encode(DATA[:300]).decode("ascii")
     assert core.b64decode(text, True) == DATA[:300]
