@@ -85,6 +85,18 @@ def test_large_encode(kernel: str) -> None:
     assert core.b64encode(data, ord("-"), ord("_")) == base64.urlsafe_b64encode(data)
 
 
+@pytest.mark.parametrize("strict", [False, True], ids=["lenient", "strict"])
+def test_large_decode(kernel: str, strict: bool) -> None:
+    """Inputs over 6 MiB (the AVX-512 kernel streams those), clean and with bad chars."""
+    data = random.Random(8).randbytes(5 << 20)
+    text = base64.b64encode(data)
+    assert core.b64decode(text, strict) == data
+    assert core.b64decode(memoryview(b"x" + text)[1:], strict) == data
+    for position, char in [(3, b"\n"), (200, b"="), (len(text) // 2 + 1, b"*"), (len(text) - 70, b"\r\n")]:
+        mutated = text[:position] + char + text[position:]
+        assert core_decode(mutated, strict) == stdlib_decode(mutated, strict), (position, char)
+
+
 @pytest.mark.parametrize("offset", [0, 1, 7, 31, 63])
 def test_urlsafe_and_altchars(kernel: str, offset: int) -> None:
     view = memoryview(DATA)[offset:]

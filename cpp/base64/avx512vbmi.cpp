@@ -52,6 +52,20 @@ constexpr ByteTable<64> kDecodePack = [] {
     return pack;
 }();
 
+// Four blocks give 192 bytes = three 64-byte lines. Line j takes its bytes
+// from the group words of blocks j and j + 1 (vpermi2b index >= 64 picks the
+// second): kDecodeJoin[j] is the kDecodePack order shifted by 16 * j bytes.
+constexpr ByteTable<64> decode_join(int line) {
+    ByteTable<64> join{};
+    for (int k = 0; k < 64; ++k) {
+        const int byte = 64 * line + k;  // of the 192 output bytes
+        const int block = byte / 48;     // line or line + 1
+        join.bytes[k] = static_cast<std::uint8_t>(kDecodePack.bytes[byte % 48] + (block == line ? 0 : 64));
+    }
+    return join;
+}
+constexpr ByteTable<64> kDecodeJoin[3] = {decode_join(0), decode_join(1), decode_join(2)};
+
 __m512i load_table(const std::uint8_t* table) { return _mm512_load_si512(reinterpret_cast<const void*>(table)); }
 
 // Masks of the first k bytes (k <= 64).
@@ -70,10 +84,10 @@ struct Encoder {
     }
 };
 
-// Outputs of 8 MiB and more are written with non-temporal stores: they
-// would not stay in cache anyway, and streaming saves reading every output
-// line from memory before overwriting it.
-constexpr std::size_t kStreamInputBytes = std::size_t{6} << 20;  // 8 MiB of output
+// Outputs of this many input bytes or chars and more are written with
+// non-temporal stores: they would not stay in cache anyway, and streaming
+// saves reading every output line from memory before overwriting it.
+constexpr std::size_t kStreamInputBytes = std::size_t{6} << 20;  // encode: 8 MiB out
 // Inputs at least this large first align the output (encode) or the input
 // (decode) to 64 bytes.
 constexpr std::size_t kAlignInputBytes = 256;
@@ -135,10 +149,13 @@ struct Decoder {
         return _mm512_movepi8_mask(_mm512_or_si512(values, in));
     }
     // 64 values -> 48 bytes in the low lanes.
-    __m512i pack_values(__m512i values) const {
+    // 64 values -> 16 words of 24 bits (v0 << 18 | v1 << 12 | v2 << 6 | v3).
+    static __m512i group_words(__m512i values) {
         const __m512i pairs = _mm512_maddubs_epi16(values, _mm512_set1_epi32(0x01400140));
-        const __m512i groups = _mm512_madd_epi16(pairs, _mm512_set1_epi32(0x00011000));
-        return _mm512_permutexvar_epi8(pack, groups);
+        return _mm512_madd_epi16(pairs, _mm512_set1_epi32(0x00011000));
+    }
+    __m512i pack_values(__m512i values) const {
+        return _mm512_permutexvar_epi8(pack, group_words(values));
     }
 };
 
@@ -171,6 +188,36 @@ std::size_t decode_partial_block(const Decoder& decoder, const char* src, std::s
     return decode_block_prefix(decoder, values, bad, length, dst);
 }
 
+std::size_t avx512vbmi_decode_prefix(const char* src, std::size_t n, std::uint8_t* dst);
+
+// Large inputs: whole quads until the output is 64-byte aligned (3 bytes a
+// quad and 3 * 43 = 1 mod 64, so that is at most 63 quads), then 256 chars a
+// step written as three non-temporal 64-byte lines. Stops before the first
+// 256-char step that holds a bad char; returns the chars used.
+std::size_t decode_streaming(const Decoder& decoder, const char* src, std::size_t n, std::uint8_t* dst) {
+    const std::size_t head = (64 - reinterpret_cast<std::uintptr_t>(dst) % 64) % 64 * 43 % 64 * 4;
+    std::size_t i = avx512vbmi_decode_prefix(src, head, dst);
+    if (i != head) return i;
+    const __m512i join0 = load_table(kDecodeJoin[0].bytes);
+    const __m512i join1 = load_table(kDecodeJoin[1].bytes);
+    const __m512i join2 = load_table(kDecodeJoin[2].bytes);
+    for (; i + 256 <= n; i += 256) {
+        __m512i v0, v1, v2, v3;
+        const auto load = [&](std::size_t at) { return _mm512_loadu_si512(reinterpret_cast<const void*>(src + at)); };
+        const __mmask64 bad = decoder.invalid(load(i), v0) | decoder.invalid(load(i + 64), v1) |
+                              decoder.invalid(load(i + 128), v2) | decoder.invalid(load(i + 192), v3);
+        if (bad != 0) break;
+        const __m512i g0 = Decoder::group_words(v0), g1 = Decoder::group_words(v1);
+        const __m512i g2 = Decoder::group_words(v2), g3 = Decoder::group_words(v3);
+        auto* out = reinterpret_cast<__m512i*>(dst + i / 4 * 3);
+        _mm512_stream_si512(out, _mm512_permutex2var_epi8(g0, join0, g1));
+        _mm512_stream_si512(out + 1, _mm512_permutex2var_epi8(g1, join1, g2));
+        _mm512_stream_si512(out + 2, _mm512_permutex2var_epi8(g2, join2, g3));
+    }
+    _mm_sfence();
+    return i;
+}
+
 std::size_t avx512vbmi_decode_prefix(const char* src, std::size_t n, std::uint8_t* dst) {
     const Decoder decoder{load_table(kDecodeValues7.bytes), load_table(kDecodeValues7.bytes + 64),
                           load_table(kDecodePack.bytes)};
@@ -180,7 +227,10 @@ std::size_t avx512vbmi_decode_prefix(const char* src, std::size_t n, std::uint8_
     // and the head must be whole quads): loads that cross two cache lines
     // cost about 10% here.
     const std::size_t misalignment = reinterpret_cast<std::uintptr_t>(src) % 64;
-    if (n >= kAlignInputBytes && misalignment % 4 == 0 && misalignment != 0) {
+    if (n >= kStreamInputBytes) {
+        // Then the 64-char loop below finishes, or stops at the bad char.
+        i = decode_streaming(decoder, src, n, dst);
+    } else if (n >= kAlignInputBytes && misalignment % 4 == 0 && misalignment != 0) {
         const std::size_t head = 64 - misalignment;
         i = decode_partial_block(decoder, src, head, dst);
         if (i != head) return i;
