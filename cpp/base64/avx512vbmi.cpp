@@ -91,6 +91,8 @@ constexpr std::size_t kStreamInputBytes = std::size_t{6} << 20;  // encode: 8 Mi
 // Inputs at least this large first align the output (encode) or the input
 // (decode) to 64 bytes.
 constexpr std::size_t kAlignInputBytes = 256;
+// Decode streams only after this many clean chars.
+constexpr std::size_t kStreamAfterChars = 512;
 
 void avx512vbmi_encode(const std::uint8_t* src, std::size_t n, char* dst, Alphabet alphabet) {
     const EncodeTable table(alphabet);
@@ -214,7 +216,7 @@ std::size_t decode_streaming(const Decoder& decoder, const char* src, std::size_
         _mm512_stream_si512(out + 1, _mm512_permutex2var_epi8(g1, join1, g2));
         _mm512_stream_si512(out + 2, _mm512_permutex2var_epi8(g2, join2, g3));
     }
-    _mm_sfence();
+    if (i != head) _mm_sfence();  // streamed lines are visible before the caller reads them
     return i;
 }
 
@@ -227,21 +229,27 @@ std::size_t avx512vbmi_decode_prefix(const char* src, std::size_t n, std::uint8_
     // and the head must be whole quads): loads that cross two cache lines
     // cost about 10% here.
     const std::size_t misalignment = reinterpret_cast<std::uintptr_t>(src) % 64;
-    if (n >= kStreamInputBytes) {
-        // Then the 64-char loop below finishes, or stops at the bad char.
-        i = decode_streaming(decoder, src, n, dst);
-    } else if (n >= kAlignInputBytes && misalignment % 4 == 0 && misalignment != 0) {
+    if (n >= kAlignInputBytes && misalignment % 4 == 0 && misalignment != 0) {
         const std::size_t head = 64 - misalignment;
         i = decode_partial_block(decoder, src, head, dst);
         if (i != head) return i;
     }
-    for (; i + 64 <= n; i += 64) {
+    // Large inputs switch to streaming once a few blocks were clean, so that
+    // MIME lines (a call per line) never pay for the switch.
+    bool stream = n >= kStreamInputBytes;
+    while (i + 64 <= n) {
+        if (stream && i >= kStreamAfterChars) {
+            stream = false;
+            i += decode_streaming(decoder, src + i, n - i, dst + i / 4 * 3);
+            continue;  // finishes the tail, or stops at the bad char
+        }
         const __m512i in = _mm512_loadu_si512(reinterpret_cast<const void*>(src + i));
         __m512i values;
         const __mmask64 bad = decoder.invalid(in, values);
         // A bad char (a MIME line break, padding): keep the quads before it.
         if (bad != 0) return i + decode_block_prefix(decoder, values, bad, 64, dst + i / 4 * 3);
         _mm512_mask_storeu_epi8(dst + i / 4 * 3, out_mask, decoder.pack_values(values));
+        i += 64;
     }
     if (n - i < 4) return i;
     return i + decode_partial_block(decoder, src + i, n - i, dst + i / 4 * 3);
