@@ -10,7 +10,9 @@
 // 128-entry table (invalid entries and bytes >= 0x80 have the top bit set),
 // vpmaddubsw/vpmaddwd pack four 6-bit values into 24 bits, and vpermb
 // compacts the 48 output bytes. Tails use masked loads and stores, so no
-// access ever leaves the buffers.
+// access ever leaves the buffers. Outputs too large for the caches are
+// written with aligned non-temporal stores (decode first joins four blocks
+// into three full 64-byte lines with vpermi2b).
 //
 // Compiled with -mavx512f -mavx512bw -mavx512vbmi only; dispatch.cpp runs it
 // only when cpuid and xgetbv (opmask and ZMM state) say so.
@@ -103,8 +105,8 @@ void avx512vbmi_encode(const std::uint8_t* src, std::size_t n, char* dst, Alphab
     std::size_t i = 0;
     std::size_t o = 0;
     // Align the output to 64 bytes with one masked block of whole groups
-    // (PyUnicode data is 8 mod 16 and each group is 4 chars): a 64-byte store
-    // that crosses two cache lines costs about twice as much.
+    // (PyUnicode data is 8 mod 16 and each group is 4 chars): streaming
+    // stores need it, and it spares the others from splitting cache lines.
     const std::size_t misalignment = reinterpret_cast<std::uintptr_t>(dst) % 64;
     if (n >= kAlignInputBytes && misalignment % 4 == 0) {
         const std::size_t groups = (64 - misalignment) % 64 / 4;
