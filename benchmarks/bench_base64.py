@@ -22,6 +22,10 @@ def inputs(request: pytest.FixtureRequest) -> Dict[str, Any]:
 CASES = [(operation, contender) for operation, contenders in OPERATIONS.items() for contender in contenders]
 
 
+# Rounds of at least 100 us: at 64 B a round of one call would mostly time
+# the timer, and the calibration could give the contenders different
+# iteration counts.
+@pytest.mark.benchmark(min_time=0.0001, warmup=True)
 @pytest.mark.parametrize(("operation", "contender"), CASES, ids=[f"{o}-{c}" for o, c in CASES])
 def test_base64(benchmark: Any, inputs: Dict[str, Any], operation: str, contender: str) -> None:
     benchmark.group = f"base64 {operation} {inputs['size']}"
