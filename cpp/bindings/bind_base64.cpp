@@ -94,7 +94,9 @@ PyObject* encode_str_fastcall(PyObject* /*module*/, PyObject* const* args, Py_ss
             PyErr_Format(PyExc_TypeError, "prefix must be str, not '%s'", Py_TYPE(prefix)->tp_name);
             return nullptr;
         }
-        if (PyUnicode_READY(prefix) != 0) return nullptr;
+#if PY_VERSION_HEX < 0x030C0000
+        if (PyUnicode_READY(prefix) != 0) return nullptr;  // a no-op, deprecated, from 3.12 on
+#endif
         if (!PyUnicode_IS_ASCII(prefix)) {
             PyErr_SetString(PyExc_ValueError, "prefix must be ASCII");
             return nullptr;
