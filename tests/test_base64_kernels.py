@@ -50,7 +50,7 @@ def stdlib_decode(data: bytes, strict: bool) -> tuple[str, Any]:
     return outcome(lambda: binascii.a2b_base64(data, strict_mode=strict))
 
 
-def core_decode(data: Any, strict: bool) -> tuple[str, Any]:
+def core_decode(data: Any, strict: Any) -> tuple[str, Any]:
     return outcome(core.b64decode, data, strict)
 
 
@@ -184,6 +184,28 @@ def test_b64encode_str_arguments() -> None:
         (TypeError, lambda: core.b64encode_str(b"", foo=1)),
         (TypeError, lambda: core.b64encode_str(b"", data=b"")),
         (TypeError, lambda: core.b64encode_str(b"", "", 3)),
+    ]
+    for expected, call in bad_calls:
+        with pytest.raises(expected):
+            call()
+
+
+def test_b64decode_arguments() -> None:
+    assert core.b64decode(b"YWJj") == b"abc"
+    assert core.b64decode("YWJj", True) == b"abc"
+    assert core.b64decode(strict=1, data=bytearray(b"YWJj")) == b"abc"
+    assert core_decode(b"YW=Jj", 0) == stdlib_decode(b"YW=Jj", False)
+    assert core_decode(b"YW=Jj", strict=True) == stdlib_decode(b"YW=Jj", True)
+    bad_calls: list[tuple[type[Exception], Callable[[], Any]]] = [
+        (TypeError, lambda: core.b64decode()),
+        (TypeError, lambda: core.b64decode(5)),
+        (TypeError, lambda: core.b64decode(b"", "yes")),
+        (TypeError, lambda: core.b64decode(b"", strict=None)),
+        (TypeError, lambda: core.b64decode(b"", validate=True)),
+        (TypeError, lambda: core.b64decode(b"", data=b"")),
+        (TypeError, lambda: core.b64decode(b"", False, 3)),
+        (ValueError, lambda: core.b64decode("\u00e9")),
+        (BufferError, lambda: core.b64decode(memoryview(b"abcd")[::2])),
     ]
     for expected, call in bad_calls:
         with pytest.raises(expected):

@@ -104,18 +104,6 @@ def b64encode_str(s: Any) -> str:
         return _stdlib.b64encode(s).decode("ascii")
 
 
-def _decode(s: Any, validate: Any) -> bytes:
-    """``binascii.a2b_base64(s, strict_mode=validate)`` for a bytes-like or str ``s``."""
-    if validate is True or validate is False:
-        try:
-            return _impl.b64decode(s, validate)  # type: ignore[no-any-return]
-        except binascii.Error:
-            raise
-        except _ArgumentErrors:
-            pass
-    return _stdlib.b64decode(s, validate=validate)
-
-
 def b64decode(s: Any, altchars: Optional[Any] = None, validate: bool = False) -> bytes:
     """Decode base64 ``s`` (bytes-like or ASCII str); same as :func:`base64.b64decode`.
 
@@ -141,12 +129,19 @@ def b64decode(s: Any, altchars: Optional[Any] = None, validate: bool = False) ->
         TypeError: ``s`` or ``altchars`` is neither a str nor bytes-like.
         AssertionError: ``altchars`` is not two characters long.
     """
-    if altchars is None:
-        return _decode(s, validate)
+    if altchars is None and (validate is False or validate is True):
+        try:
+            return _impl.b64decode(s, validate)  # type: ignore[no-any-return]
+        except binascii.Error:
+            raise
+        except _ArgumentErrors:
+            return _stdlib.b64decode(s, validate=validate)
+    if altchars is None:  # a validate that is not a bool: the stdlib decides what it means
+        return _stdlib.b64decode(s, validate=validate)
     data = _as_bytes(s)
     altchars = _as_bytes(altchars)
     assert len(altchars) == 2, repr(altchars)
-    return _decode(data.translate(bytes.maketrans(altchars, b"+/")), validate)
+    return b64decode(data.translate(bytes.maketrans(altchars, b"+/")), None, validate)
 
 
 def standard_b64encode(s: Any) -> bytes:
@@ -166,7 +161,7 @@ def standard_b64decode(s: Any) -> bytes:
         ValueError: ``s`` is a str with non-ASCII characters.
         TypeError: ``s`` is neither a str nor bytes-like.
     """
-    return _decode(s, False)
+    return b64decode(s)
 
 
 def urlsafe_b64encode(s: Any) -> bytes:
@@ -189,7 +184,7 @@ def urlsafe_b64decode(s: Any) -> bytes:
         ValueError: ``s`` is a str with non-ASCII characters.
         TypeError: ``s`` is neither a str nor bytes-like.
     """
-    return _decode(_as_bytes(s).translate(_URLSAFE_TO_STANDARD), False)
+    return b64decode(_as_bytes(s).translate(_URLSAFE_TO_STANDARD))
 
 
 __all__ = [
