@@ -212,3 +212,10 @@ def test_readme_commands_exist(capsys: pytest.CaptureFixture[str]) -> None:
     for command in commands - {"--version"}:
         assert _cli.main([command, "--help"]) == 0
     capsys.readouterr()
+
+
+def test_readme_base64_block_runs() -> None:
+    (block,) = [b for b in readme_blocks("python") if b.startswith("frame64.b64encode(data)")]
+    data = bytes(range(256)) * 3
+    namespace: dict[str, object] = {"frame64": frame64, "data": data, "text": base64.b64encode(data).decode()}
+    exec(compile(block, "README.md", "exec"), namespace)  # noqa: S102 - the README's own example

@@ -71,7 +71,10 @@ def split_top_level(text: str) -> list[str]:
 
 
 def core_parameters(function: object) -> list[tuple[str, object]]:
-    """The same, read from the signature pybind11 writes on the docstring's first line."""
+    """The same, read from the signature pybind11 writes on the docstring's first line, or, for
+    a plain C function, from its __text_signature__."""
+    if getattr(function, "__text_signature__", None):
+        return [(p.name, p.default) for p in inspect.signature(function).parameters.values()]
     first_line = (getattr(function, "__doc__", None) or "").splitlines()[0]
     if first_line == "Overloaded function.":
         first_line = (getattr(function, "__doc__", None) or "").splitlines()[2].split(". ", 1)[1]
@@ -183,3 +186,23 @@ def test_public_functions_document_what_they_raise() -> None:
         value = getattr(frame64, name)
         if inspect.isfunction(value):
             assert "Raises:" in (inspect.getdoc(value) or ""), name
+
+
+# The fallback has no JpegError: PyTurboJPEG raises its own errors (reported to the lead).
+NOT_IN_FALLBACK = {"JpegError"}
+
+
+def test_fallback_provides_what_the_stub_lists() -> None:
+    from frame64 import _fallback
+
+    for name, node in stub_functions().items():
+        function = getattr(_fallback, name)
+        parameters = [(p.name, p.default) for p in inspect.signature(function).parameters.values()]
+        assert parameters == stub_parameters(node), name
+    for name, node in stub_classes().items():
+        if name in NOT_IN_FALLBACK:
+            continue
+        cls = getattr(_fallback, name)
+        for item in node.body:
+            if isinstance(item, ast.FunctionDef) and not item.name.startswith("_"):
+                assert hasattr(cls, item.name), f"{name}.{item.name}"

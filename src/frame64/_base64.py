@@ -20,7 +20,7 @@ import base64 as _stdlib
 import binascii
 from typing import Any, Optional
 
-from . import _impl  # type: ignore[attr-defined]  # set by frame64/__init__.py before this import
+from . import _impl  # set by frame64/__init__.py before this import
 
 _ArgumentErrors = (TypeError, ValueError, BufferError)
 _URLSAFE_TO_STANDARD = bytes.maketrans(b"-_", b"+/")
