@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Builds frame64's extension with AddressSanitizer + UndefinedBehaviorSanitizer
+# into its own build dir and venv, then runs the whole test suite (tests/ and
+# benchmarks/ as a correctness pass) under it.
+#
+#   scripts/sanitize.sh                 # everything
+#   scripts/sanitize.sh tests/test_x.py # any pytest arguments
+#
+# Environment: FRAME64_SANITIZE (default address,undefined), SANITIZE_VENV
+# (default .venv-sanitize), SANITIZE_BUILD_DIR (default build/sanitize), PYTHON.
+#
+# CPython is not instrumented, so the GCC sanitizer runtimes are preloaded
+# (ASan must be the first library in the process). Leak detection is off:
+# CPython deliberately leaves objects alive at exit (interned strings, static
+# types, module state), and LeakSanitizer would report all of them; leaks of
+# frame64 itself are measured by tests/test_leaks.py instead. PYTHONMALLOC=malloc
+# sends every Python object through malloc, so ASan sees an overflow past the
+# end of a bytes/str the extension writes into (pymalloc would hide it).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+SANITIZE="${FRAME64_SANITIZE:-address,undefined}"
+VENV="${SANITIZE_VENV:-.venv-sanitize}"
+BUILD_DIR="${SANITIZE_BUILD_DIR:-build/sanitize}"
+PYTHON="${PYTHON:-python3}"
+CXX_FOR_RUNTIME="${CXX:-g++}"
+
+if [ ! -x "$VENV/bin/python" ]; then
+    "$PYTHON" -m venv --system-site-packages "$VENV"
+fi
+# Build requirements first, then build without isolation so that the CMake
+# cache in $BUILD_DIR stays valid between runs (incremental rebuilds).
+"$VENV/bin/pip" install -q "scikit-build-core>=0.10" "pybind11>=2.12"
+"$VENV/bin/pip" install -q --no-build-isolation \
+    -Cbuild-dir="$BUILD_DIR" -Ccmake.define.FRAME64_SANITIZE="$SANITIZE" '.[test]'
+
+preload=""
+for runtime in libasan.so libubsan.so; do
+    case "$runtime:$SANITIZE" in
+        libasan.so:*address*|libubsan.so:*undefined*) ;;
+        *) continue ;;
+    esac
+    path="$("$CXX_FOR_RUNTIME" -print-file-name="$runtime")"
+    if [ ! -e "$path" ]; then
+        echo "sanitize.sh: $CXX_FOR_RUNTIME has no $runtime ($path)" >&2
+        exit 1
+    fi
+    preload="${preload:+$preload:}$(readlink -f "$path")"
+done
+
+export LD_PRELOAD="$preload"
+export ASAN_OPTIONS="detect_leaks=0:abort_on_error=1:strict_string_checks=1:check_initialization_order=1${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
+export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}"
+export PYTHONMALLOC=malloc
+export FRAME64_BACKEND=cpp
+echo "sanitize.sh: LD_PRELOAD=$LD_PRELOAD"
+# The installed (non-editable) package is what the tests import; make sure it
+# is the instrumented one.
+FRAME64_SANITIZE="$SANITIZE" "$VENV/bin/python" - <<'PY'
+import os
+import frame64, frame64._core as core
+assert frame64.backend == "cpp", frame64.backend
+binary = open(core.__file__, "rb").read()
+for name, marker in (("address", b"__asan_"), ("undefined", b"__ubsan_")):
+    if name in os.environ["FRAME64_SANITIZE"]:
+        assert marker in binary, f"{core.__file__} is not instrumented for {name}"
+print("sanitize.sh: testing", core.__file__)
+PY
+exec "$VENV/bin/python" -m pytest -p no:cacheprovider --benchmark-disable "$@"

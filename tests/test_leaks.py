@@ -1,0 +1,97 @@
+"""Leak checks: 100,000 calls of each entry point keep the process RSS flat.
+
+Each test warms up, then makes LOOP_CALLS calls and asserts that the RSS grew
+by at most TOLERANCE_BYTES (tests/_rss.py explains both numbers: a 100-byte
+per-call leak would exceed the tolerance 2.4 times over). Inputs are small
+so that the whole module runs in well under a minute; the large-input
+variants sit just above the size where the GIL is released, so that path is
+covered too. Select with ``-m leak``; deselect with ``-m "not leak"``.
+RSS is meaningless under AddressSanitizer (its quarantine holds freed
+memory), so scripts/sanitize.sh runs this module with the quarantine off.
+"""
+
+from __future__ import annotations
+
+import binascii
+from typing import Callable
+
+import numpy as np
+import pytest
+from _rss import LOOP_CALLS, TOLERANCE_BYTES, raises, rss_growth
+
+import frame64
+from frame64._sample import camera_frame
+
+core = pytest.importorskip("frame64._core")
+
+pytestmark = pytest.mark.leak
+
+SMALL_FRAME = camera_frame(16, 16)
+GIL_RELEASE_BYTES = 16 * 1024  # bindings/common.hpp kReleaseGilBytes
+BLOB = bytes(range(256)) * 4  # 1 KiB
+BIG_BLOB = bytes(range(256)) * (GIL_RELEASE_BYTES // 256 + 4)
+BLOB_B64 = binascii.b2a_base64(BLOB, newline=False)
+BIG_BLOB_B64 = binascii.b2a_base64(BIG_BLOB, newline=False)
+MIME_B64 = binascii.b2a_base64(BLOB, newline=True) * 2
+
+
+def check_flat(call: Callable[[], object]) -> None:
+    growth = rss_growth(call)
+    assert growth <= TOLERANCE_BYTES, (
+        f"RSS grew by {growth / 2**20:.2f} MiB over {LOOP_CALLS} calls "
+        f"(tolerance {TOLERANCE_BYTES / 2**20:.0f} MiB): a leak of ~{growth / LOOP_CALLS:.0f} bytes per call"
+    )
+
+
+SUCCESS_CALLS: dict[str, Callable[[], object]] = {
+    "encode": lambda: frame64.encode(SMALL_FRAME),
+    "encode-gray-data-uri": lambda: frame64.encode(SMALL_FRAME[:, :, 0], pixel_format="GRAY", data_uri=True),
+    "encode-crop-view": lambda: frame64.encode(SMALL_FRAME[2:14, 3:13]),
+    "encode-copied-view": lambda: frame64.encode(SMALL_FRAME[::-1]),
+    "core-b64encode": lambda: core.b64encode(BLOB),
+    "core-b64encode-urlsafe-big": lambda: core.b64encode(BIG_BLOB, ord("-"), ord("_")),
+    "core-b64encode-str": lambda: core.b64encode_str(BLOB, "data:x;base64,"),
+    "core-b64decode": lambda: core.b64decode(BLOB_B64),
+    "core-b64decode-strict-big": lambda: core.b64decode(BIG_BLOB_B64, True),
+    "core-b64decode-str-mime": lambda: core.b64decode(MIME_B64.decode()),
+}
+
+ERROR_CALLS: dict[str, Callable[[], object]] = {
+    "b64decode-bad-padding": raises(binascii.Error, lambda: core.b64decode(b"YWJjZ")),
+    "b64decode-strict-garbage": raises(binascii.Error, lambda: core.b64decode(b"YWJj!ZGVm", True)),
+    "b64decode-non-ascii-str": raises(ValueError, lambda: core.b64decode("YWJj\u00e9")),
+    "b64decode-not-a-buffer": raises(TypeError, lambda: core.b64decode(12345)),
+    "b64encode-not-contiguous": raises(BufferError, lambda: core.b64encode(memoryview(BLOB)[::2])),
+    "encode-wrong-dtype": raises(TypeError, lambda: frame64.encode(SMALL_FRAME.astype(np.float32))),
+    "encode-wrong-shape": raises(ValueError, lambda: frame64.encode(SMALL_FRAME[:, :, :2])),
+    "encode-bad-quality": raises(ValueError, lambda: frame64.encode(SMALL_FRAME, quality=0)),
+    "encode-bad-option-type": raises(TypeError, lambda: frame64.encode(SMALL_FRAME, progressive="yes")),
+    # Straight into the C++ core, past the Python validation: the buffer is
+    # taken, then the core's own checks throw; the buffer must be released.
+    "core-encode-float-buffer": raises(
+        TypeError, lambda: core.encode_jpeg(SMALL_FRAME.astype(np.float32), 1, 90, 2, False, False, False)
+    ),
+    "core-encode-bad-pixel-format": raises(
+        ValueError, lambda: core.encode_jpeg(SMALL_FRAME, 99, 90, 2, False, False, False)
+    ),
+    "core-encode-wrong-channels": raises(
+        ValueError, lambda: core.encode_jpeg(SMALL_FRAME, 7, 90, 2, False, False, False)
+    ),
+}
+
+
+@pytest.mark.parametrize("name", list(SUCCESS_CALLS))
+def test_success_path_is_flat(name: str) -> None:
+    check_flat(SUCCESS_CALLS[name])
+
+
+@pytest.mark.parametrize("name", list(ERROR_CALLS))
+def test_error_path_is_flat(name: str) -> None:
+    check_flat(ERROR_CALLS[name])
+
+
+def test_a_real_leak_is_detected() -> None:
+    """The harness can fail: holding on to 100 bytes per call trips it."""
+    kept: list[bytes] = []
+    growth = rss_growth(lambda: kept.append(bytes(100)))
+    assert growth > TOLERANCE_BYTES, f"a 100-byte-per-call leak grew RSS by only {growth} bytes"
