@@ -54,6 +54,20 @@ TurboCompressor::~TurboCompressor() {
 }
 
 Bytes TurboCompressor::compress(const std::uint8_t* pixels, const CompressParams& params) {
+    if (tables_optimised_ && !params.progressive) {
+        // A progressive compression optimises the Huffman tables in place in
+        // the handle, and libjpeg-turbo's jpeg_set_defaults() only installs the
+        // standard tables into empty slots. A baseline JPEG compressed next on
+        // the same handle would reuse the previous image's tables: another
+        // string than a fresh handle gives, and a corrupt JPEG ("bad Huffman
+        // code") when this image has symbols the previous one lacked. Start
+        // from a fresh handle instead (tests/test_concurrency.py found this).
+        void* fresh = tjInitCompress();
+        if (fresh == nullptr) throw JpegError(std::string("tjInitCompress failed: ") + tjGetErrorStr2(nullptr));
+        tjDestroy(handle_);
+        handle_ = fresh;
+    }
+    tables_optimised_ = params.progressive;
     const unsigned long needed = tjBufSize(params.width, params.height, params.subsampling);
     if (needed == static_cast<unsigned long>(-1)) throw JpegError(std::string("tjBufSize: ") + tjGetErrorStr2(nullptr));
     if (needed > 0x7FFFFFFFul)  // tjAlloc takes an int

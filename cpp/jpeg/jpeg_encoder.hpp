@@ -56,6 +56,9 @@ private:
     void* handle_ = nullptr;
     unsigned char* buffer_ = nullptr;
     std::size_t capacity_ = 0;
+    // True after a progressive compression: the handle then holds Huffman
+    // tables optimised for that image (see compress()).
+    bool tables_optimised_ = false;
 };
 
 // The calling thread's compressor, created on first use.

@@ -1,0 +1,149 @@
+"""Eight Python threads hammer every entry point and get the single-thread answers.
+
+Every task's expected result is computed first, on one thread. Then eight
+threads run the tasks in different orders until the time is up and compare
+every result with the reference: any mismatch, exception, crash or deadlock
+fails. The run lasts FRAME64_STRESS_SECONDS (default 3; the hardening report
+quotes a 30-second run). A watchdog join turns a deadlock into a failure
+instead of a hung suite.
+"""
+
+from __future__ import annotations
+
+import binascii
+import os
+import threading
+import time
+from typing import Any, Callable
+
+import numpy as np
+import pytest
+
+import frame64
+from frame64._sample import camera_frame
+
+core = pytest.importorskip("frame64._core")
+
+pytestmark = pytest.mark.stress
+
+THREADS = 8
+STRESS_SECONDS = float(os.environ.get("FRAME64_STRESS_SECONDS", "3"))
+WATCHDOG_SECONDS = STRESS_SECONDS + 120  # generous: only a deadlock gets near it
+
+FRAMES = {
+    "vga": camera_frame(480, 640),
+    "odd": camera_frame(37, 53),
+    "gray": camera_frame(31, 45, 1),
+    "bgra": camera_frame(24, 40, 4),
+}
+BLOBS = {n: bytes((i * 7 + n) % 256 for i in range(n)) for n in (0, 1, 63, 1000, 40_000)}
+
+
+def _tasks() -> dict[str, Callable[[], Any]]:
+    tasks: dict[str, Callable[[], Any]] = {
+        "encode-vga": lambda: frame64.encode(FRAMES["vga"]),
+        "encode-vga-444-progressive": lambda: frame64.encode(FRAMES["vga"], subsampling="444", progressive=True),
+        "encode-odd-crop": lambda: frame64.encode(FRAMES["odd"][3:30, 5:50], quality=50, data_uri=True),
+        "encode-odd-flipped": lambda: frame64.encode(FRAMES["odd"][::-1], fast_dct=True),
+        "encode-gray": lambda: frame64.encode(FRAMES["gray"], pixel_format="GRAY", quality=100),
+        "encode-bgra": lambda: frame64.encode(FRAMES["bgra"], pixel_format="BGRA", subsampling="422"),
+    }
+    for n, blob in BLOBS.items():
+        text = binascii.b2a_base64(blob, newline=False)
+        tasks[f"b64encode-{n}"] = lambda blob=blob: core.b64encode(blob)
+        tasks[f"b64encode-str-{n}"] = lambda blob=blob: core.b64encode_str(blob, "p,")
+        tasks[f"b64decode-{n}"] = lambda text=text: core.b64decode(text)
+        tasks[f"b64decode-strict-mime-{n}"] = lambda blob=blob: core.b64decode(binascii.b2a_base64(blob) * 2)
+        tasks[f"b64decode-error-{n}"] = lambda text=text: _error(lambda: core.b64decode(text + b"A", True))
+    return tasks
+
+
+def _error(call: Callable[[], Any]) -> str:
+    """The exception a call raises, as a comparable value."""
+    try:
+        call()
+    except Exception as exc:  # noqa: BLE001 - the type and message are the result
+        return f"{type(exc).__name__}: {exc}"
+    return "no error"
+
+
+def _same(a: Any, b: Any) -> bool:
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        return bool(np.array_equal(a, b)) and getattr(a, "dtype", None) == getattr(b, "dtype", None)
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
+    return bool(a == b)
+
+
+def test_eight_threads_match_the_single_thread_reference() -> None:
+    tasks = _tasks()
+    names = sorted(tasks)
+    reference = {name: tasks[name]() for name in names}
+    failures: list[str] = []
+    counts = [0] * THREADS
+    deadline = time.monotonic() + STRESS_SECONDS
+    start = threading.Barrier(THREADS)
+
+    def worker(index: int) -> None:
+        order = names[index:] + names[:index]  # every thread in its own order
+        start.wait()
+        try:
+            while time.monotonic() < deadline and not failures:
+                for name in order:
+                    result = tasks[name]()
+                    counts[index] += 1
+                    if not _same(result, reference[name]):
+                        failures.append(f"thread {index}, {name}: result differs from the single-thread one")
+                        return
+        except Exception as exc:  # noqa: BLE001 - reported as a failure below
+            failures.append(f"thread {index}: {type(exc).__name__}: {exc}")
+
+    threads = [threading.Thread(target=worker, args=(i,), daemon=True) for i in range(THREADS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=max(0.0, deadline + WATCHDOG_SECONDS - time.monotonic()))
+    hung = [t.name for t in threads if t.is_alive()]
+    assert not hung, f"threads still running after the watchdog: {hung} (deadlock?)"
+    assert not failures, failures
+    assert all(count > 0 for count in counts), counts
+
+
+def test_switching_the_base64_kernel_under_load_changes_no_result() -> None:
+    """Kernels are stateless and the active one is an atomic pointer: switching
+    it while seven threads encode and decode must not change any result."""
+    kernels = _supported_kernels()
+    blob = BLOBS[40_000]
+    text = binascii.b2a_base64(blob, newline=False)
+    stop = threading.Event()
+    failures: list[str] = []
+
+    def worker() -> None:
+        while not stop.is_set():
+            if core.b64encode(blob) != text or core.b64decode(text) != blob:
+                failures.append(f"wrong result with kernel {core.simd()}")
+                return
+
+    threads = [threading.Thread(target=worker, daemon=True) for _ in range(THREADS - 1)]
+    for thread in threads:
+        thread.start()
+    try:
+        deadline = time.monotonic() + min(STRESS_SECONDS, 5.0)
+        while time.monotonic() < deadline and not failures:
+            for name in kernels:
+                core.set_simd(name)
+                time.sleep(0.001)
+    finally:
+        stop.set()
+        core.set_simd("auto")
+    for thread in threads:
+        thread.join(timeout=WATCHDOG_SECONDS)
+    assert not any(t.is_alive() for t in threads), "a worker hung"
+    assert not failures, failures
+
+
+def _supported_kernels() -> list[str]:
+    try:
+        return list(core.supported_simd())
+    except TypeError:  # the skeleton's binding could not convert the list (no pybind11/stl.h)
+        return [core.simd()]
