@@ -84,7 +84,7 @@ def encode(
     Raises:
         TypeError: ``image`` is not uint8 pixels, or an option has the wrong type.
         ValueError: a wrong shape for ``pixel_format``, an empty image, a side
-            over 65535, quality outside 1..100, or an unknown option value.
+            over 65500 (libjpeg's limit), quality outside 1..100, or an unknown option value.
     """
     _options.check_format(format)  # "jpeg" is the only format so far
     options = _options.jpeg_options(

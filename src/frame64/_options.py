@@ -25,7 +25,10 @@ CHANNELS = {"RGB": 3, "BGR": 3, "GRAY": 1, "RGBA": 4, "BGRA": 4}
 PIXEL_FORMATS = tuple(CHANNELS)
 SUBSAMPLINGS = tuple(TJSAMP)
 FORMATS = ("jpeg",)
-MAX_JPEG_DIMENSION = 65535  # JPEG stores width and height in 16 bits (ITU T.81 B.2.2)
+# JPEG stores each side in 16 bits (ITU T.81 B.2.2), but libjpeg(-turbo) refuses
+# sides over JPEG_MAX_DIMENSION = 65500 (jmorecfg.h) with a compression error;
+# refuse them here, as bad input, before any work.
+MAX_JPEG_DIMENSION = 65500
 DATA_URI_PREFIX = {"jpeg": "data:image/jpeg;base64,"}
 
 
