@@ -32,7 +32,7 @@ fi
 # cache in $BUILD_DIR stays valid between runs (incremental rebuilds).
 "$VENV/bin/pip" install -q "scikit-build-core>=0.10" "pybind11>=2.12"
 "$VENV/bin/pip" install -q --no-build-isolation \
-    -Cbuild-dir="$BUILD_DIR" -Ccmake.define.FRAME64_SANITIZE="$SANITIZE" '.[test]'
+    -Cbuild-dir="$BUILD_DIR" -Ccmake.build-type=RelWithDebInfo -Ccmake.define.FRAME64_SANITIZE="$SANITIZE" '.[test]'
 
 preload=""
 for runtime in libasan.so libubsan.so; do
