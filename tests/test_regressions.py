@@ -65,3 +65,28 @@ def test_progressive_after_baseline_and_gray_after_color() -> None:
     ]
     expected = [_on_fresh_thread(lambda i=i, o=o: frame64.encode(i, **o)) for i, o in requests]
     assert _on_fresh_thread(lambda: [frame64.encode(i, **o) for i, o in requests * 2]) == expected * 2
+
+
+@pytest.mark.parametrize("backend", ["cpp", "python"])
+@pytest.mark.parametrize("row", [np.s_[::-1], np.s_[2:1:-1], np.s_[3:4]], ids=["flipped", "negative-step", "slice"])
+def test_one_row_view_with_any_row_stride(backend: str, row: slice) -> None:
+    """Found by fuzz/fuzz_encode.py; fixed in src/frame64/_options.py (_rows_packed).
+    A single-row view with a negative row stride went to PyTurboJPEG as is,
+    which takes strides[0] as the pitch and raised OSError ("tjCompress2():
+    Invalid argument"). Both backends now give the string of the C-order copy."""
+    if backend == "cpp":
+        pytest.importorskip("frame64._core")
+    frame = camera_frame(6, 9)[:1]
+    view = np.concatenate([frame] * 6)[row] if row != np.s_[3:4] else camera_frame(6, 9)[row]
+    expected = frame64.encode(np.ascontiguousarray(view))
+    got = frame64.encode(view) if backend == "cpp" else _fallback_encode(view)
+    assert got == expected
+
+
+def test_encode_without_a_prefix_after_a_data_uri() -> None:
+    """Found by fuzz/fuzz_encode.py under clang's UBSan; fixed in
+    cpp/bindings/module.cpp (base64_str): memcpy from the null data() of an
+    empty prefix. Only a clang UBSan build flags it; this pins the calls."""
+    frame = camera_frame(5, 7)
+    with_uri = frame64.encode(frame, data_uri=True)
+    assert with_uri == "data:image/jpeg;base64," + frame64.encode(frame)

@@ -129,7 +129,10 @@ def _rows_packed(array: np.ndarray, channels: int) -> bool:
         return False
     if width > 1 and array.strides[1] != channels:
         return False
-    return height == 1 or array.strides[0] >= row_bytes
+    # Even for one row: PyTurboJPEG (the fallback) passes strides[0] as the
+    # pitch, and TurboJPEG rejects a negative one (a flipped single row,
+    # found by fuzz/fuzz_encode.py).
+    return array.strides[0] >= row_bytes
 
 
 def prepare_image(image: Any, pixel_format: str, *, max_dimension: int = MAX_JPEG_DIMENSION) -> np.ndarray:
@@ -155,5 +158,7 @@ def prepare_image(image: Any, pixel_format: str, *, max_dimension: int = MAX_JPE
     if height > max_dimension or width > max_dimension:
         raise ValueError(f"image is {width}x{height}; the format holds at most {max_dimension} pixels per side")
     if not _rows_packed(array, channels):
-        array = np.ascontiguousarray(array)
+        # A real copy: ascontiguousarray returns a one-row view with a
+        # negative row stride unchanged (numpy calls it contiguous).
+        array = array.copy(order="C")
     return array
