@@ -17,11 +17,14 @@ def test_subsampling_codes_match_turbojpeg_header() -> None:
     assert core.TJSAMP == _options.TJSAMP
 
 
+@pytest.mark.parametrize("quality", [1, 95, 96, 100])
 @pytest.mark.parametrize("fast_dct", [False, True])
 @pytest.mark.parametrize("progressive", [False, True])
-def test_every_output_changing_flag_is_explicit(fast_dct: bool, progressive: bool) -> None:
-    flags = _options.jpeg_flags(fast_dct, progressive)
-    # Exactly one DCT flag is always set, so libjpeg-turbo 2.x and 3.x agree.
-    assert bool(flags & _options.TJFLAG_FASTDCT) == fast_dct
-    assert bool(flags & _options.TJFLAG_ACCURATEDCT) == (not fast_dct)
+def test_every_output_changing_flag_is_explicit(fast_dct: bool, progressive: bool, quality: int) -> None:
+    flags = _options.jpeg_flags(fast_dct, progressive, quality)
+    # Exactly one DCT flag is always set, so libjpeg-turbo 2.x and 3.x agree;
+    # from quality 96 up it is the accurate one, as 2.x forces it there.
+    fast = fast_dct and quality < 96
+    assert bool(flags & _options.TJFLAG_FASTDCT) == fast
+    assert bool(flags & _options.TJFLAG_ACCURATEDCT) == (not fast)
     assert bool(flags & _options.TJFLAG_PROGRESSIVE) == progressive

@@ -9,8 +9,12 @@ namespace frame64::jpeg {
 
 int compress_flags(const CompressParams& params) noexcept {
     // TurboJPEG 2.x silently picks the fast DCT below quality 96 unless told
-    // otherwise; 3.x defaults to the accurate one. Always say which.
-    int flags = params.fast_dct ? TJFLAG_FASTDCT : TJFLAG_ACCURATEDCT;
+    // otherwise; 3.x defaults to the accurate one. Always say which. 2.x also
+    // ignores TJFLAG_FASTDCT at quality >= 96 while 3.x honours it, so the
+    // fast DCT is only ever asked for below 96: the bytes then do not depend
+    // on the library version.
+    const bool fast = params.fast_dct && params.quality < kAccurateDctQuality;
+    int flags = fast ? TJFLAG_FASTDCT : TJFLAG_ACCURATEDCT;
     if (params.progressive) flags |= TJFLAG_PROGRESSIVE;
     return flags;
 }
@@ -54,20 +58,6 @@ TurboCompressor::~TurboCompressor() {
 }
 
 Bytes TurboCompressor::compress(const std::uint8_t* pixels, const CompressParams& params) {
-    if (tables_optimised_ && !params.progressive) {
-        // A progressive compression optimises the Huffman tables in place in
-        // the handle, and libjpeg-turbo's jpeg_set_defaults() only installs the
-        // standard tables into empty slots. A baseline JPEG compressed next on
-        // the same handle would reuse the previous image's tables: another
-        // string than a fresh handle gives, and a corrupt JPEG ("bad Huffman
-        // code") when this image has symbols the previous one lacked. Start
-        // from a fresh handle instead (tests/test_concurrency.py found this).
-        void* fresh = tjInitCompress();
-        if (fresh == nullptr) throw JpegError(std::string("tjInitCompress failed: ") + tjGetErrorStr2(nullptr));
-        tjDestroy(handle_);
-        handle_ = fresh;
-    }
-    tables_optimised_ = params.progressive;
     const unsigned long needed = tjBufSize(params.width, params.height, params.subsampling);
     if (needed == static_cast<unsigned long>(-1)) throw JpegError(std::string("tjBufSize: ") + tjGetErrorStr2(nullptr));
     if (needed > 0x7FFFFFFFul)  // tjAlloc takes an int
@@ -81,6 +71,14 @@ Bytes TurboCompressor::compress(const std::uint8_t* pixels, const CompressParams
         buffer_ = grown;
         capacity_ = needed;
     }
+    if (handle_was_progressive_ && !params.progressive) {
+        void* fresh = tjInitCompress();
+        if (fresh == nullptr) throw JpegError(std::string("tjInitCompress failed: ") + tjGetErrorStr2(nullptr));
+        tjDestroy(handle_);
+        handle_ = fresh;
+        handle_was_progressive_ = false;
+    }
+    handle_was_progressive_ = handle_was_progressive_ || params.progressive;
     unsigned long size = static_cast<unsigned long>(capacity_);
     const int status =
         tjCompress2(handle_, pixels, params.width, params.pitch, params.height, params.pixel_format, &buffer_,

@@ -15,6 +15,10 @@ class JpegError : public std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
+// From this quality up, libjpeg-turbo 2.x always uses the accurate DCT, so
+// frame64 does the same on every version (fast_dct has no effect there).
+inline constexpr int kAccurateDctQuality = 96;
+
 struct CompressParams {
     int width = 0;
     int height = 0;
@@ -54,11 +58,13 @@ public:
 
 private:
     void* handle_ = nullptr;
+    // libjpeg-turbo 2.1 leaves a handle that has written a progressive JPEG
+    // with optimized Huffman coding switched on, so a later baseline JPEG from
+    // the same handle differs from a fresh handle's. Such a handle is replaced
+    // before the next baseline compression.
+    bool handle_was_progressive_ = false;
     unsigned char* buffer_ = nullptr;
     std::size_t capacity_ = 0;
-    // True after a progressive compression: the handle then holds Huffman
-    // tables optimised for that image (see compress()).
-    bool tables_optimised_ = false;
 };
 
 // The calling thread's compressor, created on first use.

@@ -74,7 +74,9 @@ def encode(
             grayscale JPEG.
         pixel_format: channel order of ``image``: "BGR" (OpenCV, default),
             "RGB", "BGRA", "RGBA" or "GRAY".
-        fast_dct: use the faster, slightly less accurate integer DCT.
+        fast_dct: use the faster, slightly less accurate integer DCT. It has
+            no effect at quality 96 and above, where libjpeg-turbo 2.x always
+            uses the accurate DCT (frame64 applies that rule on every version).
         progressive: write a progressive JPEG (smaller, slower).
         data_uri: prefix the result with "data:image/jpeg;base64,".
 

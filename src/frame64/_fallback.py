@@ -60,7 +60,7 @@ def encode_jpeg(
         quality=quality,
         pixel_format=pixel_format,
         jpeg_subsample=subsampling,
-        flags=jpeg_flags(fast_dct, progressive),
+        flags=jpeg_flags(fast_dct, progressive, quality),
     )
     text = base64.b64encode(jpeg).decode("ascii")
     return DATA_URI_PREFIX["jpeg"] + text if data_uri else text

@@ -25,6 +25,7 @@ CHANNELS = {"RGB": 3, "BGR": 3, "GRAY": 1, "RGBA": 4, "BGRA": 4}
 PIXEL_FORMATS = tuple(CHANNELS)
 SUBSAMPLINGS = tuple(TJSAMP)
 FORMATS = ("jpeg",)
+ACCURATE_DCT_QUALITY = 96  # from here up fast_dct has no effect (see jpeg_flags)
 # JPEG stores each side in 16 bits (ITU T.81 B.2.2), but libjpeg(-turbo) refuses
 # sides over JPEG_MAX_DIMENSION = 65500 (jmorecfg.h) with a compression error;
 # refuse them here, as bad input, before any work.
@@ -91,14 +92,18 @@ class JpegOptions:
 
 
 
-def jpeg_flags(fast_dct: bool, progressive: bool) -> int:
+def jpeg_flags(fast_dct: bool, progressive: bool, quality: int) -> int:
     """TurboJPEG flags, every output-changing one explicit.
 
     TurboJPEG 2.x silently picks the fast DCT below quality 96 unless
-    TJFLAG_ACCURATEDCT is given; 3.x defaults to the accurate one. The C++
-    core computes the same value in compress_flags() (jpeg_encoder.cpp).
+    TJFLAG_ACCURATEDCT is given; 3.x defaults to the accurate one. 2.x also
+    ignores TJFLAG_FASTDCT at quality >= 96 where 3.x honours it, so the fast
+    DCT is only requested below 96 and the bytes do not depend on the library
+    version. The C++ core computes the same value in compress_flags()
+    (jpeg_encoder.cpp).
     """
-    flags = TJFLAG_FASTDCT if fast_dct else TJFLAG_ACCURATEDCT
+    fast = fast_dct and quality < ACCURATE_DCT_QUALITY
+    flags = TJFLAG_FASTDCT if fast else TJFLAG_ACCURATEDCT
     if progressive:
         flags |= TJFLAG_PROGRESSIVE
     return flags
