@@ -49,7 +49,7 @@ def namespace() -> dict[str, Any]:
     }
 
 
-ENCODE_CHOICES_FORMAT = "'jpeg'"
+ENCODE_CHOICES_FORMAT = "'jpeg', 'png'"
 PIXEL_FORMATS = "'RGB', 'BGR', 'GRAY', 'RGBA', 'BGRA'"
 SUBSAMPLINGS = "'444', '422', '420', 'gray', '440', '411'"
 

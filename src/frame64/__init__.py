@@ -18,7 +18,8 @@ import os
 from types import ModuleType
 from typing import Any
 
-from . import _options
+from . import _options, _png
+from ._png import PngDecodeError
 
 __version__ = "0.1.0"
 
@@ -34,8 +35,9 @@ def _load_backend() -> tuple[ModuleType, str]:
             if choice == "cpp":
                 raise ImportError(
                     "FRAME64_BACKEND=cpp, but the compiled extension frame64._core could not be imported "
-                    f"({exc}). Install libturbojpeg (Debian/Ubuntu: apt-get install libturbojpeg0-dev "
-                    "pkg-config) and reinstall frame64, or unset FRAME64_BACKEND to use the fallback."
+                    f"({exc}). Install its system libraries (Debian/Ubuntu: apt-get install pkg-config "
+                    "libturbojpeg0-dev libdeflate-dev libspng-dev) and reinstall frame64, or unset "
+                    "FRAME64_BACKEND to use the fallback."
                 ) from exc
         else:
             return _core, "cpp"
@@ -58,8 +60,9 @@ def encode(
     fast_dct: bool = False,
     progressive: bool = False,
     data_uri: bool = False,
+    compression: int | None = None,
 ) -> str:
-    """Encode a uint8 frame as a base64 JPEG string (or a ``data:`` URI).
+    """Encode a uint8 frame as a base64 JPEG or PNG string (or a ``data:`` URI).
 
     Args:
         image: a uint8 array (or any buffer with a shape) of shape (H, W, 3)
@@ -67,7 +70,8 @@ def encode(
             for "GRAY". Crops with strided rows are compressed without a copy;
             other views (negative strides, Fortran order, channel slices) are
             copied to C order first and give the same string as that copy.
-        format: "jpeg" ("jpg" is accepted).
+        format: "jpeg" (default; "jpg" is accepted) or "png" (lossless: the
+            exact pixels come back).
         quality: JPEG quality, 1..100. Default 90.
         subsampling: chroma subsampling, "444", "422", "420" (default), "440",
             "411" or "gray" (a grayscale JPEG). GRAY input always gives a
@@ -78,7 +82,13 @@ def encode(
             no effect at quality 96 and above, where libjpeg-turbo 2.x always
             uses the accurate DCT (frame64 applies that rule on every version).
         progressive: write a progressive JPEG (smaller, slower).
-        data_uri: prefix the result with "data:image/jpeg;base64,".
+        data_uri: prefix the result with "data:image/jpeg;base64," (or
+            "data:image/png;base64,").
+        compression: PNG only: 0 (stored) .. 9 (smallest, slowest); None
+            means 1, the fast default (see frame64._png for the scale).
+            Passing it with format="jpeg" is a ValueError. The JPEG options
+            (quality, subsampling, fast_dct, progressive) are still checked
+            with format="png" but have no effect.
 
     Returns:
         The base64 text (RFC 4648, padded), as a str.
@@ -86,9 +96,10 @@ def encode(
     Raises:
         TypeError: ``image`` is not uint8 pixels, or an option has the wrong type.
         ValueError: a wrong shape for ``pixel_format``, an empty image, a side
-            over 65500 (libjpeg's limit), quality outside 1..100, or an unknown option value.
+            over 65500 (libjpeg's limit) for JPEG or 2**31-1 for PNG, quality outside 1..100,
+            compression outside 0..9 or given for JPEG, or an unknown option value.
     """
-    _options.check_format(format)  # "jpeg" is the only format so far
+    image_format = _options.check_format(format)
     options = _options.jpeg_options(
         quality=quality,
         subsampling=subsampling,
@@ -97,6 +108,12 @@ def encode(
         progressive=progressive,
         data_uri=data_uri,
     )
+    if image_format == "png":
+        return _png.encode_png(
+            _impl, image, pixel_format=pixel_format, compression=compression, data_uri=data_uri
+        )
+    if compression is not None:
+        raise ValueError("compression applies to format='png' only; use quality= for JPEG")
     array = _options.prepare_image(image, options.pixel_format)
     return _impl.encode_jpeg(  # type: ignore[no-any-return]
         array, options.tjpf, options.quality, options.tjsamp, options.fast_dct, options.progressive, options.data_uri
@@ -110,4 +127,4 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module 'frame64' has no attribute {name!r}")
 
 
-__all__ = ["__version__", "backend", "encode", "simd"]
+__all__ = ["PngDecodeError", "__version__", "backend", "encode", "simd"]

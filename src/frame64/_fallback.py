@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from ._options import DATA_URI_PREFIX, jpeg_flags
+from ._png_fallback import PngError, decode_png, encode_png, png_deflate  # noqa: F401  (PNG, pure numpy + zlib)
 
 __version__ = "fallback"
 

@@ -24,13 +24,13 @@ TJFLAG_ACCURATEDCT = 4096
 CHANNELS = {"RGB": 3, "BGR": 3, "GRAY": 1, "RGBA": 4, "BGRA": 4}
 PIXEL_FORMATS = tuple(CHANNELS)
 SUBSAMPLINGS = tuple(TJSAMP)
-FORMATS = ("jpeg",)
+FORMATS = ("jpeg", "png")
 ACCURATE_DCT_QUALITY = 96  # from here up fast_dct has no effect (see jpeg_flags)
 # JPEG stores each side in 16 bits (ITU T.81 B.2.2), but libjpeg(-turbo) refuses
 # sides over JPEG_MAX_DIMENSION = 65500 (jmorecfg.h) with a compression error;
 # refuse them here, as bad input, before any work.
 MAX_JPEG_DIMENSION = 65500
-DATA_URI_PREFIX = {"jpeg": "data:image/jpeg;base64,"}
+DATA_URI_PREFIX = {"jpeg": "data:image/jpeg;base64,", "png": "data:image/png;base64,"}
 
 
 def _choice(name: str, value: Any, allowed: tuple[str, ...]) -> str:
