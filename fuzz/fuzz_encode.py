@@ -14,14 +14,15 @@ import atheris
 import numpy as np
 from _common import core, frame64, main, pick_kernel
 
-from frame64 import _fallback
+from frame64 import _fallback, _options, _png
 
 DTYPES = [np.uint8, np.int8, np.uint16, np.float32, np.bool_, np.int64, np.complex64, object]
-FORMATS = ["jpeg", "jpg", "JPEG", "png", "webp", "", 3, None]
+FORMATS = ["jpeg", "jpg", "JPEG", "png", "png", "PNG", "webp", "", 3, None]
 PIXEL_FORMATS = ["BGR", "RGB", "BGRA", "RGBA", "GRAY", "bgr", "YUV", "", 1, None]
 SUBSAMPLINGS = ["444", "422", "420", "440", "411", "gray", "GRAY", "410", 420, None]
 QUALITIES = [1, 50, 90, 95, 96, 100, 0, 101, -1, 2**40, 90.0, True, "90", None, np.int32(75)]
 FLAGS = [False, True, np.bool_(True), 0, 1, None, "yes"]
+COMPRESSIONS = [None, 0, 1, 2, 3, 5, 9, 10, -1, 1.5, True, "1"]
 OPTIONAL = object()  # "leave this keyword out"
 
 
@@ -80,6 +81,7 @@ def TestOneInput(data: bytes) -> None:
         "fast_dct": FLAGS,
         "progressive": FLAGS,
         "data_uri": FLAGS,
+        "compression": COMPRESSIONS,
     }
     kwargs = {}
     for name, values in choices.items():
@@ -93,14 +95,23 @@ def TestOneInput(data: bytes) -> None:
     body = text.split(",", 1)[1] if text.startswith("data:") else text
     raw = binascii.a2b_base64(body, strict_mode=True)
     assert raw.startswith(b"\xff\xd8\xff") or raw.startswith(b"\x89PNG\r\n\x1a\n"), raw[:8]
+    frame64._impl = _fallback
+    try:
+        reference = frame64.encode(image, **kwargs)
+    finally:
+        frame64._impl = core
     if raw.startswith(b"\xff\xd8"):
         # The same request through the pure-Python backend gives the same string.
-        frame64._impl = _fallback
-        try:
-            reference = frame64.encode(image, **kwargs)
-        finally:
-            frame64._impl = core
-        assert reference == text, "C++ and fallback strings differ"
+        assert reference == text, "C++ and fallback JPEG strings differ"
+    else:
+        # PNG is lossless: both backends' files decode to exactly the input.
+        array = _options.prepare_image(image, _options._choice("pixel_format", kwargs.get("pixel_format", "BGR"),
+                                                               _options.PIXEL_FORMATS), max_dimension=2**31 - 1)
+        pixel_format = kwargs.get("pixel_format", "BGR")
+        for png_text in (text, reference):
+            body = png_text.split(",", 1)[1] if png_text.startswith("data:") else png_text
+            pixels = _png.decode_png(core, binascii.a2b_base64(body), pixel_format=pixel_format)
+            assert np.array_equal(pixels, array.reshape(pixels.shape)), "PNG round trip changed the pixels"
 
 
 if __name__ == "__main__":
