@@ -13,7 +13,8 @@
 # (ASan must be the first library in the process). Leak detection is off:
 # CPython deliberately leaves objects alive at exit (interned strings, static
 # types, module state), and LeakSanitizer would report all of them; leaks of
-# frame64 itself are measured by tests/test_leaks.py instead. PYTHONMALLOC=malloc
+# frame64 itself are measured by tests/test_leaks.py instead (second pass,
+# below). PYTHONMALLOC=malloc
 # sends every Python object through malloc, so ASan sees an overflow past the
 # end of a bytes/str the extension writes into (pymalloc would hide it).
 set -euo pipefail
