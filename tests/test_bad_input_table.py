@@ -6,7 +6,7 @@ import builtins
 import binascii
 
 import pytest
-from bad_input_table import DOC_PATH, ROWS, BadInput, namespace, render_markdown
+from .bad_input_table import DOC_PATH, ROWS, BadInput, namespace, render_markdown
 
 import frame64
 from frame64 import _fallback

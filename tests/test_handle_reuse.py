@@ -15,7 +15,7 @@ import pytest
 from frame64 import _fallback, _options
 from frame64._sample import camera_frame
 
-core = pytest.importorskip("frame64._core")
+core = pytest.importorskip("frame64._core", exc_type=ImportError)
 
 OPTION_SETS = [
     dict(quality=q, subsampling=ss, fast_dct=fd, progressive=pr)

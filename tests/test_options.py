@@ -6,7 +6,7 @@ import pytest
 
 from frame64 import _options
 
-core = pytest.importorskip("frame64._core")
+core = pytest.importorskip("frame64._core", exc_type=ImportError)
 
 
 def test_pixel_format_codes_match_turbojpeg_header() -> None:

@@ -32,7 +32,7 @@ LEVELS = tuple(range(10))
 
 
 def core_module() -> Any:
-    return pytest.importorskip("frame64._core", reason="the compiled backend frame64._core is not built")
+    return pytest.importorskip("frame64._core", exc_type=ImportError, reason="the compiled backend frame64._core is not built")
 
 
 def module_for(name: str) -> Any:

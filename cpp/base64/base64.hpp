@@ -81,6 +81,30 @@ DecodeResult decode(const char* src, std::size_t n, std::uint8_t* dst, bool stri
 // Formats a failed DecodeResult as binascii.Error's message.
 std::string error_message(const DecodeResult& result);
 
+// Decodes base64 text as it arrives in data URIs and MIME bodies (RFC 4648
+// section 4 alphabet; RFC 2045 section 6.8 line wrapping): ASCII whitespace
+// (space, \t, \n, \v, \f, \r) anywhere is skipped, every other byte must be
+// in the standard alphabet, and the final group must be complete, padded
+// with '=' ("xx==" or "xxx=") when the data length is not a multiple of 3.
+// Unlike decode(), anything else is an error, never silently discarded.
+// dst must hold decoded_capacity(n) bytes. Uses the active kernel between
+// line breaks. Non-zero unused bits in the last group are accepted, as by
+// binascii.
+enum class TextError {
+    kNone,
+    kInvalidChar,        // a byte outside the alphabet, '=' and whitespace
+    kMisplacedPadding,   // '=' before the third char of a group
+    kDataAfterPadding,   // a non-whitespace byte after the '=' padding began
+    kIncompleteGroup,    // the text ends inside a group (truncated or unpadded)
+};
+struct TextDecodeResult {
+    TextError error;
+    std::size_t size;      // bytes written when error == kNone
+    std::size_t position;  // index of the offending byte in src (n for kIncompleteGroup)
+    int group;             // chars in the unfinished last group (kIncompleteGroup)
+};
+TextDecodeResult decode_text(const char* src, std::size_t n, std::uint8_t* dst) noexcept;
+
 // --- kernels (one translation unit each) -----------------------------------
 extern const Kernel kScalarKernel;
 

@@ -85,6 +85,63 @@ DecodeResult decode(const char* src, std::size_t n, std::uint8_t* dst, bool stri
     return {true, static_cast<std::size_t>(out - dst), nullptr, 0};
 }
 
+namespace {
+constexpr bool is_ascii_space(unsigned char ch) noexcept {
+    return ch == ' ' || (ch >= '\t' && ch <= '\r');  // \t \n \v \f \r
+}
+}  // namespace
+
+TextDecodeResult decode_text(const char* src, std::size_t n, std::uint8_t* dst) noexcept {
+    const auto* in = reinterpret_cast<const unsigned char*>(src);
+    const Kernel& kernel = active_kernel();
+    std::size_t i = kernel.decode_prefix(src, n, dst);
+    std::uint8_t* out = dst + i / 4 * 3;
+    const auto fail = [](TextError error, std::size_t position) { return TextDecodeResult{error, 0, position, 0}; };
+
+    // The 6-bit values of the group being read; a group is written out when
+    // its fourth char arrives, or when '=' padding completes it.
+    std::uint32_t group[4] = {0, 0, 0, 0};
+    int count = 0;
+    int pads = 0;
+    for (; i < n; ++i) {
+        const unsigned char ch = in[i];
+        if (is_ascii_space(ch)) {
+            // A line break between whole groups: let the kernel take the next line.
+            if (count == 0 && pads == 0 && n - i > kReenterMin) {
+                const std::size_t used = kernel.decode_prefix(src + i + 1, n - i - 1, out);
+                out += used / 4 * 3;
+                i += used;
+            }
+            continue;
+        }
+        if (pads > 0 && count + pads == 4) return fail(TextError::kDataAfterPadding, i);
+        if (ch == '=') {
+            if (count < 2) return fail(TextError::kMisplacedPadding, i);
+            ++pads;
+            continue;
+        }
+        const std::uint32_t value = tables::kDecode[ch];
+        if (value == tables::kInvalid) return fail(TextError::kInvalidChar, i);
+        if (pads > 0) return fail(TextError::kDataAfterPadding, i);
+        group[count++] = value;
+        if (count == 4) {
+            const std::uint32_t bits = (group[0] << 18) | (group[1] << 12) | (group[2] << 6) | group[3];
+            *out++ = static_cast<std::uint8_t>(bits >> 16);
+            *out++ = static_cast<std::uint8_t>(bits >> 8);
+            *out++ = static_cast<std::uint8_t>(bits);
+            count = 0;
+        }
+    }
+    if (count + pads != 4 && (count != 0 || pads != 0))
+        return TextDecodeResult{TextError::kIncompleteGroup, 0, n, count + pads};
+    if (pads > 0) {  // "xx==" carries one byte, "xxx=" two
+        const std::uint32_t bits = (group[0] << 18) | (group[1] << 12) | (group[2] << 6);
+        *out++ = static_cast<std::uint8_t>(bits >> 16);
+        if (count == 3) *out++ = static_cast<std::uint8_t>(bits >> 8);
+    }
+    return TextDecodeResult{TextError::kNone, static_cast<std::size_t>(out - dst), 0, 0};
+}
+
 std::string error_message(const DecodeResult& result) {
     if (result.message != nullptr) return result.message;
     char buffer[160];

@@ -4,6 +4,8 @@
 #include <string>
 #include <vector>
 
+#include <pybind11/stl.h>  // std::vector<std::string> -> list[str]
+
 #include "bindings/common.hpp"
 
 namespace frame64::bindings {

@@ -22,9 +22,10 @@ constexpr Py_ssize_t kMaxJpegDimension = 65500;
 jpeg::CompressParams describe_image(const BufferView& view, int pixel_format) {
     const int channels = jpeg::pixel_size(pixel_format);
     if (channels == 0) throw py::value_error("pixel_format: unsupported TurboJPEG pixel format " + std::to_string(pixel_format));
-    if (view->itemsize != 1 || view->format == nullptr || std::string(view->format).back() != 'B')
-        throw py::type_error(std::string("image: expected uint8 pixels, got buffer format '") +
-                             (view->format ? view->format : "B") + "'");
+    // A null format means unsigned bytes (PEP 3118); "B" may carry a byte-order prefix ("<B", "=B").
+    const std::string format = view->format != nullptr ? view->format : "B";
+    if (view->itemsize != 1 || format.empty() || format.back() != 'B')
+        throw py::type_error("image: expected uint8 pixels, got buffer format '" + format + "'");
     const int ndim = view->ndim;
     if (ndim != 2 && ndim != 3) throw py::value_error("image: expected 2 or 3 dimensions, got " + std::to_string(ndim));
     const Py_ssize_t height = view->shape[0];
@@ -36,9 +37,12 @@ jpeg::CompressParams describe_image(const BufferView& view, int pixel_format) {
     if (height < 1 || width < 1) throw py::value_error("image: zero-size image");
     if (height > kMaxJpegDimension || width > kMaxJpegDimension)
         throw py::value_error("image: libjpeg-turbo cannot compress more than 65500 pixels per side");
-    const Py_ssize_t row_stride = view->strides[0];
-    const Py_ssize_t pixel_stride = view->strides[1];
-    const Py_ssize_t channel_stride = ndim == 3 ? view->strides[2] : 1;
+    // Exporters may leave strides NULL for C-contiguous data (ctypes does):
+    // PEP 3118 then implies packed rows.
+    const Py_ssize_t* strides = view->strides;
+    const Py_ssize_t row_stride = strides != nullptr ? strides[0] : width * depth;
+    const Py_ssize_t pixel_stride = strides != nullptr ? strides[1] : depth;
+    const Py_ssize_t channel_stride = ndim == 3 && strides != nullptr ? strides[2] : 1;
     const bool packed_pixels = (width == 1 || pixel_stride == channels) && (channels == 1 || channel_stride == 1);
     const Py_ssize_t row_bytes = width * channels;
     const Py_ssize_t pitch = height == 1 ? row_bytes : row_stride;
@@ -57,8 +61,14 @@ py::str encode_jpeg(py::handle image, int pixel_format, int quality, int subsamp
     if (quality < 1 || quality > 100) throw py::value_error("quality must be in 1..100, got " + std::to_string(quality));
     if (!jpeg::valid_subsampling(subsampling))
         throw py::value_error("subsampling: unsupported TurboJPEG subsampling " + std::to_string(subsampling));
+    if (!PyObject_CheckBuffer(image.ptr()))
+        throw py::type_error(std::string("image: expected a buffer of uint8 pixels, got '") +
+                             Py_TYPE(image.ptr())->tp_name + "'");
     BufferView view(image, PyBUF_RECORDS_RO);
     jpeg::CompressParams params = describe_image(view, pixel_format);
+    if (pixel_format == TJPF_GRAY && subsampling != TJSAMP_GRAY)  // libjpeg cannot make colour from one channel
+        throw py::value_error("subsampling: a GRAY image needs TJSAMP_GRAY (" + std::to_string(TJSAMP_GRAY) + "), got " +
+                              std::to_string(subsampling));
     params.subsampling = subsampling;
     params.quality = quality;
     params.fast_dct = fast_dct;

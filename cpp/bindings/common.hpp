@@ -47,5 +47,6 @@ py::str base64_str(const std::uint8_t* data, std::size_t size, std::string_view 
 void bind_base64(py::module_& m);
 void bind_jpeg(py::module_& m);
 void bind_png(py::module_& m);
+void bind_decode(py::module_& m);
 
 }  // namespace frame64::bindings

@@ -20,9 +20,7 @@ py::str base64_str(const std::uint8_t* data, std::size_t size, std::string_view 
     if (text == nullptr) throw py::error_already_set();
     auto result = py::reinterpret_steal<py::str>(text);
     char* out = reinterpret_cast<char*>(PyUnicode_1BYTE_DATA(text));
-    // An empty string_view's data() may be null, and memcpy from null is UB
-    // even for 0 bytes (UBSan's nonnull check, found by fuzz/fuzz_encode.py).
-    if (!prefix.empty()) std::memcpy(out, prefix.data(), prefix.size());
+    if (!prefix.empty()) std::memcpy(out, prefix.data(), prefix.size());  // an empty view's data() may be null
     if (size >= kReleaseGilBytes) {
         // Nobody else holds a reference to the new str yet, and `data` is
         // pinned by the caller, so writing without the GIL is safe.
@@ -44,4 +42,5 @@ PYBIND11_MODULE(_core, m) {
     fb::bind_base64(m);
     fb::bind_jpeg(m);
     fb::bind_png(m);
+    fb::bind_decode(m);
 }

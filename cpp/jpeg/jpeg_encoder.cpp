@@ -9,10 +9,11 @@ namespace frame64::jpeg {
 
 int compress_flags(const CompressParams& params) noexcept {
     // TurboJPEG 2.x silently picks the fast DCT below quality 96 unless told
-    // otherwise; 3.x defaults to the accurate one. Always say which. 2.x also
-    // ignores TJFLAG_FASTDCT at quality >= 96 while 3.x honours it, so the
-    // fast DCT is only ever asked for below 96: the bytes then do not depend
-    // on the library version.
+    // otherwise; 3.x defaults to the accurate one. Always say which. The 2.x
+    // function API also ignores TJFLAG_FASTDCT at quality >= 96 (in 3.x too),
+    // while 3.x's own API (TJPARAM_FASTDCT, used by PyTurboJPEG 2.x) honours
+    // it there; so the fast DCT is only ever asked for below 96, and the
+    // bytes depend neither on the library version nor on the API.
     const bool fast = params.fast_dct && params.quality < kAccurateDctQuality;
     int flags = fast ? TJFLAG_FASTDCT : TJFLAG_ACCURATEDCT;
     if (params.progressive) flags |= TJFLAG_PROGRESSIVE;

@@ -19,6 +19,8 @@ from types import ModuleType
 from typing import Any
 
 from . import _options, _png
+from ._decode import MAX_PIXELS_DEFAULT, decode
+from ._errors import DecodeError
 from ._png import PngDecodeError
 
 __version__ = "0.1.0"
@@ -127,4 +129,13 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module 'frame64' has no attribute {name!r}")
 
 
-__all__ = ["PngDecodeError", "__version__", "backend", "encode", "simd"]
+__all__ = [
+    "MAX_PIXELS_DEFAULT",
+    "DecodeError",
+    "PngDecodeError",
+    "__version__",
+    "backend",
+    "decode",
+    "encode",
+    "simd",
+]

@@ -96,10 +96,11 @@ def jpeg_flags(fast_dct: bool, progressive: bool, quality: int) -> int:
     """TurboJPEG flags, every output-changing one explicit.
 
     TurboJPEG 2.x silently picks the fast DCT below quality 96 unless
-    TJFLAG_ACCURATEDCT is given; 3.x defaults to the accurate one. 2.x also
-    ignores TJFLAG_FASTDCT at quality >= 96 where 3.x honours it, so the fast
-    DCT is only requested below 96 and the bytes do not depend on the library
-    version. The C++ core computes the same value in compress_flags()
+    TJFLAG_ACCURATEDCT is given; 3.x defaults to the accurate one. The 2.x
+    function API also ignores TJFLAG_FASTDCT at quality >= 96 (in 3.x too),
+    while 3.x's own API (TJPARAM_FASTDCT, used by PyTurboJPEG 2.x) honours it
+    there; so the fast DCT is only requested below 96, and the bytes depend
+    neither on the library version nor on the API. The C++ core computes the same value in compress_flags()
     (jpeg_encoder.cpp).
     """
     fast = fast_dct and quality < ACCURATE_DCT_QUALITY

@@ -30,17 +30,19 @@ from typing import Any
 import numpy as np
 
 from . import _options
+from ._decode import MAX_PIXELS_DEFAULT
+from ._errors import DecodeError
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 MAX_PNG_DIMENSION = 2**31 - 1  # IHDR width and height (PNG specification 11.2.1)
 MIN_COMPRESSION = 0
 MAX_COMPRESSION = 9
 DEFAULT_COMPRESSION = 1
-DEFAULT_MAX_PIXELS = 2**28
+DEFAULT_MAX_PIXELS = MAX_PIXELS_DEFAULT  # the same guard as frame64.decode
 """Decoding refuses images with more pixels than this (16384 x 16384) unless told otherwise."""
 
 
-class PngDecodeError(ValueError):
+class PngDecodeError(DecodeError):
     """A PNG that cannot be decoded: corrupt, truncated, unsupported or over max_pixels."""
 
 
@@ -101,7 +103,7 @@ def decode_png(
         pixel_format: "BGR" (default), "RGB", "BGRA", "RGBA" -> (H, W, C); "GRAY" -> (H, W).
         out: a C-contiguous writable uint8 array of exactly that shape, filled
             in place and returned; None (default) allocates.
-        max_pixels: refuse larger images before allocating (default 2**28).
+        max_pixels: refuse larger images before allocating (default frame64.MAX_PIXELS_DEFAULT).
         strict: also fail on a bad CRC in an ancillary chunk (dropped by default).
 
     Raises:

@@ -1,0 +1,310 @@
+// Binding for frame64.decode: base64 text (str or bytes-like) -> image bytes
+// in a per-thread buffer -> sniffed format -> header -> pixels written
+// straight into a numpy array (a new one, or the caller's `out`).
+#include <pybind11/numpy.h>
+#include <turbojpeg.h>
+
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "bindings/common.hpp"
+#include "image/sniff.hpp"
+#include "jpeg/jpeg_decoder.hpp"
+#include "png/png_decoder.hpp"
+
+namespace frame64::bindings {
+namespace {
+
+using image::DecodeError;
+
+// Grow-only scratch memory for the decoded image bytes, one per thread, so a
+// player loop allocates nothing. Unusually large inputs are not kept.
+class ScratchBuffer {
+public:
+    std::uint8_t* reserve(std::size_t size) {
+        if (size > capacity_) {
+            data_.reset(new std::uint8_t[size]);  // no zero-filling: the decoder overwrites it
+            capacity_ = size;
+        }
+        return data_.get();
+    }
+    void trim() {
+        if (capacity_ > kKeepBytes) {
+            data_.reset();
+            capacity_ = 0;
+        }
+    }
+
+private:
+    static constexpr std::size_t kKeepBytes = 64u << 20;
+    std::unique_ptr<std::uint8_t[]> data_;
+    std::size_t capacity_ = 0;
+};
+
+ScratchBuffer& thread_scratch() {
+    thread_local ScratchBuffer scratch;
+    return scratch;
+}
+
+// How error messages name a char: 'x' when printable ASCII, else 0xE9.
+std::string describe_char(std::uint32_t code) {
+    if (code > 0x20 && code < 0x7F) return std::string("'") + static_cast<char>(code) + "'";
+    char buffer[16];
+    std::snprintf(buffer, sizeof buffer, "0x%02X", code);
+    return buffer;
+}
+
+// The chars of an ASCII str; a non-ASCII char makes it invalid base64.
+std::string_view ascii_chars(PyObject* text) {
+    if (PyUnicode_READY(text) != 0) throw py::error_already_set();
+    const Py_ssize_t length = PyUnicode_GET_LENGTH(text);
+    if (!PyUnicode_IS_ASCII(text)) {
+        const int kind = PyUnicode_KIND(text);
+        const void* chars = PyUnicode_DATA(text);
+        Py_ssize_t i = 0;
+        while (PyUnicode_READ(kind, chars, i) < 0x80) ++i;  // stops: the str holds a non-ASCII char
+        throw DecodeError("invalid base64: character " + describe_char(PyUnicode_READ(kind, chars, i)) +
+                          " at position " + std::to_string(i) + " is not in the base64 alphabet");
+    }
+    return {reinterpret_cast<const char*>(PyUnicode_1BYTE_DATA(text)), static_cast<std::size_t>(length)};
+}
+
+// The text of `data` (an ASCII str or a C-contiguous bytes-like object),
+// pinned while this object lives.
+class TextInput {
+public:
+    explicit TextInput(py::handle data) {
+        if (PyUnicode_Check(data.ptr())) {
+            text_ = ascii_chars(data.ptr());
+        } else {
+            view_.emplace(data, PyBUF_SIMPLE);
+            text_ = std::string_view(reinterpret_cast<const char*>(view_->bytes()), view_->size());
+        }
+    }
+    const char* data() const noexcept { return text_.data(); }
+    std::size_t size() const noexcept { return text_.size(); }
+
+private:
+    std::optional<BufferView> view_;
+    std::string_view text_;
+};
+
+// Decodes text[start:] into the thread's scratch buffer; positions in
+// messages count from the start of `text` (the data URI prefix included).
+std::size_t decode_payload(const TextInput& text, std::size_t start, std::uint8_t* dst) {
+    const base64::TextDecodeResult result = base64::decode_text(text.data() + start, text.size() - start, dst);
+    if (result.error == base64::TextError::kNone) return result.size;
+    const std::string at = " at position " + std::to_string(start + result.position);
+    const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
+    switch (result.error) {
+        case base64::TextError::kInvalidChar:
+            throw DecodeError("invalid base64: character " + describe_char(bytes[start + result.position]) + at +
+                              " is not in the base64 alphabet");
+        case base64::TextError::kMisplacedPadding:
+            throw DecodeError("invalid base64: '='" + at + " comes before the third character of a group");
+        case base64::TextError::kDataAfterPadding:
+            throw DecodeError("invalid base64: data continues after the '=' padding" + at);
+        case base64::TextError::kIncompleteGroup:
+        case base64::TextError::kNone:
+        default:
+            throw DecodeError("invalid base64: the text ends inside a group of 4 characters (" +
+                              std::to_string(result.group) + " given); it is truncated or lacks '=' padding");
+    }
+}
+
+std::string shape_text(int height, int width, int channels) {
+    std::string text = "(" + std::to_string(height) + ", " + std::to_string(width);
+    if (channels != 1) text += ", " + std::to_string(channels);
+    return text + ")";
+}
+
+// Checks the caller's `out` (a numpy array: the Python layer checked its
+// type) against the image, with the same messages in the same order as the
+// fallback's check_out (_fallback_decode.py).
+void check_out(const py::array& out, int height, int width, int channels) {
+    const std::string expected = shape_text(height, width, channels);
+    if (out.dtype().kind() != 'u' || out.itemsize() != 1)
+        throw py::value_error("out must have dtype uint8 and shape " + expected + "; got dtype " +
+                              std::string(py::str(out.dtype())));
+    const int ndim = channels == 1 ? 2 : 3;
+    bool same_shape = out.ndim() == ndim && out.shape(0) == height && out.shape(1) == width;
+    if (same_shape && ndim == 3) same_shape = out.shape(2) == channels;
+    if (!same_shape)
+        throw py::value_error("out has shape " + std::string(py::str(out.attr("shape"))) + "; this image needs " +
+                              expected);
+    if ((out.flags() & py::array::c_style) == 0)
+        throw py::value_error("out must be C-contiguous with shape " + expected + "; pass np.empty(" + expected +
+                              ", np.uint8)");
+    if (!out.writeable())
+        throw py::value_error("out is read-only; it must be a writable uint8 array of shape " + expected);
+}
+
+int checked_channels(int pixel_format) {
+    if (pixel_format != TJPF_BGR && pixel_format != TJPF_RGB && pixel_format != TJPF_BGRA &&
+        pixel_format != TJPF_RGBA && pixel_format != TJPF_GRAY)
+        throw py::value_error("pixel_format: unsupported TurboJPEG pixel format " + std::to_string(pixel_format));
+    return tjPixelSize[pixel_format];
+}
+
+void check_out_type(py::handle out) {
+    if (!out.is_none() && !py::isinstance<py::array>(out))
+        throw py::type_error(std::string("out must be a numpy.ndarray or None, got ") + Py_TYPE(out.ptr())->tp_name);
+}
+
+// What the header of an image says, and the state needed to decode it.
+struct ImageHeader {
+    image::Format format = image::Format::kUnknown;
+    int width = 0;
+    int height = 0;
+    jpeg::JpegHeader jpeg;
+    std::unique_ptr<png::PngReader> png;  // holds libspng's context between the two steps
+};
+
+png::Layout png_layout(int pixel_format) {
+    switch (pixel_format) {
+        case TJPF_RGB: return png::Layout::kRGB;
+        case TJPF_BGR: return png::Layout::kBGR;
+        case TJPF_RGBA: return png::Layout::kRGBA;
+        case TJPF_BGRA: return png::Layout::kBGRA;
+        default: return png::Layout::kGray;  // checked_channels() admitted only these five
+    }
+}
+
+// Sniffs the format and reads the header; allocates no pixel memory. Runs
+// without the GIL. Each format gets its branch here.
+ImageHeader read_image_header(const std::uint8_t* image, std::size_t size, bool strict) {
+    ImageHeader header;
+    header.format = image::sniff(image, size);
+    switch (header.format) {
+        case image::Format::kJpeg:
+            header.jpeg = jpeg::thread_decompressor().read_header(image, size, strict);
+            header.width = header.jpeg.width;
+            header.height = header.jpeg.height;
+            return header;
+        case image::Format::kPng:
+            try {
+                header.png = std::make_unique<png::PngReader>(image, size, strict);
+            } catch (const png::PngError& error) {
+                throw DecodeError(error.what());
+            }
+            // libspng limits both sides to 2^31-1, so they fit an int.
+            header.width = static_cast<int>(header.png->header().width);
+            header.height = static_cast<int>(header.png->header().height);
+            return header;
+        case image::Format::kUnknown:
+        default:
+            throw DecodeError(image::describe_unknown(image, size));
+    }
+}
+
+// With the GIL: checks the size against max_pixels and `out`, or allocates
+// the array; then decodes into it with the GIL released. `image` must
+// stay valid and unchanged throughout (thread-local or pinned).
+py::object decode_pixels(const std::uint8_t* image, std::size_t size, const ImageHeader& header,
+                         int pixel_format, int channels, py::handle out, std::uint64_t max_pixels, bool strict) {
+    const std::uint64_t pixels = static_cast<std::uint64_t>(header.width) * static_cast<std::uint64_t>(header.height);
+    if (pixels > max_pixels)
+        throw DecodeError("image is " + std::to_string(header.width) + "x" + std::to_string(header.height) + " (" +
+                          std::to_string(pixels) + " pixels), over max_pixels=" + std::to_string(max_pixels) +
+                          "; pass a larger max_pixels to decode it");
+    py::object result;
+    std::uint8_t* pixels_out = nullptr;
+    std::optional<BufferView> out_view;  // pins the caller's array while the GIL is released
+    if (!out.is_none()) {
+        check_out(py::reinterpret_borrow<py::array>(out), header.height, header.width, channels);
+        out_view.emplace(out, PyBUF_CONTIG);
+        result = py::reinterpret_borrow<py::object>(out);
+        pixels_out = static_cast<std::uint8_t*>(const_cast<void*>((*out_view)->buf));
+    } else {
+        py::array_t<std::uint8_t> array =
+            channels == 1 ? py::array_t<std::uint8_t>({header.height, header.width})
+                          : py::array_t<std::uint8_t>({header.height, header.width, channels});
+        pixels_out = array.mutable_data();
+        result = std::move(array);
+    }
+    {
+        // The destination is pinned by `out_view` or owned by `result` and
+        // not yet visible to Python; the decoders are this thread's.
+        py::gil_scoped_release release;
+        if (header.format == image::Format::kPng) {
+            const std::size_t bytes = static_cast<std::size_t>(pixels) * static_cast<std::size_t>(channels);
+            try {
+                header.png->decode(png_layout(pixel_format), pixels_out, bytes, png::thread_decode_scratch());
+            } catch (const png::PngError& error) {
+                throw DecodeError(error.what());
+            }
+        } else {
+            jpeg::thread_decompressor().decompress(image, size, header.jpeg, pixel_format, pixels_out, strict);
+        }
+    }
+    return result;
+}
+
+py::object decode_image(py::handle data, std::size_t start, int pixel_format, py::handle out,
+                        std::uint64_t max_pixels, bool strict) {
+    const int channels = checked_channels(pixel_format);
+    check_out_type(out);
+    TextInput text(data);
+    if (start > text.size()) throw py::value_error("start is past the end of data");
+
+    ScratchBuffer& scratch = thread_scratch();
+    struct TrimOnExit {
+        ScratchBuffer& scratch;
+        ~TrimOnExit() { scratch.trim(); }
+    } trim_on_exit{scratch};
+    const std::uint8_t* image = nullptr;
+    std::size_t size = 0;
+    ImageHeader header;
+    {
+        // The text is pinned by `text` (a str is immutable; a buffer export
+        // blocks resizing), and the scratch buffer and decompressor belong
+        // to this thread: no Python object is touched.
+        py::gil_scoped_release release;
+        std::uint8_t* buffer = scratch.reserve(base64::decoded_capacity(text.size() - start));
+        size = decode_payload(text, start, buffer);
+        image = buffer;
+        header = read_image_header(image, size, strict);
+    }
+    return decode_pixels(image, size, header, pixel_format, channels, out, max_pixels, strict);
+}
+
+py::object decode_image_bytes(py::handle data, int pixel_format, py::handle out, std::uint64_t max_pixels,
+                              bool strict) {
+    const int channels = checked_channels(pixel_format);
+    check_out_type(out);
+    BufferView view(data, PyBUF_SIMPLE);
+    ImageHeader header;
+    {
+        py::gil_scoped_release release;  // the bytes are pinned by `view`; the decompressor is this thread's
+        header = read_image_header(view.bytes(), view.size(), strict);
+    }
+    return decode_pixels(view.bytes(), view.size(), header, pixel_format, channels, out, max_pixels, strict);
+}
+
+}  // namespace
+
+void bind_decode(py::module_& m) {
+    py::register_exception_translator([](std::exception_ptr pending) {
+        try {
+            if (pending) std::rethrow_exception(pending);
+        } catch (const DecodeError& error) {
+            // Leaked on purpose: the class must outlive interpreter teardown.
+            static py::handle decode_error =
+                py::object(py::module_::import("frame64._errors").attr("DecodeError")).release();
+            PyErr_SetString(decode_error.ptr(), error.what());
+        }
+    });
+    m.def("decode_image", &decode_image, py::arg("data"), py::arg("start"), py::arg("pixel_format"), py::arg("out"),
+          py::arg("max_pixels"), py::arg("strict"),
+          "Decode base64 text (from index start) holding a JPEG or PNG into a uint8 array; raises frame64.DecodeError.");
+    m.def("decode_image_bytes", &decode_image_bytes, py::arg("data"), py::arg("pixel_format"), py::arg("out"),
+          py::arg("max_pixels"), py::arg("strict"),
+          "decode_image for raw (not base64) image bytes: the bare decompression, for comparisons.");
+}
+
+}  // namespace frame64::bindings

@@ -1,0 +1,181 @@
+"""frame64.decode: base64 text or a data URI back to a numpy frame.
+
+Argument checks and data-URI parsing live here, shared by both backends;
+the backend (``decode_image`` in ``_core`` or ``_fallback``) decodes the
+base64, sniffs the format, reads the header and fills the pixels.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from typing import Any, Optional, Tuple
+
+import numpy as np
+
+from . import _options
+from ._errors import DecodeError
+
+MAX_PIXELS_DEFAULT = 178_956_970
+"""Default ``max_pixels``: Pillow's DecompressionBombError threshold.
+
+At 3 bytes per pixel it caps a BGR result at 512 MiB, while an 8K UHD frame
+(33 Mpx) passes with room to spare. A JPEG header can claim up to
+65535 x 65535 pixels (12 GiB as BGR) in a few hundred bytes.
+"""
+
+_NO_LIMIT = 1 << 32  # max_pixels=None: more than any JPEG holds (65535**2); a PNG beyond it cannot be allocated anyway
+
+# RFC 2397: data:[<mediatype>][;base64],<data>, where mediatype is
+# type "/" subtype *(";" attribute "=" value) and the names are RFC 2045 tokens.
+_TOKEN = r"[!#$%&'*+\-.^_`{|}~0-9A-Za-z]+"
+_MEDIA_TYPE = re.compile(rf"({_TOKEN})/({_TOKEN})")
+_PARAMETER = re.compile(rf"{_TOKEN}=(?:{_TOKEN}|\"[^\"]*\")")
+_HEADER_LIMIT = 1024  # how far the ',' that ends a data URI header is searched for
+_WHITESPACE = " \t\n\v\f\r"
+_MAY_START_A_URI = "dD" + _WHITESPACE
+
+
+def _head(data: Any) -> str:
+    """The first few hundred chars of data, as a str (bytes as Latin-1)."""
+    head = data[: _HEADER_LIMIT + 64]
+    return head if isinstance(head, str) else bytes(head).decode("latin-1")
+
+
+def data_uri_payload_start(data: Any) -> int:
+    """Index where the base64 payload of ``data`` starts: after a
+    ``data:image/...;base64,`` header when there is one, else 0.
+
+    Raises DecodeError for a data URI that is malformed, not base64 or not an
+    image type. The media type is checked, never trusted: the decoder sniffs
+    the format from the decoded bytes.
+    """
+    first = data[:1]
+    if not isinstance(first, str):
+        first = bytes(first).decode("latin-1")
+    if not first or first not in _MAY_START_A_URI:  # fast path: plain base64
+        return 0
+    head = _head(data)
+    stripped = head.lstrip(_WHITESPACE)
+    if stripped[:5].lower() != "data:":
+        return 0
+    begin = len(head) - len(stripped) + 5
+    comma = head.find(",", begin, begin + _HEADER_LIMIT)
+    if comma < 0:
+        raise DecodeError(
+            f"malformed data URI: no ',' ends its header within {_HEADER_LIMIT} characters of 'data:'"
+        )
+    header = head[begin:comma]
+    parts = header.split(";")
+    if len(parts) < 2 or parts[-1].lower() != "base64":
+        raise DecodeError(f"data URI is not base64: its header 'data:{header},' does not end in ';base64'")
+    media = _MEDIA_TYPE.fullmatch(parts[0])
+    if media is None:
+        raise DecodeError(f"malformed data URI: media type {parts[0]!r} is not of the form type/subtype")
+    if media.group(1).lower() != "image":
+        raise DecodeError(f"data URI media type {parts[0]!r} is not an image type (image/...)")
+    for parameter in parts[1:-1]:
+        if _PARAMETER.fullmatch(parameter) is None:
+            raise DecodeError(f"malformed data URI: parameter {parameter!r} is not attribute=value")
+    return comma + 1
+
+
+def _check_data(data: Any) -> Any:
+    if isinstance(data, str):
+        return data
+    try:
+        view = memoryview(data)
+    except TypeError:
+        raise TypeError(
+            f"data must be a str, bytes, bytearray or memoryview of base64 text, got {type(data).__name__}"
+        ) from None
+    if not view.c_contiguous:
+        raise TypeError("data must be a C-contiguous buffer of bytes")
+    if view.ndim != 1 or view.itemsize != 1:
+        return view.cast("B")
+    return data
+
+
+def _check_max_pixels(value: Any) -> int:
+    if type(value) is int and 1 <= value <= _NO_LIMIT:  # fast path
+        return value
+    if value is None:
+        return _NO_LIMIT
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"max_pixels must be an int or None, got {type(value).__name__}")
+    if value < 1:
+        raise ValueError(f"max_pixels must be at least 1, got {value}")
+    return min(int(value), _NO_LIMIT)
+
+
+def _backend() -> Any:
+    return sys.modules[__package__]._impl  # chosen once, when the package is imported
+
+
+def decode(
+    data: Any,
+    *,
+    pixel_format: str = "BGR",
+    out: Optional[np.ndarray] = None,
+    max_pixels: Optional[int] = MAX_PIXELS_DEFAULT,
+    strict: bool = False,
+) -> np.ndarray:
+    """Decode base64 text (or a ``data:image/...;base64,`` URI) to a uint8 frame.
+
+    Args:
+        data: a str, bytes, bytearray or memoryview (any C-contiguous
+            bytes-like object) holding base64 (RFC 4648, padded) of a JPEG or
+            PNG, optionally behind a data URI header (RFC 2397). ASCII
+            whitespace anywhere in the base64, such as MIME line breaks, is
+            ignored. The format comes from the decoded bytes (their magic
+            number), never from the URI's media type.
+        pixel_format: "BGR" (OpenCV order, default), "RGB", "BGRA", "RGBA"
+            (alpha 255) or "GRAY".
+        out: None (default) for a new array, or a C-contiguous, writable
+            uint8 array of exactly the image's shape to fill and return
+            (the same object), so a loop can decode without allocating.
+            On error its contents are unspecified.
+        max_pixels: decompression-bomb guard: the header is read first and an
+            image of more pixels raises DecodeError before any pixel memory
+            is allocated. Default 178,956,970 (Pillow's limit); None: no limit.
+        strict: reject JPEGs that libjpeg-turbo decodes only with a warning
+            (truncated or corrupt entropy-coded data, extraneous bytes), and
+            PNGs with a bad CRC in an ancillary chunk (otherwise dropped).
+            Default False: decode them, as OpenCV does.
+
+    Returns:
+        A uint8 array of shape (H, W, 3) for BGR/RGB, (H, W, 4) for
+        BGRA/RGBA, (H, W) for GRAY, with the pixels of OpenCV's
+        ``cv2.imdecode`` of the same JPEG (accurate integer IDCT, smooth
+        chroma upsampling): BGR equals ``IMREAD_COLOR``, RGB is its channels
+        reversed, BGRA/RGBA add alpha 255, and GRAY (the JPEG's luma) equals
+        ``IMREAD_GRAYSCALE``, bit for bit. A PNG gives its exact pixels,
+        converted as PIL's ``Image.convert`` does (see frame64._png.decode_png:
+        16-bit keeps the high byte, colour to GRAY by ITU-R 601-2 luma).
+
+    Raises:
+        DecodeError (a ValueError): invalid base64, a malformed or non-image
+            data URI, empty data, data that is no JPEG or PNG, a corrupt or
+            truncated image, a CMYK JPEG, a warning with strict=True, or an
+            image over max_pixels. The message says which.
+        ValueError: ``out`` has the wrong dtype, shape, layout or is read-only
+            (the message gives the expected shape); a bad option value.
+        TypeError: an argument of the wrong type.
+    """
+    tjpf = _options.TJPF.get(pixel_format) if type(pixel_format) is str else None
+    if tjpf is None:
+        tjpf = _options.TJPF[_options._choice("pixel_format", pixel_format, _options.PIXEL_FORMATS)]
+    if out is not None and not isinstance(out, np.ndarray):
+        raise TypeError(f"out must be a numpy.ndarray or None, got {type(out).__name__}")
+    if strict is not False and strict is not True and not isinstance(strict, np.bool_):
+        raise TypeError(f"strict must be a bool, got {type(strict).__name__}")
+    text = _check_data(data)
+    start = data_uri_payload_start(text)
+    return _backend().decode_image(  # type: ignore[no-any-return]
+        text, start, tjpf, out, _check_max_pixels(max_pixels), bool(strict)
+    )
+
+
+def expected_shape(height: int, width: int, channels: int) -> Tuple[int, ...]:
+    """The array shape of a decoded frame: (H, W) for one channel, else (H, W, C)."""
+    return (height, width) if channels == 1 else (height, width, channels)

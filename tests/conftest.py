@@ -1,0 +1,96 @@
+"""Shared fixtures: both backends behind the public API, and test frames."""
+
+from __future__ import annotations
+
+import base64
+import io
+from typing import Any, Callable
+
+import numpy as np
+import pytest
+
+import frame64
+from frame64 import _fallback
+from frame64._sample import camera_frame
+
+Encode = Callable[..., str]
+
+# Pixel formats as the tests name them: GRAY comes as (H, W) and as (H, W, 1).
+PIXEL_CASES = ("BGR", "RGB", "BGRA", "RGBA", "GRAY", "GRAY3")
+SUBSAMPLINGS = ("444", "422", "420", "440", "411", "gray")
+
+
+def core_module() -> Any:
+    """frame64._core; skips the calling test when the extension is not built or cannot load."""
+    try:
+        from frame64 import _core
+    except ImportError as exc:  # not only ModuleNotFoundError: a missing libturbojpeg is an ImportError
+        pytest.skip(f"the compiled backend frame64._core is not available: {exc}")
+    return _core
+
+
+def backend_module(name: str) -> Any:
+    return core_module() if name == "cpp" else _fallback
+
+
+def encoder_for(module: Any) -> Encode:
+    """frame64.encode (the public validation) running on the given backend module.
+
+    It swaps ``frame64._impl`` for the duration of the call, so it must not be
+    used from several threads at once (the thread test calls the modules directly).
+    """
+
+    def encode(image: Any, **options: Any) -> str:
+        saved = frame64._impl
+        frame64._impl = module
+        try:
+            return frame64.encode(image, **options)
+        finally:
+            frame64._impl = saved
+
+    return encode
+
+
+@pytest.fixture(params=["cpp", "python"])
+def backend_name(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+def encode(backend_name: str) -> Encode:
+    """frame64.encode on one backend; the test runs once per backend."""
+    return encoder_for(backend_module(backend_name))
+
+
+@pytest.fixture
+def encode_cpp() -> Encode:
+    return encoder_for(core_module())
+
+
+@pytest.fixture
+def encode_py() -> Encode:
+    return encoder_for(_fallback)
+
+
+def make_frame(case: str, height: int, width: int, seed: int = 0) -> tuple[np.ndarray, str]:
+    """A camera-like frame for a PIXEL_CASES entry and the pixel_format to pass with it."""
+    if case in ("GRAY", "GRAY3"):
+        gray = camera_frame(height, width, 1, seed=seed)
+        return (gray[:, :, None].copy() if case == "GRAY3" else gray), "GRAY"
+    frame = camera_frame(height, width, 4 if case.endswith("A") else 3, seed=seed)
+    return frame, case
+
+
+def jpeg_bytes(text: str) -> bytes:
+    """The JPEG inside a frame64 string, decoded by the standard library (strictly)."""
+    data = base64.b64decode(text, validate=True)
+    assert data[:2] == b"\xff\xd8" and data[-2:] == b"\xff\xd9", "not a complete JPEG stream"
+    return data
+
+
+def pil_open(text: str) -> Any:
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(jpeg_bytes(text)))
+    image.load()
+    return image
