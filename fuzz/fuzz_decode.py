@@ -16,7 +16,7 @@ import atheris
 import numpy as np
 from _common import core, frame64, main, pick_kernel
 
-from frame64 import _png
+from frame64 import _fallback, _png
 
 HAS_DECODE = hasattr(frame64, "decode")
 
@@ -90,6 +90,15 @@ def TestOneInput(data: bytes) -> None:
         assert frame.shape[2] == channels, frame.shape
     if small:
         assert frame.shape[0] * frame.shape[1] <= SMALL_MAX_PIXELS, frame.shape
+    if HAS_DECODE and kwargs.get("strict"):
+        # A clean image (no libjpeg warning, good CRCs) decodes to the same
+        # pixels on the pure-Python backend.
+        frame64._impl = _fallback
+        try:
+            reference = frame64.decode(text, **kwargs)
+        finally:
+            frame64._impl = core
+        assert np.array_equal(reference, frame), "C++ and fallback pixels differ"
     if variant in (6, 7):
         # Decoding into a preallocated frame gives the same pixels, in place.
         out = np.empty_like(frame)
