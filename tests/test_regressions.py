@@ -90,3 +90,49 @@ def test_encode_without_a_prefix_after_a_data_uri() -> None:
     frame = camera_frame(5, 7)
     with_uri = frame64.encode(frame, data_uri=True)
     assert with_uri == "data:image/jpeg;base64," + frame64.encode(frame)
+
+
+def _without_segment(jpeg: bytes, marker: int) -> bytes:
+    """The JPEG with every `marker` segment before the first scan removed."""
+    out, i = bytearray(jpeg[:2]), 2
+    while jpeg[i + 1] != 0xDA:  # up to the start of scan
+        end = i + 2 + int.from_bytes(jpeg[i + 2 : i + 4], "big")
+        if jpeg[i + 1] != marker:
+            out += jpeg[i:end]
+        i = end
+    return bytes(out + jpeg[i:])
+
+
+@pytest.mark.parametrize("marker", [0xDB, 0xC4], ids=["no-DQT", "no-DHT"])
+@pytest.mark.parametrize("previous_options", [{"quality": 20}, {"progressive": True}], ids=["q20", "progressive"])
+def test_decode_does_not_reuse_the_previous_images_tables(marker: int, previous_options: dict) -> None:
+    """Found by the hardening review of the decoder; fixed in
+    cpp/jpeg/jpeg_decoder.cpp (TurboDecompressor::read_header). libjpeg keeps
+    the previous image's quantization and Huffman tables in the handle, so a
+    JPEG lacking a table decoded with another image's table (wrong pixels, or
+    no error where a fresh decoder raises), depending on the thread's history.
+    Every decode must act like a fresh one, on both backends."""
+    import base64
+
+    def attempt() -> object:
+        try:
+            return frame64.decode(text)
+        except frame64.DecodeError as exc:
+            return str(exc)
+
+    jpeg = base64.b64decode(frame64.encode(camera_frame(32, 32)))
+    text = base64.b64encode(_without_segment(jpeg, marker)).decode()
+    previous = frame64.encode(camera_frame(48, 40, seed=7), **previous_options)
+    fresh = _on_fresh_thread(attempt)
+    after = _on_fresh_thread(lambda: (frame64.decode(previous), attempt())[1])
+    saved = frame64._impl
+    frame64._impl = _fallback
+    try:
+        reference = attempt()
+    finally:
+        frame64._impl = saved
+    for result in (after, reference):
+        if isinstance(fresh, str):
+            assert result == fresh
+        else:
+            assert isinstance(result, np.ndarray) and np.array_equal(result, fresh)
