@@ -48,6 +48,21 @@ def _tasks() -> dict[str, Callable[[], Any]]:
         "encode-gray": lambda: frame64.encode(FRAMES["gray"], pixel_format="GRAY", quality=100),
         "encode-bgra": lambda: frame64.encode(FRAMES["bgra"], pixel_format="BGRA", subsampling="422"),
     }
+    jpeg = frame64.encode(FRAMES["vga"], quality=80)
+    progressive = frame64.encode(FRAMES["odd"], progressive=True, data_uri=True)
+    png = frame64.encode(FRAMES["bgra"], format="png", pixel_format="BGRA")
+    gray_png = frame64.encode(FRAMES["gray"], format="png", pixel_format="GRAY", compression=5)
+    tasks.update({
+        "encode-png": lambda: frame64.encode(FRAMES["odd"], format="png"),
+        "encode-png-level-9": lambda: frame64.encode(FRAMES["bgra"], format="png", pixel_format="BGRA", compression=9),
+        "decode-jpeg": lambda: frame64.decode(jpeg),
+        "decode-jpeg-gray": lambda: frame64.decode(jpeg, pixel_format="GRAY"),
+        "decode-progressive-uri": lambda: frame64.decode(progressive, pixel_format="RGBA"),
+        "decode-png": lambda: frame64.decode(png, pixel_format="BGRA"),
+        "decode-gray-png": lambda: frame64.decode(gray_png, pixel_format="GRAY"),
+        "decode-truncated": lambda: _error(lambda: frame64.decode(jpeg[:300])),
+        "decode-over-max-pixels": lambda: _error(lambda: frame64.decode(jpeg, max_pixels=1000)),
+    })
     for n, blob in BLOBS.items():
         text = binascii.b2a_base64(blob, newline=False)
         tasks[f"b64encode-{n}"] = lambda blob=blob: core.b64encode(blob)

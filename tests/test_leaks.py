@@ -33,6 +33,13 @@ BIG_BLOB = bytes(range(256)) * (GIL_RELEASE_BYTES // 256 + 4)
 BLOB_B64 = binascii.b2a_base64(BLOB, newline=False)
 BIG_BLOB_B64 = binascii.b2a_base64(BIG_BLOB, newline=False)
 MIME_B64 = binascii.b2a_base64(BLOB, newline=True) * 2
+JPEG_TEXT = frame64.encode(SMALL_FRAME)
+PNG_TEXT = frame64.encode(SMALL_FRAME, format="png", data_uri=True)
+JPEG_BYTES = binascii.a2b_base64(JPEG_TEXT)
+TRUNCATED_JPEG = binascii.b2a_base64(JPEG_BYTES[:200], newline=False)  # ends inside the tables
+CUT_SCAN_JPEG = binascii.b2a_base64(JPEG_BYTES[:-40], newline=False)  # ends inside the entropy-coded data
+OUT = np.empty(SMALL_FRAME.shape, np.uint8)
+WRONG_OUT = np.empty((16, 17, 3), np.uint8)
 
 
 def check_flat(call: Callable[[], object]) -> None:
@@ -54,6 +61,10 @@ SUCCESS_CALLS: dict[str, Callable[[], object]] = {
     "core-b64decode": lambda: core.b64decode(BLOB_B64),
     "core-b64decode-strict-big": lambda: core.b64decode(BIG_BLOB_B64, True),
     "core-b64decode-str-mime": lambda: core.b64decode(MIME_B64.decode()),
+    "decode-jpeg": lambda: frame64.decode(JPEG_TEXT),
+    "decode-jpeg-into-out": lambda: frame64.decode(JPEG_TEXT, out=OUT),
+    "decode-png-data-uri": lambda: frame64.decode(PNG_TEXT, pixel_format="RGBA"),
+    "decode-cut-scan-lenient": lambda: frame64.decode(CUT_SCAN_JPEG),
 }
 
 ERROR_CALLS: dict[str, Callable[[], object]] = {
@@ -66,6 +77,14 @@ ERROR_CALLS: dict[str, Callable[[], object]] = {
     "encode-wrong-shape": raises(ValueError, lambda: frame64.encode(SMALL_FRAME[:, :, :2])),
     "encode-bad-quality": raises(ValueError, lambda: frame64.encode(SMALL_FRAME, quality=0)),
     "encode-bad-option-type": raises(TypeError, lambda: frame64.encode(SMALL_FRAME, progressive="yes")),
+    "decode-truncated-jpeg": raises(frame64.DecodeError, lambda: frame64.decode(TRUNCATED_JPEG)),
+    "decode-cut-scan-strict": raises(frame64.DecodeError, lambda: frame64.decode(CUT_SCAN_JPEG, strict=True)),
+    "decode-bad-base64": raises(frame64.DecodeError, lambda: frame64.decode(JPEG_TEXT[:-5] + "!")),
+    "decode-wrong-data-uri": raises(frame64.DecodeError, lambda: frame64.decode("data:text/plain;base64," + JPEG_TEXT)),
+    "decode-unknown-format": raises(frame64.DecodeError, lambda: frame64.decode("R0lGODlhAQABAAAAACw=")),
+    "decode-over-max-pixels": raises(frame64.DecodeError, lambda: frame64.decode(JPEG_TEXT, max_pixels=255)),
+    "decode-wrong-out": raises(ValueError, lambda: frame64.decode(JPEG_TEXT, out=WRONG_OUT)),
+    "decode-bad-argument": raises(TypeError, lambda: frame64.decode(12345)),
     # Straight into the C++ core, past the Python validation: the buffer is
     # taken, then the core's own checks throw; the buffer must be released.
     "core-encode-float-buffer": raises(
