@@ -39,7 +39,17 @@ def namespace() -> dict[str, Any]:
     import frame64
 
     frame = np.zeros((4, 4, 3), np.uint8)
+    noisy = np.random.default_rng(0).integers(0, 256, (32, 32, 3), dtype=np.uint8)
+    jpeg_text = frame64.encode(frame)
+    jpeg = binascii.a2b_base64(jpeg_text)
+    read_only = np.zeros((4, 4, 3), np.uint8)
+    read_only.flags.writeable = False
     return {
+        "J": jpeg_text,
+        "J_TRUNCATED": binascii.b2a_base64(jpeg[:100], newline=False).decode(),
+        "J_CUT_SCAN": binascii.b2a_base64(binascii.a2b_base64(frame64.encode(noisy))[:-30], newline=False).decode(),
+        "READ_ONLY": read_only,
+        "BROADCAST": np.broadcast_to(frame[:1, :1], (4, 4, 3)),
         "np": np,
         "frame64": frame64,
         "binascii": binascii,
@@ -115,6 +125,66 @@ ROWS: list[BadInput] = [
              "encode() takes 1 positional argument but 2 were given"),
 ]
 
+ROWS += [
+    # --- decode: the text ---------------------------------------------------
+    BadInput("wrong base64", "a character outside the alphabet", "frame64.decode('/9j/!AAA')",
+             "frame64.DecodeError", "invalid base64: character '!' at position 4 is not in the base64 alphabet"),
+    BadInput("wrong base64", "missing padding", "frame64.decode('YWJ')", "frame64.DecodeError",
+             "invalid base64: the text ends inside a group of 4 characters (3 given); it is truncated or lacks "
+             "'=' padding"),
+    BadInput("wrong base64", "nothing at all", "frame64.decode('')", "frame64.DecodeError",
+             "no image data: the base64 payload is empty"),
+    BadInput("wrong base64", "a non-ASCII str", "frame64.decode('\u00e9')", "frame64.DecodeError",
+             "invalid base64: character 0xE9 at position 0 is not in the base64 alphabet"),
+    BadInput("wrong base64", "not text", "frame64.decode(12345)", "TypeError",
+             "data must be a str, bytes, bytearray or memoryview of base64 text, got int"),
+    BadInput("truncated image", "a JPEG cut inside its tables", "frame64.decode(J_TRUNCATED)", "frame64.DecodeError",
+             "JPEG data holds no image: it is truncated or holds only tables"),
+    BadInput("truncated image", "a JPEG cut inside its scan, strict", "frame64.decode(J_CUT_SCAN, strict=True)",
+             "frame64.DecodeError", "JPEG data has a defect that libjpeg-turbo reports as a warning (strict=True "
+             "rejects it): Premature end of JPEG file"),
+    BadInput("unknown format", "a GIF", "frame64.decode('R0lGODlhAQABAAAAACw=')", "frame64.DecodeError",
+             "not a JPEG or PNG image: the decoded data starts with 47 49 46 38 39 61 01 00"),
+    BadInput("unknown format", "text, not an image", "frame64.decode('YWJj')", "frame64.DecodeError",
+             "not a JPEG or PNG image: the decoded data starts with 61 62 63"),
+    BadInput("wrong data URI", "not an image media type", "frame64.decode('data:text/plain;base64,' + J)",
+             "frame64.DecodeError", "data URI media type 'text/plain' is not an image type (image/...)"),
+    BadInput("wrong data URI", "not marked base64", "frame64.decode('data:image/jpeg,' + J)", "frame64.DecodeError",
+             "data URI is not base64: its header 'data:image/jpeg,' does not end in ';base64'"),
+    BadInput("wrong data URI", "no comma after the header", "frame64.decode('data:image/jpeg;base64')",
+             "frame64.DecodeError", "malformed data URI: no ',' ends its header within 1024 characters of 'data:'"),
+    BadInput("huge size", "more pixels than max_pixels (checked on the header)", "frame64.decode(J, max_pixels=15)",
+             "frame64.DecodeError", "image is 4x4 (16 pixels), over max_pixels=15; pass a larger max_pixels to "
+             "decode it"),
+    # --- decode: out= ---------------------------------------------------------
+    BadInput("read-only out", "a read-only array", "frame64.decode(J, out=READ_ONLY)", "ValueError",
+             "out is read-only; it must be a writable uint8 array of shape (4, 4, 3)"),
+    BadInput("read-only out", "a broadcast view (not writable, stride 0)", "frame64.decode(J, out=BROADCAST)",
+             "ValueError", "out must be C-contiguous with shape (4, 4, 3); pass np.empty((4, 4, 3), np.uint8)"),
+    BadInput("odd strides", "a flipped out", "frame64.decode(J, out=np.empty((4, 4, 3), np.uint8)[::-1])",
+             "ValueError", "out must be C-contiguous with shape (4, 4, 3); pass np.empty((4, 4, 3), np.uint8)"),
+    BadInput("odd strides", "a column-strided out", "frame64.decode(J, out=np.empty((4, 8, 3), np.uint8)[:, ::2])",
+             "ValueError", "out must be C-contiguous with shape (4, 4, 3); pass np.empty((4, 4, 3), np.uint8)"),
+    BadInput("dtype", "out of the wrong dtype", "frame64.decode(J, out=np.empty((4, 4, 3), np.uint16))",
+             "ValueError", "out must have dtype uint8 and shape (4, 4, 3); got dtype uint16"),
+    BadInput("channels", "out with the wrong channel count", "frame64.decode(J, out=np.empty((4, 4, 4), np.uint8))",
+             "ValueError", "out has shape (4, 4, 4); this image needs (4, 4, 3)"),
+    BadInput("ndim", "out of the wrong rank for GRAY",
+             "frame64.decode(J, pixel_format='GRAY', out=np.empty((4, 4, 1), np.uint8))", "ValueError",
+             "out has shape (4, 4, 1); this image needs (4, 4)"),
+    BadInput("dtype", "out not an array", "frame64.decode(J, out=[0])", "TypeError",
+             "out must be a numpy.ndarray or None, got list"),
+    # --- decode: options --------------------------------------------------------
+    BadInput("options", "unknown pixel format", "frame64.decode(J, pixel_format='YUV')", "ValueError",
+             f"pixel_format must be one of {PIXEL_FORMATS}; got 'YUV'"),
+    BadInput("options", "max_pixels below 1", "frame64.decode(J, max_pixels=0)", "ValueError",
+             "max_pixels must be at least 1, got 0"),
+    BadInput("options", "max_pixels not an int", "frame64.decode(J, max_pixels=1.5)", "TypeError",
+             "max_pixels must be an int or None, got float"),
+    BadInput("options", "strict not a bool", "frame64.decode(J, strict=1)", "TypeError",
+             "strict must be a bool, got int"),
+]
+
 HEADER = """# Bad input: what frame64 raises
 
 Every class of bad input, the exception it raises and its exact message.
@@ -128,7 +198,11 @@ tests/bad_input_table.py --write`); `tests/test_bad_input_table.py` runs
 every row on both backends and fails if this file and the table disagree.
 In the calls, `F` is a 4x4 BGR uint8 frame; `HUGE_TALL` and `HUGE_WIDE` are
 `np.broadcast_to` views of one pixel, so the huge-size rows allocate
-nothing.
+nothing. `J` is `frame64.encode(F)`; `J_TRUNCATED` is the base64 of its
+first 100 bytes, `J_CUT_SCAN` that of a 32x32 noise JPEG without its last 30
+bytes; `READ_ONLY` is a
+4x4x3 array with `writeable=False` and `BROADCAST` a broadcast view.
+`frame64.DecodeError` is a ValueError.
 
 Views with odd strides (negative steps, Fortran order, channel slices,
 broadcasts) are not errors for `encode`: they are copied to C order first

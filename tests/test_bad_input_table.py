@@ -11,7 +11,12 @@ from .bad_input_table import DOC_PATH, ROWS, BadInput, namespace, render_markdow
 import frame64
 from frame64 import _fallback
 
-EXCEPTIONS = {"TypeError": TypeError, "ValueError": ValueError, "binascii.Error": binascii.Error}
+EXCEPTIONS = {
+    "TypeError": TypeError,
+    "ValueError": ValueError,
+    "binascii.Error": binascii.Error,
+    "frame64.DecodeError": frame64.DecodeError,
+}
 BACKENDS = ["cpp", "python"] if frame64.backend == "cpp" else ["python"]
 
 
