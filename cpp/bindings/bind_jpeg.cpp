@@ -5,15 +5,17 @@
 #include <string>
 
 #include "bindings/common.hpp"
+#include "bindings/image.hpp"
 #include "jpeg/jpeg_encoder.hpp"
 
 namespace frame64::bindings {
 namespace {
 
-constexpr std::string_view kJpegDataUriPrefix = "data:image/jpeg;base64,";
 // JPEG stores sizes in 16 bits (ITU T.81, B.2.2); libjpeg-turbo refuses more
 // than JPEG_MAX_DIMENSION = 65500 (jmorecfg.h), so that is the real limit.
 constexpr Py_ssize_t kMaxJpegDimension = 65500;
+
+}  // namespace
 
 // Describes the pixels of `image` for TurboJPEG: uint8, HxW or HxWxC with the
 // channel count of pixel_format, each row contiguous, rows at any positive
@@ -55,6 +57,8 @@ jpeg::CompressParams describe_image(const BufferView& view, int pixel_format) {
     params.pixel_format = pixel_format;
     return params;
 }
+
+namespace {
 
 py::str encode_jpeg(py::handle image, int pixel_format, int quality, int subsampling, bool fast_dct,
                     bool progressive, bool data_uri) {

@@ -46,6 +46,7 @@ py::str base64_str(const std::uint8_t* data, std::size_t size, std::string_view 
 // Registration of each part of the module (one binding file each).
 void bind_base64(py::module_& m);
 void bind_jpeg(py::module_& m);
+void bind_encoder(py::module_& m);
 void bind_png(py::module_& m);
 void bind_decode(py::module_& m);
 

@@ -41,6 +41,7 @@ PYBIND11_MODULE(_core, m) {
     m.attr("turbojpeg_version") = FRAME64_TURBOJPEG_VERSION;  // libturbojpeg built against (pkg-config)
     fb::bind_base64(m);
     fb::bind_jpeg(m);
+    fb::bind_encoder(m);
     fb::bind_png(m);
     fb::bind_decode(m);
 }

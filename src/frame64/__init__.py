@@ -51,6 +51,9 @@ def _load_backend() -> tuple[ModuleType, str]:
 _impl, backend = _load_backend()
 """``"cpp"`` or ``"python"``: the backend this process uses."""
 
+from . import _encoder  # noqa: E402  (needs _impl)
+from ._encoder import Encoder  # noqa: E402
+
 
 def encode(
     image: Any,
@@ -63,6 +66,7 @@ def encode(
     progressive: bool = False,
     data_uri: bool = False,
     compression: int | None = None,
+    threads: int | None = 1,
 ) -> str:
     """Encode a uint8 frame as a base64 JPEG or PNG string (or a ``data:`` URI).
 
@@ -91,6 +95,11 @@ def encode(
             Passing it with format="jpeg" is a ValueError. The JPEG options
             (quality, subsampling, fast_dct, progressive) are still checked
             with format="png" but have no effect.
+        threads: threads for one large JPEG frame (default 1; None means
+            all cores): a baseline JPEG is compressed in horizontal strips in
+            parallel and stitched with restart markers, as
+            ``Encoder(threads=...).encode`` does (same bytes; see Encoder).
+            PNG is always encoded on one thread.
 
     Returns:
         The base64 text (RFC 4648, padded), as a str.
@@ -99,7 +108,8 @@ def encode(
         TypeError: ``image`` is not uint8 pixels, or an option has the wrong type.
         ValueError: a wrong shape for ``pixel_format``, an empty image, a side
             over 65500 (libjpeg's limit) for JPEG or 2**31-1 for PNG, quality outside 1..100,
-            compression outside 0..9 or given for JPEG, or an unknown option value.
+            compression outside 0..9 or given for JPEG, threads < 1, or an
+            unknown option value.
     """
     image_format = _options.check_format(format)
     options = _options.jpeg_options(
@@ -110,6 +120,7 @@ def encode(
         progressive=progressive,
         data_uri=data_uri,
     )
+    thread_count = _encoder.resolve_threads(threads)
     if image_format == "png":
         return _png.encode_png(
             _impl, image, pixel_format=pixel_format, compression=compression, data_uri=data_uri
@@ -117,6 +128,8 @@ def encode(
     if compression is not None:
         raise ValueError("compression applies to format='png' only; use quality= for JPEG")
     array = _options.prepare_image(image, options.pixel_format)
+    if thread_count > 1:
+        return _encoder.encode_threaded(array, options, thread_count)
     return _impl.encode_jpeg(  # type: ignore[no-any-return]
         array, options.tjpf, options.quality, options.tjsamp, options.fast_dct, options.progressive, options.data_uri
     )
@@ -132,6 +145,7 @@ def __getattr__(name: str) -> Any:
 __all__ = [
     "MAX_PIXELS_DEFAULT",
     "DecodeError",
+    "Encoder",
     "PngDecodeError",
     "__version__",
     "backend",

@@ -71,4 +71,5 @@ def b64encode_str(data: Any, prefix: str = "") -> str:
     return prefix + binascii.b2a_base64(data, newline=False).decode("ascii")
 
 
+from ._fallback_encoder import BatchEncoder, PendingFrame  # noqa: E402,F401  (frame64.Encoder's pool)
 from ._fallback_decode import decode_image, decode_image_bytes  # noqa: E402,F401  (frame64.decode's backend)

@@ -26,6 +26,8 @@ PIXEL_FORMATS = tuple(CHANNELS)
 SUBSAMPLINGS = tuple(TJSAMP)
 FORMATS = ("jpeg", "png")
 ACCURATE_DCT_QUALITY = 96  # from here up fast_dct has no effect (see jpeg_flags)
+# MCU width and height in pixels for each TJSAMP value (turbojpeg.h tjMCUWidth/Height).
+MCU_SIZE = {0: (8, 8), 1: (16, 8), 2: (16, 16), 3: (8, 8), 4: (8, 16), 5: (32, 8)}
 # JPEG stores each side in 16 bits (ITU T.81 B.2.2), but libjpeg(-turbo) refuses
 # sides over JPEG_MAX_DIMENSION = 65500 (jmorecfg.h) with a compression error;
 # refuse them here, as bad input, before any work.
@@ -64,6 +66,16 @@ def check_quality(value: Any) -> int:
     if not 1 <= quality <= 100:
         raise ValueError(f"quality must be in 1..100, got {quality}")
     return quality
+
+
+def check_threads(value: Any) -> int:
+    """A thread count: an int >= 1."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"threads must be an int >= 1 (or None for all cores), got {type(value).__name__}")
+    threads = int(value)
+    if threads < 1:
+        raise ValueError(f"threads must be >= 1 (or None for all cores), got {threads}")
+    return threads
 
 
 @dataclass(frozen=True)

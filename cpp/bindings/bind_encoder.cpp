@@ -1,0 +1,310 @@
+// Bindings for the parallel encoder: _core.BatchEncoder (a thread pool that
+// compresses frames, or strips of one frame, with the GIL released) and
+// _core.PendingFrame (one frame submitted ahead, for Encoder.imap).
+//
+// Every call converts the options and takes every frame's buffer with the
+// GIL, then releases it while the pool works. For batches the workers also
+// write each frame's base64 text, so the only work under the GIL is copying
+// finished texts into strs, done in order while the pool keeps going.
+#include <Python.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstring>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base64/base64.hpp"
+#include "bindings/common.hpp"
+#include "bindings/image.hpp"
+#include "jpeg/jpeg_encoder.hpp"
+#include "jpeg/parallel_encoder.hpp"
+#include "parallel/thread_pool.hpp"
+
+namespace frame64::bindings {
+namespace {
+
+// How often a thread waiting for a batch takes the GIL back to look for
+// Ctrl-C (the pool itself never looks at signals) and to turn finished
+// frames into strs.
+constexpr std::chrono::milliseconds kSignalCheckInterval{50};
+
+struct Options {
+    int pixel_format;
+    int quality;
+    int subsampling;
+    bool fast_dct;
+    bool progressive;
+    bool data_uri;
+};
+
+void check_options(const Options& options) {
+    if (options.quality < 1 || options.quality > 100)
+        throw py::value_error("quality must be in 1..100, got " + std::to_string(options.quality));
+    if (!jpeg::valid_subsampling(options.subsampling))
+        throw py::value_error("subsampling: unsupported TurboJPEG subsampling " + std::to_string(options.subsampling));
+}
+
+std::string_view prefix_of(const Options& options) {
+    return options.data_uri ? kJpegDataUriPrefix : std::string_view();
+}
+
+// describe_image, with "frames[i]: " in front of its message for batches.
+jpeg::CompressParams describe_frame(const BufferView& view, const Options& options, std::optional<std::size_t> index) {
+    jpeg::CompressParams params;
+    try {
+        params = describe_image(view, options.pixel_format);
+    } catch (const py::value_error& e) {
+        if (!index) throw;
+        throw py::value_error("frames[" + std::to_string(*index) + "]: " + e.what());
+    } catch (const py::type_error& e) {
+        if (!index) throw;
+        throw py::type_error("frames[" + std::to_string(*index) + "]: " + e.what());
+    }
+    params.subsampling = options.subsampling;
+    params.quality = options.quality;
+    params.fast_dct = options.fast_dct;
+    params.progressive = options.progressive;
+    return params;
+}
+
+// A new compact ASCII str of `length` chars, for the caller to fill. GIL held.
+py::str new_ascii_str(std::size_t length) {
+    if (length > static_cast<std::size_t>(PY_SSIZE_T_MAX)) throw std::length_error("base64 output too large");
+    PyObject* text = PyUnicode_New(static_cast<Py_ssize_t>(length), 127);
+    if (text == nullptr) throw py::error_already_set();
+    return py::reinterpret_steal<py::str>(text);
+}
+
+char* str_chars(const py::str& text) { return reinterpret_cast<char*>(PyUnicode_1BYTE_DATA(text.ptr())); }
+
+// A str with a copy of already-encoded ASCII text. GIL held.
+py::str str_from_text(const char* text, std::size_t size) {
+    py::str result = new_ascii_str(size);
+    std::memcpy(str_chars(result), text, size);
+    return result;
+}
+
+// Keeps a job's buffers valid for its tasks: if the caller leaves early (an
+// exception), the job is cancelled and its running tasks waited for before
+// the frames' buffers are released.
+class JobGuard {
+public:
+    JobGuard(parallel::ThreadPool& pool, std::shared_ptr<jpeg::CompressJob> job)
+        : pool_(pool), job_(std::move(job)), group_(jpeg::start(pool_, job_)) {}
+    ~JobGuard() {
+        if (group_->finished()) return;
+        job_->cancel();
+        py::gil_scoped_release release;  // the tasks never need the GIL
+        pool_.wait(*group_);
+    }
+    JobGuard(const JobGuard&) = delete;
+    JobGuard& operator=(const JobGuard&) = delete;
+    parallel::TaskGroup& group() const noexcept { return *group_; }
+
+private:
+    parallel::ThreadPool& pool_;
+    std::shared_ptr<jpeg::CompressJob> job_;
+    std::shared_ptr<parallel::TaskGroup> group_;
+};
+
+// Raises the first failed frame's error, naming its index in a batch.
+void raise_frame_error(const std::string& error, std::optional<std::size_t> index) {
+    throw jpeg::JpegError(index ? "frames[" + std::to_string(*index) + "]: " + error : error);
+}
+
+class BatchEncoder {
+public:
+    explicit BatchEncoder(int threads) : threads_(threads) {
+        if (threads < 1) throw py::value_error("threads must be >= 1, got " + std::to_string(threads));
+        // The calling thread always works too, so threads - 1 workers make
+        // `threads` busy threads.
+        pool_ = std::make_shared<parallel::ThreadPool>(static_cast<std::size_t>(threads - 1));
+    }
+
+    int threads() const noexcept { return threads_; }
+
+    py::list encode_batch(const py::sequence& images, const Options& options, const py::sequence& strip_rows) {
+        check_options(options);
+        const std::size_t count = py::len(images);
+        if (py::len(strip_rows) != count)
+            throw py::value_error("strip_rows: needs one entry per frame (" + std::to_string(count) + "), got " +
+                                  std::to_string(py::len(strip_rows)));
+        std::vector<py::object> frames;
+        std::vector<int> rows;
+        frames.reserve(count);
+        rows.reserve(count);
+        for (std::size_t i = 0; i < count; ++i) {
+            frames.push_back(images[i]);
+            rows.push_back(py::cast<int>(strip_rows[i]));
+        }
+        std::vector<py::str> results = encode_frames(frames, options, rows, true);
+        py::list out(count);
+        for (std::size_t i = 0; i < count; ++i) PyList_SET_ITEM(out.ptr(), i, results[i].release().ptr());
+        return out;
+    }
+
+    py::str encode(py::handle image, const Options& options, int strip_rows) {
+        check_options(options);
+        std::vector<py::object> frames{py::reinterpret_borrow<py::object>(image)};
+        return encode_frames(frames, options, {strip_rows}, false)[0];
+    }
+
+    std::shared_ptr<parallel::ThreadPool> pool() const { return pool_; }
+
+private:
+    std::vector<py::str> encode_frames(const std::vector<py::object>& frames, const Options& options,
+                                       const std::vector<int>& strip_rows, bool batch) {
+        const std::size_t count = frames.size();
+        // Every buffer is taken before any work starts, so a bad frame
+        // anywhere raises before anything runs.
+        std::vector<std::unique_ptr<BufferView>> views;
+        std::vector<jpeg::FrameRequest> requests(count);
+        views.reserve(count);
+        for (std::size_t i = 0; i < count; ++i) {
+            views.push_back(std::make_unique<BufferView>(frames[i], PyBUF_RECORDS_RO));
+            const std::optional<std::size_t> index = batch ? std::optional<std::size_t>(i) : std::nullopt;
+            requests[i] = {views.back()->bytes(), describe_frame(*views.back(), options, index), strip_rows[i]};
+        }
+        const std::string_view prefix = prefix_of(options);
+        std::vector<py::str> results;
+        results.reserve(count);
+        if (!batch) {
+            // One frame (in strips): compress on the pool, then base64 once
+            // into the str (base64_str releases the GIL for that).
+            auto job = std::make_shared<jpeg::CompressJob>(std::move(requests));  // may raise ValueError
+            {
+                JobGuard guard(*pool_, job);
+                // The pixels are pinned by `views` and the tasks touch no
+                // Python object, so the pool runs without the GIL.
+                py::gil_scoped_release release;
+                pool_->wait(guard.group());
+                guard.group().rethrow_if_failed();
+            }
+            const jpeg::FrameOutput& output = job->output(0);
+            if (!output.error.empty()) raise_frame_error(output.error, std::nullopt);
+            results.push_back(base64_str(output.jpeg.data(), output.jpeg.size(), prefix));
+            return results;
+        }
+        auto job = std::make_shared<jpeg::CompressJob>(std::move(requests), prefix);  // may raise ValueError
+        JobGuard guard(*pool_, job);  // destroyed before `views`
+        for (;;) {
+            bool finished;
+            {
+                // As above: pinned pixels, no Python objects in the tasks.
+                py::gil_scoped_release release;
+                finished = pool_->wait_until(guard.group(), std::chrono::steady_clock::now() + kSignalCheckInterval);
+            }
+            // Turn the frames finished so far into strs, in order.
+            while (results.size() < count && job->frame_done(results.size())) {
+                const std::size_t i = results.size();
+                jpeg::FrameOutput& output = job->output(i);
+                if (!output.error.empty()) raise_frame_error(output.error, i);  // the guard cancels the rest
+                results.push_back(str_from_text(output.text.get(), output.text_size));
+                output.text.reset();
+            }
+            if (finished) {
+                guard.group().rethrow_if_failed();
+                break;
+            }
+            if (PyErr_CheckSignals() != 0) throw py::error_already_set();  // the guard cancels the rest
+        }
+        return results;
+    }
+
+    int threads_;
+    std::shared_ptr<parallel::ThreadPool> pool_;
+};
+
+// One frame compressing in the background (Encoder.imap). Holds the frame's
+// buffer until the work is finished, whatever happens to the Python side.
+class PendingFrame {
+public:
+    PendingFrame(const BatchEncoder& encoder, py::handle image, const Options& options, int strip_rows)
+        : pool_(encoder.pool()), prefix_(prefix_of(options)) {
+        check_options(options);
+        view_ = std::make_unique<BufferView>(image, PyBUF_RECORDS_RO);
+        jpeg::FrameRequest request{view_->bytes(), describe_frame(*view_, options, std::nullopt), strip_rows};
+        job_ = std::make_shared<jpeg::CompressJob>(std::vector<jpeg::FrameRequest>{request}, prefix_);
+        // The pixels are pinned by view_ until the work has finished (the
+        // guard waits, declared after view_), and the tasks never touch
+        // Python objects.
+        guard_.emplace(*pool_, job_);
+    }
+
+    PendingFrame(const PendingFrame&) = delete;
+    PendingFrame& operator=(const PendingFrame&) = delete;
+
+    bool done() const noexcept { return guard_->group().finished(); }
+
+    py::str result() {
+        if (result_) return *result_;
+        if (!done()) {
+            py::gil_scoped_release release;  // only waits for (and helps with) GIL-free tasks
+            pool_->wait(guard_->group());
+        }
+        guard_->group().rethrow_if_failed();
+        if (result_) return *result_;  // another Python thread finished it meanwhile
+        const jpeg::FrameOutput& output = job_->output(0);
+        if (!output.error.empty()) raise_frame_error(output.error, std::nullopt);
+        result_ = str_from_text(output.text.get(), output.text_size);  // GIL held throughout
+        return *result_;
+    }
+
+private:
+    std::shared_ptr<parallel::ThreadPool> pool_;
+    std::string_view prefix_;
+    std::unique_ptr<BufferView> view_;
+    std::shared_ptr<jpeg::CompressJob> job_;
+    std::optional<JobGuard> guard_;
+    std::optional<py::str> result_;
+};
+
+}  // namespace
+
+void bind_encoder(py::module_& m) {
+    py::class_<BatchEncoder>(m, "BatchEncoder",
+                             "A pool of `threads` threads (the calling thread included) that JPEG-compresses "
+                             "frames, or strips of frames, with the GIL released.")
+        .def(py::init<int>(), py::arg("threads"))
+        .def_property_readonly("threads", &BatchEncoder::threads)
+        .def(
+            "encode_batch",
+            [](BatchEncoder& self, const py::sequence& images, int pixel_format, int quality, int subsampling,
+               bool fast_dct, bool progressive, bool data_uri, const py::sequence& strip_rows) {
+                return self.encode_batch(images, {pixel_format, quality, subsampling, fast_dct, progressive, data_uri},
+                                         strip_rows);
+            },
+            py::arg("images"), py::arg("pixel_format"), py::arg("quality"), py::arg("subsampling"),
+            py::arg("fast_dct"), py::arg("progressive"), py::arg("data_uri"), py::arg("strip_rows"),
+            "encode_jpeg of every frame (each split in strips of strip_rows[i] MCU rows), in order.")
+        .def(
+            "encode",
+            [](BatchEncoder& self, py::handle image, int pixel_format, int quality, int subsampling, bool fast_dct,
+               bool progressive, bool data_uri, int strip_rows) {
+                return self.encode(image, {pixel_format, quality, subsampling, fast_dct, progressive, data_uri},
+                                   strip_rows);
+            },
+            py::arg("image"), py::arg("pixel_format"), py::arg("quality"), py::arg("subsampling"),
+            py::arg("fast_dct"), py::arg("progressive"), py::arg("data_uri"), py::arg("strip_rows"),
+            "encode_jpeg of one frame compressed in strips of strip_rows MCU rows on the pool and stitched "
+            "with restart markers (0: in one piece).")
+        .def(
+            "submit",
+            [](const BatchEncoder& self, py::handle image, int pixel_format, int quality, int subsampling,
+               bool fast_dct, bool progressive, bool data_uri, int strip_rows) {
+                return std::make_unique<PendingFrame>(
+                    self, image, Options{pixel_format, quality, subsampling, fast_dct, progressive, data_uri},
+                    strip_rows);
+            },
+            py::arg("image"), py::arg("pixel_format"), py::arg("quality"), py::arg("subsampling"),
+            py::arg("fast_dct"), py::arg("progressive"), py::arg("data_uri"), py::arg("strip_rows"),
+            "Start encoding one frame on the pool's workers; .result() returns what encode() would.");
+    py::class_<PendingFrame>(m, "PendingFrame", "A frame being encoded by BatchEncoder.submit.")
+        .def("done", &PendingFrame::done)
+        .def("result", &PendingFrame::result, "The base64 str (waits for the work; raises its error).");
+}
+
+}  // namespace frame64::bindings

@@ -1,0 +1,299 @@
+"""Video-pipeline encoding: a reusable, thread-pooled ``Encoder``.
+
+Frames are compressed on a pool of native threads with the GIL released
+(``frame64._core.BatchEncoder``; the pure-Python backend mirrors it with
+PyTurboJPEG). With ``threads > 1`` a large baseline frame is also split into
+horizontal strips that are compressed in parallel and stitched into one
+standard JPEG with restart markers (ITU T.81 B.2.4.4, F.1.2.3). The bytes are
+exactly what libjpeg-turbo writes for the whole frame with a restart interval
+of one strip; the pixels are exactly those of the single-thread JPEG.
+"""
+
+from __future__ import annotations
+
+import collections
+import os
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
+
+import numpy as np
+
+from . import _options
+
+# A frame is split only into strips of at least this many pixels: below that
+# the hand-off between threads costs about as much as it saves.
+MIN_STRIP_PIXELS = 1 << 16
+MAX_RESTART_INTERVAL = 65535  # DRI holds a 16-bit MCU count (ITU T.81 B.2.4.4)
+
+
+def _backend() -> Any:
+    from . import _impl  # set by frame64/__init__.py before any Encoder exists
+
+    return _impl
+
+
+def available_cores() -> int:
+    """The number of cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # not on Linux
+        return os.cpu_count() or 1
+
+
+def resolve_threads(threads: Any) -> int:
+    """``threads`` as a count, None meaning every available core."""
+    return available_cores() if threads is None else _options.check_threads(threads)
+
+
+def strip_rows(width: int, height: int, tjsamp: int, progressive: bool, threads: int) -> int:
+    """MCU rows per strip when a ``width`` x ``height`` frame is split for ``threads``; 0 = one piece.
+
+    The frame is cut into at most ``threads`` strips of equal height (a whole
+    number of MCU rows; the last strip may be shorter), each of at least
+    MIN_STRIP_PIXELS pixels, and into more strips when one strip would hold
+    more MCUs than a restart interval can count. Progressive JPEGs are never
+    split: their scans cannot be stitched.
+    """
+    if threads <= 1 or progressive:
+        return 0
+    mcu_width, mcu_height = _options.MCU_SIZE[tjsamp]
+    mcu_rows = -(-height // mcu_height)
+    strips = min(threads, mcu_rows, (width * height) // MIN_STRIP_PIXELS)
+    if strips <= 1:
+        return 0
+    rows = -(-mcu_rows // strips)
+    rows = min(rows, MAX_RESTART_INTERVAL // -(-width // mcu_width))
+    return rows if rows < mcu_rows else 0
+
+
+def _prepare_frame(frame: Any, pixel_format: str, index: int) -> np.ndarray:
+    """prepare_image, with the frame's index in the message of its error."""
+    try:
+        return _options.prepare_image(frame, pixel_format)
+    except (TypeError, ValueError) as exc:
+        raise type(exc)(f"frames[{index}]: {exc}") from exc
+
+
+class Encoder:
+    """A reusable JPEG encoder for streams of frames, running on a thread pool.
+
+    The options are those of :func:`frame64.encode`, validated once. The
+    compression runs on native threads with the GIL released; each thread
+    has its own TurboJPEG compressor and buffers.
+
+    Two kinds of parallelism, for two needs:
+
+    - Throughput (:meth:`encode_batch`, :meth:`imap`): whole frames are
+      compressed in parallel, one per thread. Each result is exactly
+      ``frame64.encode(frame, **options)``, whatever ``threads`` is, and has
+      no restart markers (they slow decoders down).
+    - Latency (:meth:`encode`, like ``frame64.encode(..., threads=N)``): one
+      large baseline frame is split into up to ``threads`` horizontal strips,
+      compressed in parallel and stitched into one standard JPEG with restart
+      markers. Its bytes therefore depend on ``threads`` (its pixels never
+      do): they equal what libjpeg-turbo writes for the whole frame with a
+      restart interval of one strip. Frames under about 2 x 65536 pixels and
+      progressive JPEGs (whose scans cannot be stitched) are compressed in
+      one piece, so for them the output equals ``threads=1`` exactly.
+
+    An Encoder is safe to share between Python threads. It pickles as its
+    options (``threads=None`` stays None, meaning all cores of the process
+    that unpickles it); the pool is rebuilt on unpickling and after
+    ``os.fork()``.
+
+    Args:
+        format: "jpeg" ("jpg" is accepted).
+        quality: JPEG quality, 1..100. Default 90.
+        subsampling: "444", "422", "420" (default), "440", "411" or "gray".
+        pixel_format: "BGR" (default), "RGB", "BGRA", "RGBA" or "GRAY".
+        fast_dct: use the faster, slightly less accurate DCT. Default False.
+        progressive: write progressive JPEGs (never split in strips). Default False.
+        data_uri: prefix results with "data:image/jpeg;base64,". Default False.
+        threads: threads to use, the calling one included; None (default)
+            means every core this process may run on.
+
+    Raises:
+        TypeError: an option has the wrong type.
+        ValueError: an option has a wrong value (e.g. threads < 1, or a
+            format other than "jpeg").
+    """
+
+    def __init__(
+        self,
+        *,
+        format: str = "jpeg",
+        quality: int = 90,
+        subsampling: str = "420",
+        pixel_format: str = "BGR",
+        fast_dct: bool = False,
+        progressive: bool = False,
+        data_uri: bool = False,
+        threads: int | None = None,
+    ) -> None:
+        self._format = _options.check_format(format)
+        if self._format != "jpeg":
+            raise ValueError(f"format: Encoder writes 'jpeg' only so far, got {format!r}; use frame64.encode for PNG")
+        self._options = _options.jpeg_options(
+            quality=quality,
+            subsampling=subsampling,
+            pixel_format=pixel_format,
+            fast_dct=fast_dct,
+            progressive=progressive,
+            data_uri=data_uri,
+        )
+        self._threads_arg = None if threads is None else _options.check_threads(threads)
+        self._threads = resolve_threads(self._threads_arg)
+        self._start_pool()
+
+    def _start_pool(self) -> None:
+        self._pool = _backend().BatchEncoder(self._threads)
+        self._pid = os.getpid()
+
+    def _live_pool(self) -> Any:
+        # A fork() child inherits the pool object but not its threads.
+        if self._pid != os.getpid():
+            self._start_pool()
+        return self._pool
+
+    @property
+    def threads(self) -> int:
+        """The number of threads this encoder uses."""
+        return self._threads
+
+    @property
+    def options(self) -> _options.JpegOptions:
+        """The validated JPEG options."""
+        return self._options
+
+    def _args(self) -> tuple[int, int, int, bool, bool, bool]:
+        o = self._options
+        return (o.tjpf, o.quality, o.tjsamp, o.fast_dct, o.progressive, o.data_uri)
+
+    def _strip_rows(self, array: np.ndarray) -> int:
+        height, width = array.shape[:2]
+        return strip_rows(width, height, self._options.tjsamp, self._options.progressive, self._threads)
+
+    def encode(self, image: Any) -> str:
+        """Encode one frame with low latency: ``frame64.encode(image, **options, threads=self.threads)``.
+
+        Args:
+            image: a uint8 frame of the shape ``pixel_format`` needs.
+
+        Returns:
+            The base64 JPEG (or data URI) as a str.
+
+        Raises:
+            TypeError: ``image`` is not uint8 pixels.
+            ValueError: ``image`` has a wrong shape, is empty or too large.
+        """
+        array = _options.prepare_image(image, self._options.pixel_format)
+        rows = self._strip_rows(array)
+        if rows == 0:
+            return _backend().encode_jpeg(array, *self._args())  # type: ignore[no-any-return]
+        return self._live_pool().encode(array, *self._args(), rows)  # type: ignore[no-any-return]
+
+    def encode_batch(self, frames: Sequence[Any] | np.ndarray) -> list[str]:
+        """Encode many frames on all the encoder's threads; results in input order.
+
+        Args:
+            frames: a sequence of frames (their sizes may differ), or one
+                array of shape (N, H, W, C) (or (N, H, W) for "GRAY").
+
+        Returns:
+            One str per frame, each equal to ``frame64.encode(frame, **options)``.
+
+        Raises:
+            TypeError: a frame is not uint8 pixels, or ``frames`` is not a sequence.
+            ValueError: a frame has a wrong shape or size; the message starts
+                with ``frames[i]:``. Nothing is encoded then.
+            RuntimeError: libjpeg-turbo failed on frame i
+                (``frame64._core.JpegError`` with the C++ backend); the
+                message starts with ``frames[i]:``. It is raised once the work
+                in flight has finished or been cancelled.
+            KeyboardInterrupt: Ctrl-C (seen within about 50 ms; the work in
+                flight is cancelled and finished first).
+        """
+        if isinstance(frames, np.ndarray):
+            if frames.ndim not in (3, 4):
+                raise ValueError(f"frames must be a sequence of frames or one (N, H, W[, C]) array, got shape {frames.shape}")
+            items: Sequence[Any] = list(frames)
+        elif isinstance(frames, (str, bytes)) or not isinstance(frames, Iterable):
+            raise TypeError(f"frames must be a sequence of frames or one N-D array, got {type(frames).__name__}")
+        else:
+            items = list(frames)
+        pixel_format = self._options.pixel_format
+        arrays = [_prepare_frame(frame, pixel_format, i) for i, frame in enumerate(items)]
+        whole = [0] * len(arrays)  # frames in parallel, each in one piece
+        return self._live_pool().encode_batch(arrays, *self._args(), whole)  # type: ignore[no-any-return]
+
+    def imap(self, frames: Iterable[Any], *, max_in_flight: int | None = None) -> Iterator[str]:
+        """Encode frames as they arrive (e.g. from a capture loop), yielding results in order.
+
+        Frames are handed to the pool's threads as they are read, and at most
+        ``max_in_flight`` are being encoded (or waiting to be yielded) at any
+        time, so memory stays bounded for endless streams. With
+        ``threads=1`` each frame is encoded on the calling thread when its
+        result is due.
+
+        Args:
+            frames: any iterable of frames.
+            max_in_flight: the bound; default ``2 * threads``.
+
+        Yields:
+            One str per frame, as :meth:`encode_batch`.
+
+        Raises:
+            TypeError, ValueError: as :meth:`encode_batch`, for the frame
+                where it happens (after the frames before it were yielded).
+        """
+        limit = 2 * self._threads if max_in_flight is None else _options.check_threads(max_in_flight)
+        pool = self._live_pool()
+        pixel_format = self._options.pixel_format
+        pending: collections.deque[Any] = collections.deque()
+        for index, frame in enumerate(frames):
+            array = _prepare_frame(frame, pixel_format, index)
+            pending.append(pool.submit(array, *self._args(), 0))  # in one piece, as encode_batch
+            if len(pending) >= limit:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+
+    def __getstate__(self) -> dict[str, Any]:
+        o = self._options
+        return {
+            "format": self._format,
+            "quality": o.quality,
+            "subsampling": o.subsampling,
+            "pixel_format": o.pixel_format,
+            "fast_dct": o.fast_dct,
+            "progressive": o.progressive,
+            "data_uri": o.data_uri,
+            "threads": self._threads_arg,
+        }
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__init__(**state)  # type: ignore[misc]
+
+    def __repr__(self) -> str:
+        o = self._options
+        return (
+            f"Encoder(format={self._format!r}, quality={o.quality}, subsampling={o.subsampling!r}, "
+            f"pixel_format={o.pixel_format!r}, fast_dct={o.fast_dct}, progressive={o.progressive}, "
+            f"data_uri={o.data_uri}, threads={self._threads_arg})"
+        )
+
+
+_shared: dict[int, tuple[int, Any]] = {}
+
+
+def encode_threaded(array: np.ndarray, options: _options.JpegOptions, threads: int) -> str:
+    """frame64.encode(..., threads=N) for a prepared frame, on a pool shared by such calls."""
+    rows = strip_rows(array.shape[1], array.shape[0], options.tjsamp, options.progressive, threads)
+    args = (options.tjpf, options.quality, options.tjsamp, options.fast_dct, options.progressive, options.data_uri)
+    if rows == 0:
+        return _backend().encode_jpeg(array, *args)  # type: ignore[no-any-return]
+    entry = _shared.get(threads)
+    if entry is None or entry[0] != os.getpid():
+        entry = (os.getpid(), _backend().BatchEncoder(threads))
+        _shared[threads] = entry  # a race only builds a pool twice
+    return entry[1].encode(array, *args, rows)  # type: ignore[no-any-return]

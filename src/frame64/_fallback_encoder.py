@@ -1,0 +1,195 @@
+"""The pure-Python BatchEncoder: PyTurboJPEG strips stitched in Python.
+
+Same contract and byte-identical results as ``frame64._core.BatchEncoder``
+(cpp/jpeg/jpeg_strips.cpp has the reasoning, after ITU T.81 B.2.4.4 and
+F.1.2.3): strips of a whole number of MCU rows are compressed on their own
+and joined with the first strip's headers, the frame height patched into SOF,
+a DRI segment before SOS, and RST0..RST7 between the strips' scans.
+PyTurboJPEG calls release the GIL (ctypes), so a ThreadPoolExecutor gives
+real parallelism.
+"""
+
+from __future__ import annotations
+
+import base64
+import concurrent.futures
+import os
+import struct
+import threading
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+
+from . import _fallback
+from ._options import DATA_URI_PREFIX, MCU_SIZE, jpeg_flags
+
+_SOI, _EOI, _SOS, _DRI, _RST0 = 0xD8, 0xD9, 0xDA, 0xDD, 0xD0
+_SEQUENTIAL_HUFFMAN_SOF = (0xC0, 0xC1)
+_NOT_SOF = (0xC4, 0xC8, 0xCC)  # DHT, JPG, DAC share the 0xC0..0xCF range
+
+
+def plan_strips(width: int, height: int, subsampling: int, progressive: bool, strip_mcu_rows: int) -> tuple[int, int, int]:
+    """(strips, strip height, restart interval), as jpeg::plan_strips."""
+    mcu_width, mcu_height = MCU_SIZE[subsampling]
+    mcu_rows = -(-height // mcu_height)
+    if strip_mcu_rows <= 0 or strip_mcu_rows >= mcu_rows or progressive:
+        return 1, height, 0
+    mcus_per_row = -(-width // mcu_width)
+    interval = mcus_per_row * strip_mcu_rows
+    if interval > 65535:
+        raise ValueError(
+            f"strip_rows: {strip_mcu_rows} MCU rows of {mcus_per_row} MCUs exceed the 65535-MCU restart interval"
+        )
+    return -(-mcu_rows // strip_mcu_rows), strip_mcu_rows * mcu_height, interval
+
+
+def _layout(jpeg: bytes) -> tuple[int, int, int] | None:
+    """(SOF height offset, SOS offset, scan start) of a single-scan Huffman JPEG, else None."""
+    size = len(jpeg)
+    if size < 4 or jpeg[:2] != b"\xff\xd8" or jpeg[-2:] != b"\xff\xd9":
+        return None
+    sof_height = None
+    at = 2
+    while at + 4 <= size:
+        if jpeg[at] != 0xFF:
+            return None
+        marker = jpeg[at + 1]
+        (length,) = struct.unpack_from(">H", jpeg, at + 2)
+        if length < 2 or at + 2 + length > size or marker == _DRI:
+            return None
+        if 0xC0 <= marker <= 0xCF and marker not in _NOT_SOF:
+            if marker not in _SEQUENTIAL_HUFFMAN_SOF or sof_height is not None or length < 8:
+                return None
+            sof_height = at + 5
+        if marker == _SOS:
+            if sof_height is None or at + 2 + length > size - 2:
+                return None
+            return sof_height, at, at + 2 + length
+        at += 2 + length
+    return None
+
+
+def stitch_strips(strips: Sequence[bytes], height: int, restart_interval: int) -> bytes | None:
+    """One JPEG from compressed strips, as jpeg::stitch_strips; None if they cannot be stitched."""
+    layouts = [_layout(strip) for strip in strips]
+    first = layouts[0]
+    if first is None:
+        return None
+    sof_height, sos, scan = first
+    head = strips[0]
+    for strip, layout in zip(strips, layouts):
+        if layout is None or layout[0] != sof_height or layout[2] != scan:
+            return None
+        if strip[:sof_height] != head[:sof_height] or strip[sof_height + 2 : scan] != head[sof_height + 2 : scan]:
+            return None
+    parts = [
+        head[:sof_height],
+        struct.pack(">H", height),
+        head[sof_height + 2 : sos],
+        struct.pack(">BBHH", 0xFF, _DRI, 4, restart_interval),
+        head[sos:-2],
+    ]
+    for k, strip in enumerate(strips[1:]):
+        parts.append(bytes((0xFF, _RST0 + (k & 7))))
+        parts.append(strip[scan:-2])
+    parts.append(b"\xff\xd9")
+    return b"".join(parts)
+
+
+class PendingFrame:
+    """A frame being encoded (BatchEncoder.submit)."""
+
+    def __init__(self, compute: Callable[[], str]) -> None:
+        self._compute: Callable[[], str] | None = compute
+        self._result: str | None = None
+        self._lock = threading.Lock()
+
+    def done(self) -> bool:
+        return self._result is not None
+
+    def result(self) -> str:
+        with self._lock:
+            if self._compute is not None:
+                self._result = self._compute()
+                self._compute = None
+        assert self._result is not None
+        return self._result
+
+
+class BatchEncoder:
+    """Same contract as frame64._core.BatchEncoder."""
+
+    def __init__(self, threads: int) -> None:
+        if threads < 1:
+            raise ValueError(f"threads must be >= 1, got {threads}")
+        self._threads = threads
+        self._start_executor()
+
+    def _start_executor(self) -> None:
+        self._executor = concurrent.futures.ThreadPoolExecutor(self._threads) if self._threads > 1 else None
+        self._pid = os.getpid()
+
+    @property
+    def threads(self) -> int:
+        return self._threads
+
+    def _run(self, function: Callable[..., bytes], jobs: list[tuple[Any, ...]]) -> list[Any]:
+        if self._pid != os.getpid():  # a fork() child has none of the executor's threads
+            self._start_executor()
+        if self._executor is None or len(jobs) <= 1:
+            return [function(*job) for job in jobs]
+        return [self._executor.submit(function, *job) for job in jobs]
+
+    def _start(self, image: np.ndarray, options: tuple[int, int, int, bool, bool, bool], strip_rows: int) -> Callable[[], str]:
+        """Starts compressing one frame; returns the function that finishes it."""
+        pixel_format, quality, subsampling, fast_dct, progressive, data_uri = options
+        height, width = image.shape[:2]
+        strips, strip_height, interval = plan_strips(width, height, subsampling, progressive, strip_rows)
+        turbo = _fallback._turbojpeg()
+        flags = jpeg_flags(fast_dct, progressive, quality)
+
+        def compress(pixels: np.ndarray) -> bytes:
+            return turbo.encode(  # type: ignore[no-any-return]
+                pixels, quality=quality, pixel_format=pixel_format, jpeg_subsample=subsampling, flags=flags
+            )
+
+        pieces = [(image[k * strip_height : (k + 1) * strip_height],) for k in range(strips)]
+        started = self._run(compress, pieces)
+
+        def finish() -> str:
+            parts = [p.result() if isinstance(p, concurrent.futures.Future) else p for p in started]
+            jpeg = parts[0] if strips == 1 else stitch_strips(parts, height, interval)
+            if jpeg is None:  # libjpeg-turbo told by its environment to write something else
+                jpeg = compress(image)
+            text = base64.b64encode(jpeg).decode("ascii")
+            return DATA_URI_PREFIX["jpeg"] + text if data_uri else text
+
+        return finish
+
+    # Arguments after the frame(s), as frame64._core.BatchEncoder takes them:
+    # pixel_format, quality, subsampling, fast_dct, progressive, data_uri, strip_rows.
+    def encode(self, image: np.ndarray, *options_and_rows: Any) -> str:
+        *options, strip_rows = options_and_rows
+        return self._start(image, tuple(options), strip_rows)()  # type: ignore[arg-type]
+
+    def encode_batch(self, images: Sequence[np.ndarray], *options_and_rows: Any) -> list[str]:
+        *options, strip_rows = options_and_rows
+        if len(strip_rows) != len(images):
+            raise ValueError(f"strip_rows: needs one entry per frame ({len(images)}), got {len(strip_rows)}")
+        finishers = [self._start(image, tuple(options), rows) for image, rows in zip(images, strip_rows)]  # type: ignore[arg-type]
+        results: list[str] = []
+        failure: tuple[int, Exception] | None = None
+        for index, finish in enumerate(finishers):
+            try:
+                results.append(finish())  # waits for the frame's work, failed or not
+            except Exception as exc:  # noqa: BLE001 - re-raised below with the frame's index
+                failure = failure or (index, exc)
+        if failure is not None:
+            index, exc = failure
+            raise RuntimeError(f"frames[{index}]: {exc}") from exc
+        return results
+
+    def submit(self, image: np.ndarray, *options_and_rows: Any) -> PendingFrame:
+        *options, strip_rows = options_and_rows
+        return PendingFrame(self._start(image, tuple(options), strip_rows))  # type: ignore[arg-type]
