@@ -63,6 +63,16 @@ def _tasks() -> dict[str, Callable[[], Any]]:
         "decode-truncated": lambda: _error(lambda: frame64.decode(jpeg[:300])),
         "decode-over-max-pixels": lambda: _error(lambda: frame64.decode(jpeg, max_pixels=1000)),
     })
+    shared = frame64.Encoder(threads=2)  # one pool, shared by all eight threads
+    batch = [FRAMES["odd"], FRAMES["vga"][::2, ::2], FRAMES["odd"][::-1]]
+    tasks.update({
+        "encoder-batch-shared": lambda: shared.encode_batch(batch),
+        "encoder-imap-shared": lambda: list(shared.imap(iter(batch))),
+        "encoder-split-frame": lambda: shared.encode(FRAMES["vga"]),
+        "encoder-own-pool": lambda: frame64.Encoder(threads=2, quality=70).encode_batch(batch[:2]),
+        "encoder-error-mid-batch": lambda: _error(lambda: shared.encode_batch([FRAMES["odd"], FRAMES["gray"]])),
+        "encode-threads-3": lambda: frame64.encode(FRAMES["vga"], threads=3, subsampling="422"),
+    })
     for n, blob in BLOBS.items():
         text = binascii.b2a_base64(blob, newline=False)
         tasks[f"b64encode-{n}"] = lambda blob=blob: core.b64encode(blob)
@@ -162,3 +172,58 @@ def _supported_kernels() -> list[str]:
         return list(core.supported_simd())
     except TypeError:  # the skeleton's binding could not convert the list (no pybind11/stl.h)
         return [core.simd()]
+
+
+INTERRUPTED_CHILD = """
+import sys, time
+import frame64
+from frame64._sample import camera_frame
+
+frame = camera_frame(480, 640)
+encoder = frame64.Encoder(threads=2)
+mode = sys.argv[1]
+print("started", flush=True)
+try:
+    if mode == "batch":
+        encoder.encode_batch([frame] * 200_000)  # tens of minutes of work
+    else:
+        for _ in encoder.imap(iter([frame] * 200_000)):
+            pass
+except KeyboardInterrupt:
+    print("interrupted", flush=True)
+    # The pool still works after the interruption.
+    assert encoder.encode_batch([frame]) == [frame64.encode(frame)]
+    print("pool ok", flush=True)
+    sys.exit(0)
+print("finished without an interruption", flush=True)
+sys.exit(3)
+"""
+
+
+@pytest.mark.parametrize("backend", ["cpp", "python"])
+@pytest.mark.parametrize("mode", ["batch", "imap"])
+def test_ctrl_c_during_a_long_batch_returns(backend: str, mode: str) -> None:
+    """SIGINT (what Ctrl-C sends) during a batch of ~200,000 frames raises
+    KeyboardInterrupt in the caller and leaves the pool usable. The batch
+    would take tens of minutes, so finishing inside the watchdog's time is
+    only possible if the interruption cut it short; a hang fails here
+    instead of hanging the suite."""
+    import signal
+    import subprocess
+    import sys
+
+    env = dict(os.environ, FRAME64_BACKEND=backend)
+    child = subprocess.Popen([sys.executable, "-c", INTERRUPTED_CHILD, mode], stdout=subprocess.PIPE, text=True,
+                             env=env)
+    try:
+        assert child.stdout is not None
+        assert child.stdout.readline().strip() == "started"
+        time.sleep(1.0)  # inside the batch by now
+        child.send_signal(signal.SIGINT)
+        output, _ = child.communicate(timeout=WATCHDOG_SECONDS)
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()
+    assert output.split() == ["interrupted", "pool", "ok"], output
+    assert child.returncode == 0

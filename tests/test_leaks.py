@@ -39,6 +39,17 @@ JPEG_BYTES = binascii.a2b_base64(JPEG_TEXT)
 TRUNCATED_JPEG = binascii.b2a_base64(JPEG_BYTES[:200], newline=False)  # ends inside the tables
 CUT_SCAN_JPEG = binascii.b2a_base64(JPEG_BYTES[:-40], newline=False)  # ends inside the entropy-coded data
 OUT = np.empty(SMALL_FRAME.shape, np.uint8)
+ENCODER = frame64.Encoder(threads=2)
+GRAY_ENCODER = frame64.Encoder(pixel_format="GRAY", threads=2)
+SMALL_GRAY = np.ascontiguousarray(SMALL_FRAME[:, :, 0])
+# Over tjAlloc's 2 GiB worst case: a worker's compression fails before it
+# reads a pixel (calloc'd zero pages, never touched, cost no RSS).
+TOO_LARGE = np.zeros((16400, 65500), np.uint8)
+# Creating and joining a 2-thread pool costs ~120 us, so that loop makes
+# 50,000 calls, not 100,000: still over the 41,944 calls that a 100-byte
+# per-call leak needs to exceed the tolerance (see tests/_rss.py).
+POOL_LOOP_CALLS = 50_000
+
 WRONG_OUT = np.empty((16, 17, 3), np.uint8)
 
 
@@ -65,6 +76,9 @@ SUCCESS_CALLS: dict[str, Callable[[], object]] = {
     "decode-jpeg-into-out": lambda: frame64.decode(JPEG_TEXT, out=OUT),
     "decode-png-data-uri": lambda: frame64.decode(PNG_TEXT, pixel_format="RGBA"),
     "decode-cut-scan-lenient": lambda: frame64.decode(CUT_SCAN_JPEG),
+    "encoder-create-destroy-1-thread": lambda: frame64.Encoder(threads=1),
+    "encoder-batch": lambda: ENCODER.encode_batch([SMALL_FRAME, SMALL_FRAME[::-1], SMALL_FRAME]),
+    "encoder-imap": lambda: list(ENCODER.imap([SMALL_FRAME, SMALL_FRAME])),
 }
 
 ERROR_CALLS: dict[str, Callable[[], object]] = {
@@ -85,6 +99,13 @@ ERROR_CALLS: dict[str, Callable[[], object]] = {
     "decode-over-max-pixels": raises(frame64.DecodeError, lambda: frame64.decode(JPEG_TEXT, max_pixels=255)),
     "decode-wrong-out": raises(ValueError, lambda: frame64.decode(JPEG_TEXT, out=WRONG_OUT)),
     "decode-bad-argument": raises(TypeError, lambda: frame64.decode(12345)),
+    "encoder-bad-frame-mid-batch": raises(
+        ValueError, lambda: ENCODER.encode_batch([SMALL_FRAME, SMALL_FRAME, SMALL_FRAME[:, :, :2], SMALL_FRAME])
+    ),
+    "encoder-compression-error-mid-batch": raises(
+        RuntimeError, lambda: GRAY_ENCODER.encode_batch([SMALL_GRAY, SMALL_GRAY, TOO_LARGE, SMALL_GRAY])
+    ),
+    "encoder-bad-option": raises(ValueError, lambda: frame64.Encoder(threads=0)),
     # Straight into the C++ core, past the Python validation: the buffer is
     # taken, then the core's own checks throw; the buffer must be released.
     "core-encode-float-buffer": raises(
@@ -107,6 +128,11 @@ def test_success_path_is_flat(name: str) -> None:
 @pytest.mark.parametrize("name", list(ERROR_CALLS))
 def test_error_path_is_flat(name: str) -> None:
     check_flat(ERROR_CALLS[name])
+
+
+def test_encoder_pool_create_and_destroy_is_flat() -> None:
+    growth = rss_growth(lambda: frame64.Encoder(threads=2).encode(SMALL_FRAME), calls=POOL_LOOP_CALLS, warmup=500)
+    assert growth <= TOLERANCE_BYTES, f"RSS grew by {growth / 2**20:.2f} MiB over {POOL_LOOP_CALLS} pools"
 
 
 def test_a_real_leak_is_detected() -> None:
