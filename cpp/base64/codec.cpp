@@ -32,6 +32,7 @@ DecodeResult decode(const char* src, std::size_t n, std::uint8_t* dst, bool stri
     int quad_pos = 0;
     int pads = 0;
     bool padding_started = false;
+    bool resync = false;
     std::uint32_t left = 0;
     for (; i < n; ++i) {
         const unsigned char ch = in[i];
@@ -46,10 +47,18 @@ DecodeResult decode(const char* src, std::size_t n, std::uint8_t* dst, bool stri
         const std::uint32_t v = tables::kDecode[ch];
         if (v == tables::kInvalid) {
             if (strict) return failure("Only base64 data is allowed");
-            if (quad_pos == 0 && n - i > kReenterMin) {
-                const std::size_t used = kernel.decode_prefix(src + i + 1, n - i - 1, out);
-                out += used / 4 * 3;
-                i += used;
+            // Non-strict mode discards these bytes and nothing else changes,
+            // so a whole run of them ("\r\n") is skipped at once; '=' is not
+            // discarded (it counts as padding) and stops the run.
+            while (i + 1 < n && in[i + 1] != '=' && tables::kDecode[in[i + 1]] == tables::kInvalid) ++i;
+            if (quad_pos == 0) {
+                if (n - i > kReenterMin) {
+                    const std::size_t used = kernel.decode_prefix(src + i + 1, n - i - 1, out);
+                    out += used / 4 * 3;
+                    i += used;
+                }
+            } else {
+                resync = true;  // back to the kernel once this quad is complete
             }
             continue;
         }
@@ -74,6 +83,15 @@ DecodeResult decode(const char* src, std::size_t n, std::uint8_t* dst, bool stri
                 quad_pos = 0;
                 *out++ = static_cast<std::uint8_t>((left << 6) | v);
                 left = 0;
+                // A quad that had a discarded byte inside it (a line break
+                // that is not at a quad boundary) is complete: the data may
+                // be clean again, so give the kernel the rest.
+                if (resync && n - i > kReenterMin) {
+                    resync = false;
+                    const std::size_t used = kernel.decode_prefix(src + i + 1, n - i - 1, out);
+                    out += used / 4 * 3;
+                    i += used;
+                }
                 break;
         }
     }

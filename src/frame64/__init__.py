@@ -10,6 +10,14 @@ pure-Python fallback built on PyTurboJPEG and the standard library gives
 identical strings. ``FRAME64_BACKEND=python`` forces the fallback and
 ``FRAME64_BACKEND=cpp`` makes a missing extension an ImportError.
 ``frame64.backend`` says which one is in use.
+
+Base64 runs on the best SIMD kernel the CPU supports (``frame64.simd``
+names it). ``FRAME64_SIMD=scalar|avx2|avx512vbmi|neon|auto`` forces one at
+import; a kernel that this build or CPU cannot run makes the import fail
+with an ImportError (never an illegal instruction). The pure-Python backend
+has no kernels: with it, any value other than "auto" (or "python") is an
+ImportError too. ``frame64.b64encode``/``b64decode`` and friends are exact
+drop-ins for the standard library's ``base64`` functions.
 """
 
 from __future__ import annotations
@@ -53,6 +61,29 @@ _impl, backend = _load_backend()
 
 from . import _encoder  # noqa: E402  (needs _impl)
 from ._encoder import Encoder  # noqa: E402
+
+
+def _force_simd_from_env() -> None:
+    choice = os.environ.get("FRAME64_SIMD", "").strip().lower()
+    if not choice:
+        return
+    try:
+        _impl.set_simd(choice)
+    except ValueError as exc:
+        raise ImportError(f"FRAME64_SIMD={choice}: {exc}") from exc
+
+
+_force_simd_from_env()
+
+from ._base64 import (  # noqa: E402  (needs _impl)
+    b64decode,
+    b64encode,
+    b64encode_str,
+    standard_b64decode,
+    standard_b64encode,
+    urlsafe_b64decode,
+    urlsafe_b64encode,
+)
 
 
 def encode(
@@ -143,13 +174,20 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
-    "MAX_PIXELS_DEFAULT",
-    "DecodeError",
-    "Encoder",
-    "PngDecodeError",
-    "__version__",
+    "b64decode",
+    "b64encode",
+    "b64encode_str",
     "backend",
     "decode",
+    "DecodeError",
     "encode",
+    "Encoder",
+    "MAX_PIXELS_DEFAULT",
+    "PngDecodeError",
     "simd",
+    "standard_b64decode",
+    "standard_b64encode",
+    "urlsafe_b64decode",
+    "urlsafe_b64encode",
+    "__version__",
 ]
