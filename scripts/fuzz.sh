@@ -6,6 +6,9 @@
 #   scripts/fuzz.sh b64decode 600
 #   scripts/fuzz.sh decode 60 -jobs=1 -max_len=20000
 #
+# Environment: FUZZ_VENV (default .venv-fuzz) and FUZZ_BUILD_DIR (default
+# build/fuzz) let two harnesses run at once from separate builds.
+#
 # HARNESS is b64decode, decode or encode (fuzz/fuzz_HARNESS.py). SECONDS
 # defaults to 60. The corpus grows in fuzz/corpus/HARNESS (seeded from
 # fuzz/make_seeds.py), crashes land in fuzz/artifacts/HARNESS/.
@@ -28,6 +31,7 @@ SCRIPT="fuzz/fuzz_${HARNESS}.py"
 [ -f "$SCRIPT" ] || { echo "fuzz.sh: no harness $SCRIPT" >&2; exit 2; }
 
 VENV="${FUZZ_VENV:-.venv-fuzz}"
+BUILD_DIR="${FUZZ_BUILD_DIR:-build/fuzz}"
 PYTHON="${PYTHON:-python3}"
 CLANG="${FUZZ_CLANG:-$(command -v clang || true)}"
 RUNTIME_DIR=build/fuzz-runtime
@@ -53,14 +57,14 @@ if [ -n "$CLANG" ]; then
             -lstdc++ -lpthread -ldl -lrt -lm
         rm -rf "$work"
     fi
-    CC="$CLANG" CXX="${CLANG}++" "$VENV/bin/pip" install -q --no-build-isolation -Cbuild-dir=build/fuzz \
+    CC="$CLANG" CXX="${CLANG}++" "$VENV/bin/pip" install -q --no-build-isolation -Cbuild-dir="$BUILD_DIR" \
         -Ccmake.build-type=RelWithDebInfo \
         -Ccmake.define.FRAME64_SANITIZE=address,undefined,fuzzer-no-link .
     export LD_PRELOAD
     LD_PRELOAD="$(readlink -f "$runtime")"
 else
     echo "fuzz.sh: clang not found: GCC ASan+UBSan build, Python-level coverage only" >&2
-    "$VENV/bin/pip" install -q --no-build-isolation -Cbuild-dir=build/fuzz-gcc -Ccmake.build-type=RelWithDebInfo \
+    "$VENV/bin/pip" install -q --no-build-isolation -Cbuild-dir="$BUILD_DIR-gcc" -Ccmake.build-type=RelWithDebInfo \
         -Ccmake.define.FRAME64_SANITIZE=address,undefined .
     export LD_PRELOAD
     LD_PRELOAD="$(readlink -f "$(g++ -print-file-name=libasan.so)"):$(readlink -f "$(g++ -print-file-name=libubsan.so)")"
