@@ -185,6 +185,24 @@ ROWS += [
              "strict must be a bool, got int"),
 ]
 
+ROWS += [
+    # --- the base64 drop-ins: exactly what the standard library raises ------
+    BadInput("wrong base64", "b64decode: a length of 1 mod 4", "frame64.b64decode(b'YWJjZ')", "binascii.Error",
+             "Invalid base64-encoded string: number of data characters (5) cannot be 1 more than a multiple of 4"),
+    BadInput("wrong base64", "b64decode: missing padding", "frame64.b64decode(b'YWJjZA')", "binascii.Error",
+             "Incorrect padding"),
+    BadInput("wrong base64", "b64decode(validate=True): a character outside the alphabet",
+             "frame64.b64decode(b'YWJj!', validate=True)", "binascii.Error", "Only base64 data is allowed"),
+    BadInput("wrong base64", "b64decode(validate=True): leading padding",
+             "frame64.b64decode(b'=YWJj', validate=True)", "binascii.Error", "Leading padding not allowed"),
+    BadInput("wrong base64", "b64decode: a non-ASCII str", "frame64.b64decode('\u00e9')", "ValueError",
+             "string argument should contain only ASCII characters"),
+    BadInput("dtype", "b64decode: not bytes-like", "frame64.b64decode(12)", "TypeError",
+             "argument should be a bytes-like object or ASCII string, not 'int'"),
+    BadInput("dtype", "b64encode: a str", "frame64.b64encode('abc')", "TypeError",
+             "a bytes-like object is required, not 'str'"),
+]
+
 HEADER = """# Bad input: what frame64 raises
 
 Every class of bad input, the exception it raises and its exact message.
@@ -202,7 +220,8 @@ nothing. `J` is `frame64.encode(F)`; `J_TRUNCATED` is the base64 of its
 first 100 bytes, `J_CUT_SCAN` that of a 32x32 noise JPEG without its last 30
 bytes; `READ_ONLY` is a
 4x4x3 array with `writeable=False` and `BROADCAST` a broadcast view.
-`frame64.DecodeError` is a ValueError.
+`frame64.DecodeError` is a ValueError. The base64 drop-ins raise exactly
+what the running CPython's `base64` module raises for the same input.
 
 Views with odd strides (negative steps, Fortran order, channel slices,
 broadcasts) are not errors for `encode`: they are copied to C order first

@@ -79,6 +79,8 @@ def _tasks() -> dict[str, Callable[[], Any]]:
         tasks[f"b64encode-str-{n}"] = lambda blob=blob: core.b64encode_str(blob, "p,")
         tasks[f"b64decode-{n}"] = lambda text=text: core.b64decode(text)
         tasks[f"b64decode-strict-mime-{n}"] = lambda blob=blob: core.b64decode(binascii.b2a_base64(blob) * 2)
+        tasks[f"drop-in-b64encode-urlsafe-{n}"] = lambda blob=blob: frame64.urlsafe_b64encode(blob)
+        tasks[f"drop-in-b64decode-validate-{n}"] = lambda text=text: frame64.b64decode(text, validate=True)
         tasks[f"b64decode-error-{n}"] = lambda text=text: _error(lambda: core.b64decode(text + b"A", True))
     return tasks
 

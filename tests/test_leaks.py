@@ -72,6 +72,10 @@ SUCCESS_CALLS: dict[str, Callable[[], object]] = {
     "core-b64decode": lambda: core.b64decode(BLOB_B64),
     "core-b64decode-strict-big": lambda: core.b64decode(BIG_BLOB_B64, True),
     "core-b64decode-str-mime": lambda: core.b64decode(MIME_B64.decode()),
+    "b64encode-drop-in-urlsafe": lambda: frame64.urlsafe_b64encode(BLOB),
+    "b64encode-str-drop-in": lambda: frame64.b64encode_str(BLOB),
+    "b64decode-drop-in-validate": lambda: frame64.b64decode(BLOB_B64, validate=True),
+    "b64decode-drop-in-altchars-str": lambda: frame64.b64decode(MIME_B64.decode(), altchars=b"-_"),
     "decode-jpeg": lambda: frame64.decode(JPEG_TEXT),
     "decode-jpeg-into-out": lambda: frame64.decode(JPEG_TEXT, out=OUT),
     "decode-png-data-uri": lambda: frame64.decode(PNG_TEXT, pixel_format="RGBA"),
@@ -82,6 +86,9 @@ SUCCESS_CALLS: dict[str, Callable[[], object]] = {
 }
 
 ERROR_CALLS: dict[str, Callable[[], object]] = {
+    "b64decode-drop-in-bad-padding": raises(binascii.Error, lambda: frame64.b64decode(b"YWJjZA")),
+    "b64decode-drop-in-validate-garbage": raises(binascii.Error, lambda: frame64.b64decode(b"YW!J", validate=True)),
+    "b64encode-drop-in-str": raises(TypeError, lambda: frame64.b64encode("abc")),
     "b64decode-bad-padding": raises(binascii.Error, lambda: core.b64decode(b"YWJjZ")),
     "b64decode-strict-garbage": raises(binascii.Error, lambda: core.b64decode(b"YWJj!ZGVm", True)),
     "b64decode-non-ascii-str": raises(ValueError, lambda: core.b64decode("YWJj\u00e9")),
