@@ -72,9 +72,13 @@ PY
 "$VENV/bin/python" -m pytest -p no:cacheprovider --benchmark-disable -m "not leak" "$@"
 # Pass 2: the leak loops. The quarantine holds up to 256 MB of freed memory
 # and would grow RSS by itself, so it is off here; ASan and UBSan still check
-# every access. Exit 5 means the arguments selected no leak test.
+# every access. Exit 5 means the arguments selected no leak test. Left out:
+# the thread-pool create/destroy loop, because ASan keeps a context for
+# every thread that ever ran (for its reports), about 190 bytes each, which
+# that loop measures instead of frame64 (it is flat without ASan).
 status=0
 ASAN_OPTIONS="$ASAN_OPTIONS:quarantine_size_mb=0:thread_local_quarantine_size_kb=0" \
-    "$VENV/bin/python" -m pytest -p no:cacheprovider --benchmark-disable -m leak "$@" || status=$?
+    "$VENV/bin/python" -m pytest -p no:cacheprovider --benchmark-disable -m leak \
+    --deselect tests/test_leaks.py::test_encoder_pool_create_and_destroy_is_flat "$@" || status=$?
 if [ "$status" -ne 0 ] && [ "$status" -ne 5 ]; then exit "$status"; fi
 echo "sanitize.sh: clean"
