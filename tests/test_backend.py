@@ -21,7 +21,7 @@ from frame64._sample import camera_frame
 
 from .conftest import Encode, core_module
 
-SIDE_LIMIT = 65535
+SIDE_LIMIT = 65500  # libjpeg-turbo's JPEG_MAX_DIMENSION (JPEG's 16-bit fields would allow 65535)
 
 
 def _huge(shape: tuple[int, ...]) -> np.ndarray:
@@ -52,8 +52,8 @@ BAD_IMAGES = [
     pytest.param(GOOD[:, :, 0], ValueError, r"image must have shape \(H, W, 3\)", id="2d-for-bgr"),
     pytest.param(np.zeros((0, 8, 3), np.uint8), ValueError, r"image is empty", id="0xN"),
     pytest.param(np.zeros((8, 0, 3), np.uint8), ValueError, r"image is empty", id="Nx0"),
-    pytest.param(_huge((SIDE_LIMIT + 1, 1, 3)), ValueError, r"image is 1x65536.* 65535", id="too-tall"),
-    pytest.param(_huge((1, SIDE_LIMIT + 1, 3)), ValueError, r"image is 65536x1.* 65535", id="too-wide"),
+    pytest.param(_huge((SIDE_LIMIT + 1, 1, 3)), ValueError, r"image is 1x65501.* 65500", id="too-tall"),
+    pytest.param(_huge((1, SIDE_LIMIT + 1, 3)), ValueError, r"image is 65501x1.* 65500", id="too-wide"),
 ]
 
 
@@ -80,7 +80,7 @@ def test_channel_count_must_match_pixel_format(encode: Encode, image: Any, pixel
 
 
 def test_largest_side_is_accepted_up_to_the_limit() -> None:
-    # 65535 passes validation (checked without compressing a 65535-pixel-wide frame).
+    # 65500 passes validation (checked without compressing a 65500-pixel-wide frame).
     assert _options.prepare_image(_huge((1, SIDE_LIMIT, 3)), "BGR").shape == (1, SIDE_LIMIT, 3)
 
 
@@ -166,8 +166,8 @@ CORE_BAD = [
     pytest.param(dict(image=_overlapping_rows()), ValueError, r"image: each row must", id="overlapping-rows"),
     pytest.param(dict(image=np.zeros((0, 8, 3), np.uint8)), ValueError, r"image: zero-size", id="0xN"),
     pytest.param(dict(image=np.zeros((8, 0, 3), np.uint8)), ValueError, r"image: zero-size", id="Nx0"),
-    pytest.param(dict(image=_huge((SIDE_LIMIT + 1, 2, 3))), ValueError, r"image: .*65535", id="too-tall"),
-    pytest.param(dict(image=_huge((2, SIDE_LIMIT + 1, 3))), ValueError, r"image: .*65535", id="too-wide"),
+    pytest.param(dict(image=_huge((SIDE_LIMIT + 1, 2, 3))), ValueError, r"image: .*65500", id="too-tall"),
+    pytest.param(dict(image=_huge((2, SIDE_LIMIT + 1, 3))), ValueError, r"image: .*65500", id="too-wide"),
     pytest.param(dict(image=GOOD, pixel_format=-1), ValueError, r"pixel_format: unsupported.* -1", id="pf=-1"),
     pytest.param(dict(image=GOOD, pixel_format=2), ValueError, r"pixel_format: unsupported.* 2", id="pf=RGBX"),
     pytest.param(dict(image=GOOD, pixel_format=11), ValueError, r"pixel_format: unsupported.* 11", id="pf=CMYK"),

@@ -439,11 +439,13 @@ def test_compression_error_mid_batch_raises_after_the_batch_with_its_index() -> 
     core = pytest.importorskip("frame64._core")
     pool = core.BatchEncoder(2)
     good = camera_frame(200, 300)
-    # 65535 x 65535 gray: over libjpeg's JPEG_MAX_DIMENSION (65500), so
-    # compression fails before reading a pixel (the zero pages stay untouched).
-    huge = np.zeros((65535, 65535), np.uint8)
+    # 16400 x 65500 gray: its worst-case JPEG size (tjBufSize, 2 bytes per
+    # pixel) exceeds the 2 GiB tjAlloc can give, so the worker's compression
+    # fails before reading a pixel (the zero pages stay untouched). Sides over
+    # 65500 no longer reach the workers: the core refuses them up front.
+    huge = np.zeros((16400, 65500), np.uint8)
     gray = np.ascontiguousarray(good[:, :, 0])
-    with pytest.raises(core.JpegError, match=r"frames\[3\]: JPEG compression failed"):
+    with pytest.raises(core.JpegError, match=r"frames\[3\]: image too large"):
         pool.encode_batch([gray, gray, gray, huge, gray], TJPF["GRAY"], 90, TJSAMP["gray"], False, False, False, [0] * 5)
     # The pool is still healthy afterwards.
     assert pool.encode_batch([good], TJPF["BGR"], 90, TJSAMP["420"], False, False, False, [0]) == [

@@ -11,7 +11,9 @@
 namespace frame64::bindings {
 namespace {
 
-constexpr Py_ssize_t kMaxJpegDimension = 65535;  // JPEG stores sizes in 16 bits (ITU T.81, B.2.2)
+// JPEG stores sizes in 16 bits (ITU T.81, B.2.2); libjpeg-turbo refuses more
+// than JPEG_MAX_DIMENSION = 65500 (jmorecfg.h), so that is the real limit.
+constexpr Py_ssize_t kMaxJpegDimension = 65500;
 
 }  // namespace
 
@@ -36,7 +38,7 @@ jpeg::CompressParams describe_image(const BufferView& view, int pixel_format) {
                               std::to_string(depth));
     if (height < 1 || width < 1) throw py::value_error("image: zero-size image");
     if (height > kMaxJpegDimension || width > kMaxJpegDimension)
-        throw py::value_error("image: JPEG cannot hold more than 65535 pixels per side");
+        throw py::value_error("image: libjpeg-turbo cannot compress more than 65500 pixels per side");
     // Exporters may leave strides NULL for C-contiguous data (ctypes does):
     // PEP 3118 then implies packed rows.
     const Py_ssize_t* strides = view->strides;

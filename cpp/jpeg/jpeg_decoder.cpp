@@ -49,6 +49,14 @@ TurboDecompressor::~TurboDecompressor() {
 }
 
 JpegHeader TurboDecompressor::read_header(const std::uint8_t* jpeg, std::size_t size, bool strict) {
+    // libjpeg keeps the quantization and Huffman tables of the previous image
+    // in the handle (for abbreviated datastreams), so a JPEG that lacks a
+    // table it uses would decode with another image's table instead of
+    // failing (or of using the standard Huffman tables): pixels that depend
+    // on what this thread decoded before. A fresh handle per image (about
+    // 1 us) makes every decode independent. Found by tests/test_regressions.py.
+    if (used_) reset();
+    used_ = true;
     JpegHeader header;
     int subsampling = -1;
     // TurboJPEG returns -1 for warnings too; tjGetErrorCode then says

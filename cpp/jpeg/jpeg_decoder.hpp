@@ -50,6 +50,7 @@ private:
     int run(const std::uint8_t* jpeg, std::size_t size, const JpegHeader& header, int pixel_format,
             std::uint8_t* dst, int flags);
     void* handle_ = nullptr;
+    bool used_ = false;  // the handle has read an image (and kept its tables)
 };
 
 // The calling thread's decompressor, created on first use.

@@ -142,7 +142,7 @@ def encode(
     Raises:
         TypeError: ``image`` is not uint8 pixels, or an option has the wrong type.
         ValueError: a wrong shape for ``pixel_format``, an empty image, a side
-            over 65535 (JPEG) or 2**31-1 (PNG), quality outside 1..100,
+            over 65500 (libjpeg's limit) for JPEG or 2**31-1 for PNG, quality outside 1..100,
             compression outside 0..9 or given for JPEG, threads < 1, or an
             unknown option value.
     """

@@ -29,7 +29,10 @@ FORMATS = ("jpeg", "png")
 ACCURATE_DCT_QUALITY = 96  # from here up fast_dct has no effect (see jpeg_flags)
 # MCU width and height in pixels for each TJSAMP value (turbojpeg.h tjMCUWidth/Height).
 MCU_SIZE = {0: (8, 8), 1: (16, 8), 2: (16, 16), 3: (8, 8), 4: (8, 16), 5: (32, 8)}
-MAX_JPEG_DIMENSION = 65535  # JPEG stores width and height in 16 bits (ITU T.81 B.2.2)
+# JPEG stores each side in 16 bits (ITU T.81 B.2.2), but libjpeg(-turbo) refuses
+# sides over JPEG_MAX_DIMENSION = 65500 (jmorecfg.h) with a compression error;
+# refuse them here, as bad input, before any work.
+MAX_JPEG_DIMENSION = 65500
 DATA_URI_PREFIX = {"jpeg": "data:image/jpeg;base64,", "png": "data:image/png;base64,"}
 
 
@@ -145,7 +148,10 @@ def _rows_packed(array: np.ndarray, channels: int) -> bool:
         return False
     if width > 1 and array.strides[1] != channels:
         return False
-    return bool(height == 1 or array.strides[0] >= row_bytes)
+    # Even for one row: PyTurboJPEG (the fallback) passes strides[0] as the
+    # pitch, and TurboJPEG rejects a negative one (a flipped single row,
+    # found by fuzz/fuzz_encode.py).
+    return bool(array.strides[0] >= row_bytes)
 
 
 def prepare_image(image: Any, pixel_format: str, *, max_dimension: int = MAX_JPEG_DIMENSION) -> np.ndarray:
@@ -171,7 +177,9 @@ def prepare_image(image: Any, pixel_format: str, *, max_dimension: int = MAX_JPE
     if height > max_dimension or width > max_dimension:
         raise ValueError(f"image is {width}x{height}; the format holds at most {max_dimension} pixels per side")
     if not _rows_packed(array, channels):
-        array = np.ascontiguousarray(array)
+        # A real copy: ascontiguousarray returns a one-row view with a
+        # negative row stride unchanged (numpy calls it contiguous).
+        array = array.copy(order="C")
     return array
 
 

@@ -1,0 +1,259 @@
+"""The bad-input table: every class of bad input, the exception and the message.
+
+This one data structure is the source of docs/bad-input.md (rendered by
+``python tests/bad_input_table.py --write``) and of
+tests/test_bad_input_table.py, which walks exactly these rows on both
+backends and checks that the committed document is the rendering of them,
+so the two cannot drift apart.
+
+Each row's ``call`` is a Python expression evaluated in NAMESPACE; it must
+raise exactly ``exception`` with exactly ``message``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import binascii
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+DOC_PATH = Path(__file__).resolve().parent.parent / "docs" / "bad-input.md"
+
+
+@dataclass(frozen=True)
+class BadInput:
+    category: str
+    what: str
+    call: str
+    exception: str
+    message: str
+
+
+def namespace() -> dict[str, Any]:
+    """Names the calls use: small frames (F: 4x4 BGR), broadcast views that
+    allocate nothing however large their shape."""
+    import frame64
+
+    frame = np.zeros((4, 4, 3), np.uint8)
+    noisy = np.random.default_rng(0).integers(0, 256, (32, 32, 3), dtype=np.uint8)
+    jpeg_text = frame64.encode(frame)
+    jpeg = binascii.a2b_base64(jpeg_text)
+    read_only = np.zeros((4, 4, 3), np.uint8)
+    read_only.flags.writeable = False
+    return {
+        "J": jpeg_text,
+        "J_TRUNCATED": binascii.b2a_base64(jpeg[:100], newline=False).decode(),
+        "J_CUT_SCAN": binascii.b2a_base64(binascii.a2b_base64(frame64.encode(noisy))[:-30], newline=False).decode(),
+        "READ_ONLY": read_only,
+        "BROADCAST": np.broadcast_to(frame[:1, :1], (4, 4, 3)),
+        "np": np,
+        "frame64": frame64,
+        "binascii": binascii,
+        "F": frame,
+        "HUGE_TALL": np.broadcast_to(frame[:1, :1], (65501, 1, 3)),
+        "HUGE_WIDE": np.broadcast_to(frame[:1, :1], (1, 70000, 3)),
+    }
+
+
+ENCODE_CHOICES_FORMAT = "'jpeg', 'png'"
+PIXEL_FORMATS = "'RGB', 'BGR', 'GRAY', 'RGBA', 'BGRA'"
+SUBSAMPLINGS = "'444', '422', '420', 'gray', '440', '411'"
+
+ROWS: list[BadInput] = [
+    # --- the image -------------------------------------------------------
+    BadInput("dtype", "float pixels", "frame64.encode(F.astype(np.float32))", "TypeError",
+             "image must have dtype uint8, got float32"),
+    BadInput("dtype", "bool pixels", "frame64.encode(F.astype(bool))", "TypeError",
+             "image must have dtype uint8, got bool"),
+    BadInput("dtype", "16-bit pixels", "frame64.encode(F.astype(np.uint16))", "TypeError",
+             "image must have dtype uint8, got uint16"),
+    BadInput("dtype", "Python objects", "frame64.encode(np.array([[object()]]))", "TypeError",
+             "image must be a numpy array or a buffer of uint8 pixels, got ndarray"),
+    BadInput("dtype", "not an array at all", "frame64.encode(None)", "TypeError",
+             "image must be a numpy array or a buffer of uint8 pixels, got NoneType"),
+    BadInput("dtype", "a str", "frame64.encode('abc')", "TypeError", "image must have dtype uint8, got <U3"),
+    BadInput("ndim", "1-D", "frame64.encode(np.zeros(4, np.uint8))", "ValueError",
+             "image must have shape (H, W, 3) for pixel_format 'BGR', got (4,)"),
+    BadInput("ndim", "4-D (a batch)", "frame64.encode(np.zeros((2, 4, 4, 3), np.uint8))", "ValueError",
+             "image must have shape (H, W, 3) for pixel_format 'BGR', got (2, 4, 4, 3)"),
+    BadInput("ndim", "2-D for a colour format", "frame64.encode(F[:, :, 0])", "ValueError",
+             "image must have shape (H, W, 3) for pixel_format 'BGR', got (4, 4)"),
+    BadInput("channels", "2 channels", "frame64.encode(np.zeros((4, 4, 2), np.uint8))", "ValueError",
+             "image must have shape (H, W, 3) for pixel_format 'BGR', got (4, 4, 2)"),
+    BadInput("channels", "3 channels for BGRA", "frame64.encode(F, pixel_format='BGRA')", "ValueError",
+             "image must have shape (H, W, 4) for pixel_format 'BGRA', got (4, 4, 3)"),
+    BadInput("channels", "3 channels for GRAY", "frame64.encode(F, pixel_format='GRAY')", "ValueError",
+             "image must have shape (H, W) or (H, W, 1) for pixel_format 'GRAY', got (4, 4, 3)"),
+    BadInput("zero size", "no rows", "frame64.encode(np.zeros((0, 4, 3), np.uint8))", "ValueError",
+             "image is empty (shape (0, 4, 3))"),
+    BadInput("zero size", "no columns", "frame64.encode(np.zeros((4, 0, 3), np.uint8))", "ValueError",
+             "image is empty (shape (4, 0, 3))"),
+    BadInput("huge size", "65501 rows (refused before any allocation)", "frame64.encode(HUGE_TALL)", "ValueError",
+             "image is 1x65501; the format holds at most 65500 pixels per side"),
+    BadInput("huge size", "70000 columns (refused before any allocation)", "frame64.encode(HUGE_WIDE)",
+             "ValueError", "image is 70000x1; the format holds at most 65500 pixels per side"),
+    # --- the options -----------------------------------------------------
+    BadInput("unknown format", "an unsupported output format", "frame64.encode(F, format='webp')", "ValueError",
+             f"format must be one of {ENCODE_CHOICES_FORMAT}; got 'webp'"),
+    BadInput("unknown format", "format of the wrong type", "frame64.encode(F, format=None)", "TypeError",
+             f"format must be a str, one of {ENCODE_CHOICES_FORMAT}; got NoneType"),
+    BadInput("options", "quality out of range", "frame64.encode(F, quality=0)", "ValueError",
+             "quality must be in 1..100, got 0"),
+    BadInput("options", "quality out of range", "frame64.encode(F, quality=101)", "ValueError",
+             "quality must be in 1..100, got 101"),
+    BadInput("options", "quality not an int", "frame64.encode(F, quality=90.0)", "TypeError",
+             "quality must be an int in 1..100, got float"),
+    BadInput("options", "quality a bool", "frame64.encode(F, quality=True)", "TypeError",
+             "quality must be an int in 1..100, got bool"),
+    BadInput("options", "unknown subsampling", "frame64.encode(F, subsampling='410')", "ValueError",
+             f"subsampling must be one of {SUBSAMPLINGS}; got '410'"),
+    BadInput("options", "subsampling as an int", "frame64.encode(F, subsampling=420)", "TypeError",
+             f"subsampling must be a str, one of {SUBSAMPLINGS}; got int"),
+    BadInput("options", "unknown pixel format", "frame64.encode(F, pixel_format='YUV')", "ValueError",
+             f"pixel_format must be one of {PIXEL_FORMATS}; got 'YUV'"),
+    BadInput("options", "a flag that is not a bool", "frame64.encode(F, progressive=1)", "TypeError",
+             "progressive must be a bool, got int"),
+    BadInput("options", "a flag that is not a bool", "frame64.encode(F, data_uri='yes')", "TypeError",
+             "data_uri must be a bool, got str"),
+    BadInput("options", "an unknown keyword", "frame64.encode(F, speed=1)", "TypeError",
+             "encode() got an unexpected keyword argument 'speed'"),
+    BadInput("options", "options passed positionally", "frame64.encode(F, 90)", "TypeError",
+             "encode() takes 1 positional argument but 2 were given"),
+]
+
+ROWS += [
+    # --- decode: the text ---------------------------------------------------
+    BadInput("wrong base64", "a character outside the alphabet", "frame64.decode('/9j/!AAA')",
+             "frame64.DecodeError", "invalid base64: character '!' at position 4 is not in the base64 alphabet"),
+    BadInput("wrong base64", "missing padding", "frame64.decode('YWJ')", "frame64.DecodeError",
+             "invalid base64: the text ends inside a group of 4 characters (3 given); it is truncated or lacks "
+             "'=' padding"),
+    BadInput("wrong base64", "nothing at all", "frame64.decode('')", "frame64.DecodeError",
+             "no image data: the base64 payload is empty"),
+    BadInput("wrong base64", "a non-ASCII str", "frame64.decode('\u00e9')", "frame64.DecodeError",
+             "invalid base64: character 0xE9 at position 0 is not in the base64 alphabet"),
+    BadInput("wrong base64", "not text", "frame64.decode(12345)", "TypeError",
+             "data must be a str, bytes, bytearray or memoryview of base64 text, got int"),
+    BadInput("truncated image", "a JPEG cut inside its tables", "frame64.decode(J_TRUNCATED)", "frame64.DecodeError",
+             "JPEG data holds no image: it is truncated or holds only tables"),
+    BadInput("truncated image", "a JPEG cut inside its scan, strict", "frame64.decode(J_CUT_SCAN, strict=True)",
+             "frame64.DecodeError", "JPEG data has a defect that libjpeg-turbo reports as a warning (strict=True "
+             "rejects it): Premature end of JPEG file"),
+    BadInput("unknown format", "a GIF", "frame64.decode('R0lGODlhAQABAAAAACw=')", "frame64.DecodeError",
+             "not a JPEG or PNG image: the decoded data starts with 47 49 46 38 39 61 01 00"),
+    BadInput("unknown format", "text, not an image", "frame64.decode('YWJj')", "frame64.DecodeError",
+             "not a JPEG or PNG image: the decoded data starts with 61 62 63"),
+    BadInput("wrong data URI", "not an image media type", "frame64.decode('data:text/plain;base64,' + J)",
+             "frame64.DecodeError", "data URI media type 'text/plain' is not an image type (image/...)"),
+    BadInput("wrong data URI", "not marked base64", "frame64.decode('data:image/jpeg,' + J)", "frame64.DecodeError",
+             "data URI is not base64: its header 'data:image/jpeg,' does not end in ';base64'"),
+    BadInput("wrong data URI", "no comma after the header", "frame64.decode('data:image/jpeg;base64')",
+             "frame64.DecodeError", "malformed data URI: no ',' ends its header within 1024 characters of 'data:'"),
+    BadInput("huge size", "more pixels than max_pixels (checked on the header)", "frame64.decode(J, max_pixels=15)",
+             "frame64.DecodeError", "image is 4x4 (16 pixels), over max_pixels=15; pass a larger max_pixels to "
+             "decode it"),
+    # --- decode: out= ---------------------------------------------------------
+    BadInput("read-only out", "a read-only array", "frame64.decode(J, out=READ_ONLY)", "ValueError",
+             "out is read-only; it must be a writable uint8 array of shape (4, 4, 3)"),
+    BadInput("read-only out", "a broadcast view (not writable, stride 0)", "frame64.decode(J, out=BROADCAST)",
+             "ValueError", "out must be C-contiguous with shape (4, 4, 3); pass np.empty((4, 4, 3), np.uint8)"),
+    BadInput("odd strides", "a flipped out", "frame64.decode(J, out=np.empty((4, 4, 3), np.uint8)[::-1])",
+             "ValueError", "out must be C-contiguous with shape (4, 4, 3); pass np.empty((4, 4, 3), np.uint8)"),
+    BadInput("odd strides", "a column-strided out", "frame64.decode(J, out=np.empty((4, 8, 3), np.uint8)[:, ::2])",
+             "ValueError", "out must be C-contiguous with shape (4, 4, 3); pass np.empty((4, 4, 3), np.uint8)"),
+    BadInput("dtype", "out of the wrong dtype", "frame64.decode(J, out=np.empty((4, 4, 3), np.uint16))",
+             "ValueError", "out must have dtype uint8 and shape (4, 4, 3); got dtype uint16"),
+    BadInput("channels", "out with the wrong channel count", "frame64.decode(J, out=np.empty((4, 4, 4), np.uint8))",
+             "ValueError", "out has shape (4, 4, 4); this image needs (4, 4, 3)"),
+    BadInput("ndim", "out of the wrong rank for GRAY",
+             "frame64.decode(J, pixel_format='GRAY', out=np.empty((4, 4, 1), np.uint8))", "ValueError",
+             "out has shape (4, 4, 1); this image needs (4, 4)"),
+    BadInput("dtype", "out not an array", "frame64.decode(J, out=[0])", "TypeError",
+             "out must be a numpy.ndarray or None, got list"),
+    # --- decode: options --------------------------------------------------------
+    BadInput("options", "unknown pixel format", "frame64.decode(J, pixel_format='YUV')", "ValueError",
+             f"pixel_format must be one of {PIXEL_FORMATS}; got 'YUV'"),
+    BadInput("options", "max_pixels below 1", "frame64.decode(J, max_pixels=0)", "ValueError",
+             "max_pixels must be at least 1, got 0"),
+    BadInput("options", "max_pixels not an int", "frame64.decode(J, max_pixels=1.5)", "TypeError",
+             "max_pixels must be an int or None, got float"),
+    BadInput("options", "strict not a bool", "frame64.decode(J, strict=1)", "TypeError",
+             "strict must be a bool, got int"),
+]
+
+ROWS += [
+    # --- the base64 drop-ins: exactly what the standard library raises ------
+    BadInput("wrong base64", "b64decode: a length of 1 mod 4", "frame64.b64decode(b'YWJjZ')", "binascii.Error",
+             "Invalid base64-encoded string: number of data characters (5) cannot be 1 more than a multiple of 4"),
+    BadInput("wrong base64", "b64decode: missing padding", "frame64.b64decode(b'YWJjZA')", "binascii.Error",
+             "Incorrect padding"),
+    BadInput("wrong base64", "b64decode(validate=True): a character outside the alphabet",
+             "frame64.b64decode(b'YWJj!', validate=True)", "binascii.Error", "Only base64 data is allowed"),
+    BadInput("wrong base64", "b64decode(validate=True): leading padding",
+             "frame64.b64decode(b'=YWJj', validate=True)", "binascii.Error", "Leading padding not allowed"),
+    BadInput("wrong base64", "b64decode: a non-ASCII str", "frame64.b64decode('\u00e9')", "ValueError",
+             "string argument should contain only ASCII characters"),
+    BadInput("dtype", "b64decode: not bytes-like", "frame64.b64decode(12)", "TypeError",
+             "argument should be a bytes-like object or ASCII string, not 'int'"),
+    BadInput("dtype", "b64encode: a str", "frame64.b64encode('abc')", "TypeError",
+             "a bytes-like object is required, not 'str'"),
+]
+
+HEADER = """# Bad input: what frame64 raises
+
+Every class of bad input, the exception it raises and its exact message.
+frame64 never crashes and never reads or writes outside a buffer, whatever
+the input; this table is what it says instead. Both backends (the C++ core
+and the pure-Python fallback) raise the same exceptions with the same
+messages.
+
+This file is generated from `tests/bad_input_table.py` (`python
+tests/bad_input_table.py --write`); `tests/test_bad_input_table.py` runs
+every row on both backends and fails if this file and the table disagree.
+In the calls, `F` is a 4x4 BGR uint8 frame; `HUGE_TALL` and `HUGE_WIDE` are
+`np.broadcast_to` views of one pixel, so the huge-size rows allocate
+nothing. `J` is `frame64.encode(F)`; `J_TRUNCATED` is the base64 of its
+first 100 bytes, `J_CUT_SCAN` that of a 32x32 noise JPEG without its last 30
+bytes; `READ_ONLY` is a
+4x4x3 array with `writeable=False` and `BROADCAST` a broadcast view.
+`frame64.DecodeError` is a ValueError. The base64 drop-ins raise exactly
+what the running CPython's `base64` module raises for the same input.
+
+Views with odd strides (negative steps, Fortran order, channel slices,
+broadcasts) are not errors for `encode`: they are copied to C order first
+and give the string of that copy.
+"""
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+def render_markdown() -> str:
+    lines = [HEADER, "| class | bad input | call | exception | message |", "| --- | --- | --- | --- | --- |"]
+    for row in ROWS:
+        lines.append(
+            f"| {row.category} | {_cell(row.what)} | `{_cell(row.call)}` | `{row.exception}` | {_cell(row.message)} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description="Render docs/bad-input.md from the bad-input table.")
+    parser.add_argument("--write", action="store_true", help="write docs/bad-input.md (default: print it)")
+    args = parser.parse_args(argv)
+    text = render_markdown()
+    if args.write:
+        DOC_PATH.write_text(text)
+        print(f"wrote {DOC_PATH} ({len(ROWS)} rows)")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
