@@ -177,7 +177,11 @@ def _supported_kernels() -> list[str]:
 
 
 INTERRUPTED_CHILD = """
-import sys, time
+import signal, sys, time
+# A process started with SIGINT ignored (a background job of a
+# non-interactive shell, as some CI runners start) passes that on to its
+# children, and Python then never raises KeyboardInterrupt: restore Ctrl-C.
+signal.signal(signal.SIGINT, signal.default_int_handler)
 import frame64
 from frame64._sample import camera_frame
 

@@ -523,6 +523,9 @@ def test_keyboard_interrupt_stops_a_long_batch_and_the_pool_still_works(monkeypa
     monkeypatch.setattr(frame64, "_impl", pytest.importorskip("frame64._core"))
     encoder = frame64.Encoder(threads=2)
     frame = camera_frame(480, 640)
+    # Python's own Ctrl-C handler, even where this process was started with
+    # SIGINT ignored (a background job of a non-interactive shell).
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
     timer = threading.Timer(0.5, lambda: os.kill(os.getpid(), signal.SIGINT))
     timer.start()
     try:
@@ -530,6 +533,7 @@ def test_keyboard_interrupt_stops_a_long_batch_and_the_pool_still_works(monkeypa
             encoder.encode_batch([frame] * 20000)  # minutes of work: the signal must cut it short
     finally:
         timer.join()
+        signal.signal(signal.SIGINT, previous)
     assert encoder.encode_batch([frame] * 3) == [frame64.encode(frame)] * 3
 
 
