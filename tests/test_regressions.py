@@ -14,6 +14,8 @@ import frame64
 from frame64 import _fallback
 from frame64._sample import camera_frame
 
+from .conftest import encoder_for
+
 FLAT = np.full((16, 16, 3), 128, np.uint8)
 NOISY = np.random.default_rng(1).integers(0, 256, (64, 64, 3), dtype=np.uint8)
 
@@ -26,13 +28,7 @@ def _on_fresh_thread(call):  # type: ignore[no-untyped-def]
     return result[0]
 
 
-def _fallback_encode(image: np.ndarray, **options: object) -> str:
-    saved = frame64._impl
-    frame64._impl = _fallback
-    try:
-        return frame64.encode(image, **options)
-    finally:
-        frame64._impl = saved
+_fallback_encode = encoder_for(_fallback)
 
 
 @pytest.mark.parametrize("previous", [FLAT, camera_frame(40, 48)], ids=["after-flat", "after-camera"])
