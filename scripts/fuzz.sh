@@ -73,7 +73,9 @@ fi
 corpus="fuzz/corpus/$HARNESS"
 artifacts="fuzz/artifacts/$HARNESS"
 if [ ! -d "fuzz/seeds/$HARNESS" ]; then
-    env -u LD_PRELOAD "$VENV/bin/python" fuzz/make_seeds.py --out fuzz/seeds
+    # Seeds are made without the sanitizer runtime, so the instrumented
+    # extension cannot load here: the pure-Python backend writes them.
+    env -u LD_PRELOAD FRAME64_BACKEND=python "$VENV/bin/python" fuzz/make_seeds.py --out fuzz/seeds
 fi
 mkdir -p "$corpus" "$artifacts"
 
