@@ -1,0 +1,137 @@
+"""The facts about pixels and files, once for all of Python.
+
+Pixel formats and their channel counts, chroma subsamplings and their MCU
+sizes, side limits, file signatures, data-URI prefixes and MIME types, and
+the readers that sniff a file's format and size from its first bytes. The
+C++ core keeps the same facts in ``cpp/image/formats.hpp``;
+tests/api/test_formats.py checks that the two agree.
+"""
+
+from __future__ import annotations
+
+import struct
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Optional, Tuple
+
+# TurboJPEG's enum values (turbojpeg.h). They are part of its stable ABI,
+# identical in libjpeg-turbo 2.x and 3.x, and PyTurboJPEG uses the same ones;
+# frame64 names every pixel format by its TJPF code, PNG included.
+TJPF = {"RGB": 0, "BGR": 1, "GRAY": 6, "RGBA": 7, "BGRA": 8}
+TJSAMP = {"444": 0, "422": 1, "420": 2, "gray": 3, "440": 4, "411": 5}
+
+CHANNELS = {"RGB": 3, "BGR": 3, "GRAY": 1, "RGBA": 4, "BGRA": 4}
+PIXEL_FORMATS = tuple(CHANNELS)
+SUBSAMPLINGS = tuple(TJSAMP)
+# Channels by TJPF code (TurboJPEG's tjPixelSize for the codes frame64 accepts).
+PIXEL_SIZE = {TJPF[name]: channels for name, channels in CHANNELS.items()}
+# Formats whose first channel is blue (PNG stores RGB, so these are swapped).
+BLUE_FIRST = frozenset({TJPF["BGR"], TJPF["BGRA"]})
+# MCU width and height in pixels for each TJSAMP value (turbojpeg.h tjMCUWidth/Height).
+MCU_SIZE = {0: (8, 8), 1: (16, 8), 2: (16, 16), 3: (8, 8), 4: (8, 16), 5: (32, 8)}
+
+# JPEG stores each side in 16 bits (ITU T.81 B.2.2), but libjpeg(-turbo) refuses
+# sides over JPEG_MAX_DIMENSION = 65500 (jmorecfg.h) with a compression error.
+MAX_JPEG_SIDE = 65500
+# IHDR width and height are 31-bit (PNG specification 11.2.1).
+MAX_PNG_SIDE = 2**31 - 1
+MAX_SIDE = {"jpeg": MAX_JPEG_SIDE, "png": MAX_PNG_SIDE}
+
+FORMATS = ("jpeg", "png")
+JPEG_MAGIC = b"\xff\xd8\xff"  # SOI, then the first marker's 0xFF
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"  # PNG specification 5.2
+MIME_TYPES = {"jpeg": "image/jpeg", "png": "image/png", "gif": "image/gif", "webp": "image/webp", "bmp": "image/bmp"}
+DATA_URI_PREFIX = {fmt: f"data:{MIME_TYPES[fmt]};base64," for fmt in FORMATS}
+
+
+def sniff(data: bytes) -> Optional[str]:
+    """"jpeg", "png" or None, from the magic bytes of decoded image data (as image::sniff)."""
+    if data[:3] == JPEG_MAGIC:
+        return "jpeg"
+    if data[:8] == PNG_SIGNATURE:
+        return "png"
+    return None
+
+
+# --- JPEG markers (ITU T.81, B.1.1.2 and table B.1) ---------------------------
+
+SOI, EOI, SOS, DRI, RST0 = 0xD8, 0xD9, 0xDA, 0xDD, 0xD0
+# DHT, JPG and DAC share the 0xC0..0xCF range with the SOFn markers.
+_NOT_SOF = (0xC4, 0xC8, 0xCC)
+
+
+def is_sof(marker: int) -> bool:
+    """True for a start-of-frame marker SOF0..SOF15."""
+    return 0xC0 <= marker <= 0xCF and marker not in _NOT_SOF
+
+
+def jpeg_segments(jpeg: bytes) -> Iterator[Tuple[int, int, int]]:
+    """(marker, offset of its 0xFF, length field) for each marker segment, in file order.
+
+    Fill bytes (0xFF 0xFF) are skipped and standalone markers (TEM, SOI,
+    RSTn) are passed over. The walk stops at the first byte that is not a
+    marker; it does not check that a segment fits in ``jpeg``: each caller
+    checks what it reads (``offset + 2 + length`` may run past the end).
+    """
+    at = 2
+    size = len(jpeg)
+    while at + 4 <= size:
+        if jpeg[at] != 0xFF:
+            return
+        marker = jpeg[at + 1]
+        if marker == 0xFF:  # a fill byte
+            at += 1
+            continue
+        if marker in (0x01, SOI) or RST0 <= marker <= RST0 + 7:  # standalone markers
+            at += 2
+            continue
+        (length,) = struct.unpack_from(">H", jpeg, at + 2)
+        yield marker, at, length
+        at += 2 + length
+
+
+# --- what a file is, read from its header -------------------------------------
+
+
+@dataclass(frozen=True)
+class ImageInfo:
+    """An encoded image's format and, where its header says so cheaply, its size."""
+
+    format: str
+    width: Optional[int]
+    height: Optional[int]
+
+
+def _jpeg_size(data: bytes) -> Optional[Tuple[int, int]]:
+    """(width, height) from the first SOFn segment (ITU T.81, B.2.2), if found."""
+    for marker, at, length in jpeg_segments(data):
+        if is_sof(marker) and at + 9 <= len(data):
+            height, width = struct.unpack_from(">HH", data, at + 5)
+            return width, height
+    return None
+
+
+def image_info(data: bytes) -> Optional[ImageInfo]:
+    """The format of an encoded image (from its magic bytes) and its size where cheap to read."""
+    if data.startswith(JPEG_MAGIC):
+        size = _jpeg_size(data)
+        return ImageInfo("jpeg", *(size or (None, None)))
+    if data.startswith(PNG_SIGNATURE):
+        if len(data) >= 24 and data[12:16] == b"IHDR":
+            width, height = struct.unpack_from(">II", data, 16)
+            return ImageInfo("png", width, height)
+        return ImageInfo("png", None, None)
+    if data[:6] in (b"GIF87a", b"GIF89a"):
+        width, height = struct.unpack_from("<HH", data, 6) if len(data) >= 10 else (None, None)
+        return ImageInfo("gif", width, height)
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return ImageInfo("webp", None, None)
+    if data[:2] == b"BM" and len(data) >= 26:
+        width, height = struct.unpack_from("<ii", data, 18)
+        return ImageInfo("bmp", width, abs(height))
+    return None
+
+
+def expected_shape(height: int, width: int, channels: int) -> Tuple[int, ...]:
+    """The array shape of a frame: (H, W) for one channel, else (H, W, C)."""
+    return (height, width) if channels == 1 else (height, width, channels)
