@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 import frame64
-from frame64 import _fallback
+from frame64 import _backend, _fallback
 from frame64._sample import camera_frame
 
 from .conftest import encoder_for
@@ -121,12 +121,8 @@ def test_decode_does_not_reuse_the_previous_images_tables(marker: int, previous_
     previous = frame64.encode(camera_frame(48, 40, seed=7), **previous_options)
     fresh = _on_fresh_thread(attempt)
     after = _on_fresh_thread(lambda: (frame64.decode(previous), attempt())[1])
-    saved = frame64._impl
-    frame64._impl = _fallback
-    try:
+    with _backend.use(_fallback):
         reference = attempt()
-    finally:
-        frame64._impl = saved
     for result in (after, reference):
         if isinstance(fresh, str):
             assert result == fresh
