@@ -503,21 +503,13 @@ def using_backend(module: ModuleType) -> Iterator[None]:
 
 def available_backends() -> dict[str, ModuleType]:
     """The backends this installation can run: {"cpp": _core, "python": _fallback}."""
-    backends: dict[str, ModuleType] = {}
-    try:
-        from . import _core
-    except ImportError:
-        pass
-    else:
-        backends["cpp"] = _core
-    from . import _fallback
-
-    try:
-        _fallback._turbo.turbojpeg()
-    except (ImportError, OSError, RuntimeError):
-        pass  # PyTurboJPEG or its libturbojpeg is missing
-    else:
-        backends["python"] = _fallback
+    backends = _backend.available()
+    fallback = backends.get("python")
+    if fallback is not None:
+        try:
+            fallback._turbo.turbojpeg()
+        except (ImportError, OSError, RuntimeError):
+            del backends["python"]  # PyTurboJPEG or its libturbojpeg is missing
     return backends
 
 
