@@ -108,7 +108,7 @@ def decoders(text: str, image: np.ndarray) -> dict[str, Callable[[], np.ndarray]
 
 
 # The fallback reads OpenCV's PNG too slowly to time (it undoes Paeth rows in a
-# Python loop); tests/test_png.py checks its pixels.
+# Python loop); tests/api/test_png.py checks its pixels.
 DECODE_CASES = [
     (source, name)
     for source in ("frame64-default", "cv2-c1")

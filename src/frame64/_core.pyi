@@ -1,6 +1,6 @@
 """Type stubs for frame64._core, the compiled backend (cpp/bindings/*.cpp).
 
-Keep in step with the bindings: tests/test_typing.py checks that this file
+Keep in step with the bindings: tests/api/test_typing.py checks that this file
 names exactly what the compiled module exports.
 """
 

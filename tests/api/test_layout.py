@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-PACKAGE = Path(__file__).resolve().parents[1] / "src" / "frame64"
+PACKAGE = Path(__file__).resolve().parents[2] / "src" / "frame64"
 LEAVES = {"frame64._errors", "frame64._formats", "frame64._timing", "frame64._sample"}
 BACKENDS = ("frame64._core", "frame64._fallback")
 

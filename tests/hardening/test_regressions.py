@@ -14,7 +14,7 @@ import frame64
 from frame64 import _backend, _fallback
 from frame64._sample import camera_frame
 
-from .conftest import encoder_for
+from ..conftest import encoder_for
 
 FLAT = np.full((16, 16, 3), 128, np.uint8)
 NOISY = np.random.default_rng(1).integers(0, 256, (64, 64, 3), dtype=np.uint8)
@@ -34,7 +34,7 @@ _fallback_encode = encoder_for(_fallback)
 @pytest.mark.parametrize("previous", [FLAT, camera_frame(40, 48)], ids=["after-flat", "after-camera"])
 @pytest.mark.parametrize("subsampling", ["420", "444"])
 def test_baseline_after_progressive_on_the_same_thread(previous: np.ndarray, subsampling: str) -> None:
-    """Found by tests/test_concurrency.py; fixed in cpp/jpeg/jpeg_encoder.cpp
+    """Found by tests/hardening/test_concurrency.py; fixed in cpp/jpeg/jpeg_encoder.cpp
     (TurboCompressor::compress). A progressive compression left its optimised
     Huffman tables in the thread's TurboJPEG handle and the next baseline JPEG
     reused them: a different string, and a corrupt JPEG when the new image had

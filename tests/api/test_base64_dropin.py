@@ -27,7 +27,7 @@ from hypothesis import strategies as st
 import frame64
 from frame64 import _backend, _base64, _fallback
 
-from .conftest import UseBackend
+from ..conftest import UseBackend
 
 SWAPPED = ("b64encode", "b64decode", "standard_b64encode", "standard_b64decode", "urlsafe_b64encode", "urlsafe_b64decode")
 STDLIB = types.SimpleNamespace(**{name: getattr(base64, name) for name in SWAPPED})

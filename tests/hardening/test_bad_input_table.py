@@ -6,12 +6,12 @@ import builtins
 import binascii
 
 import pytest
-from .bad_input_table import DOC_PATH, ROWS, BadInput, namespace, render_markdown
+from ..bad_input_table import DOC_PATH, ROWS, BadInput, namespace, render_markdown
 
 import frame64
 from frame64 import _fallback
 
-from .conftest import UseBackend
+from ..conftest import UseBackend
 
 EXCEPTIONS = {
     "TypeError": TypeError,

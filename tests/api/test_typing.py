@@ -15,7 +15,7 @@ import pytest
 
 import frame64
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 STUB = ROOT / "src" / "frame64" / "_core.pyi"
 MODULE_DUNDERS = {"__doc__", "__file__", "__loader__", "__name__", "__package__", "__spec__", "__builtins__",
                   "__cached__", "__path__"}
@@ -148,7 +148,7 @@ def test_mypy_strict_passes_on_the_package_the_examples_and_a_typed_example() ->
 
 
 def test_typed_example_runs() -> None:
-    sys.path.insert(0, str(Path(__file__).parent))
+    sys.path.insert(0, str(ROOT / "tests"))
     try:
         import typed_usage
     finally:

@@ -19,7 +19,7 @@ import frame64
 from frame64 import _fallback, _options
 from frame64._sample import camera_frame
 
-from .conftest import Encode, core_module
+from ..conftest import Encode, core_module
 
 SIDE_LIMIT = 65500  # libjpeg-turbo's JPEG_MAX_DIMENSION (JPEG's 16-bit fields would allow 65535)
 

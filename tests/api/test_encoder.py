@@ -33,7 +33,7 @@ import frame64
 from frame64 import _encoder, _fallback, _formats
 from frame64._sample import camera_frame
 
-from .conftest import UseBackend
+from ..conftest import UseBackend
 
 TJSAMP = _formats.TJSAMP
 TJPF = _formats.TJPF

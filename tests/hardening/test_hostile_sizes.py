@@ -75,7 +75,7 @@ import zlib  # noqa: E402
 
 from frame64._sample import camera_frame  # noqa: E402
 
-from .conftest import UseBackend  # noqa: E402
+from ..conftest import UseBackend  # noqa: E402
 
 SOF_MARKERS = {0xC0, 0xC1, 0xC2}
 

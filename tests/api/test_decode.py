@@ -29,7 +29,7 @@ import frame64
 from frame64 import DecodeError, _backend, _fallback
 from frame64._sample import camera_frame
 
-from .conftest import UseBackend
+from ..conftest import UseBackend
 
 PIXEL_FORMATS = ["BGR", "RGB", "BGRA", "RGBA", "GRAY"]
 SUBSAMPLINGS = ["444", "422", "420", "440", "411", "gray"]
