@@ -78,7 +78,9 @@ py::str encode_jpeg(py::handle image, int pixel_format, int quality, int subsamp
     params.fast_dct = fast_dct;
     params.progressive = progressive;
 
-    jpeg::TurboCompressor& compressor = jpeg::thread_compressor();
+    jpeg::JpegCompressor& compressor = jpeg::thread_compressor();
+    // Runs after the return value is built: an outsized buffer goes once the str holds its base64.
+    jpeg::ReleaseOutsizedBufferOnExit release_outsized(compressor);
     jpeg::Bytes jpeg_bytes{};
     {
         // Every argument is converted; the pixels are pinned by `view` and the
