@@ -109,8 +109,8 @@ void CompressJob::finish_frame(Frame& frame) noexcept {
                 out.jpeg = std::move(stitched);
             }
         } else {
-            // Not stitchable (libjpeg-turbo configured otherwise through its
-            // environment variables): compress the frame in one piece.
+            // Not stitchable (see stitch_strips: not expected from
+            // JpegCompressor): compress the frame in one piece.
             frame.strips.clear();
             JpegCompressor& compressor = thread_compressor();
             ReleaseOutsizedBufferOnExit release_outsized(compressor);

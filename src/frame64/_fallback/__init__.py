@@ -15,7 +15,7 @@ module          mirrors                 what
 ``decode``      ``bind_decode.cpp``     decode_image, decode_image_bytes
 ``png``         ``bind_png.cpp``        encode_png, png_deflate, the PNG reader
 ``arrays``      ``arrays.cpp``          the ``out=`` check, base64 into a str
-``_turbo``      (libturbojpeg)          the one PyTurboJPEG handle (a leaf)
+``_turbo``      (libturbojpeg)          the one PyTurboJPEG handle, ``encode`` (a leaf)
 ==============  ======================  =======================================
 """
 

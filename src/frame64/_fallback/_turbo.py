@@ -88,10 +88,11 @@ def encode(pixels: Any, quality: int, pixel_format: int, jpeg_subsample: int, fl
     if not overridden:
         return turbojpeg().encode(pixels, **options)  # type: ignore[no-any-return]
     turbojpeg()  # the same ImportError as in-process when PyTurboJPEG is missing
-    header = json.dumps({"path": [entry for entry in sys.path if isinstance(entry, str)], "shape": list(pixels.shape), "options": options}).encode() + b"\n"
+    path = [entry for entry in sys.path if isinstance(entry, str)]  # so the child finds the same PyTurboJPEG
+    header = json.dumps({"path": path, "shape": list(pixels.shape), "options": options}).encode() + b"\n"
     clean = {name: value for name, value in os.environ.items() if name not in COMPRESS_ENVIRONMENT}
     try:
-        child = subprocess.run(
+        child: subprocess.CompletedProcess[bytes] = subprocess.run(
             [sys.executable, "-c", _CLEAN_CHILD], input=header + pixels.tobytes(), capture_output=True, env=clean
         )
     except OSError as exc:
