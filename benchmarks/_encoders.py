@@ -19,7 +19,7 @@ from typing import Any, Callable
 import numpy as np
 
 import frame64
-from frame64 import _fallback, _options
+from frame64 import _backend, _fallback, _options
 
 QUALITY = 90
 TJPF_BGR = _options.TJPF["BGR"]
@@ -31,11 +31,8 @@ FAST_FLAGS = _options.TJFLAG_FASTDCT
 
 def frame64_on(backend: Any, frame: np.ndarray, fast_dct: bool = False) -> str:
     """frame64.encode with its backend module set to `backend` for the call."""
-    saved, frame64._impl = frame64._impl, backend
-    try:
+    with _backend.use(backend):
         return frame64.encode(frame, quality=QUALITY, fast_dct=fast_dct)
-    finally:
-        frame64._impl = saved
 
 
 def frame64_cpp(frame: np.ndarray) -> str:
