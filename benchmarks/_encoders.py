@@ -19,14 +19,14 @@ from typing import Any, Callable
 import numpy as np
 
 import frame64
-from frame64 import _backend, _fallback, _options
+from frame64 import _backend, _fallback, _formats, _options
 
 QUALITY = 90
 TJPF_BGR = _options.TJPF["BGR"]
 TJSAMP_420 = _options.TJSAMP["420"]
 TJFLAG_NOREALLOC = 1024  # turbojpeg.h
-ACCURATE_FLAGS = _options.TJFLAG_ACCURATEDCT
-FAST_FLAGS = _options.TJFLAG_FASTDCT
+ACCURATE_FLAGS = _formats.TJFLAG_ACCURATEDCT
+FAST_FLAGS = _formats.TJFLAG_FASTDCT
 
 
 def frame64_on(backend: Any, frame: np.ndarray, fast_dct: bool = False) -> str:

@@ -20,7 +20,7 @@ from typing import Any
 
 import frame64
 
-from .. import _formats
+from .. import _backend, _formats
 from .bench import cmd_bench
 from .common import PROG, InputError, UsageError
 from .decode import cmd_decode
@@ -33,9 +33,7 @@ __all__ = ["InputError", "PROG", "UsageError", "build_parser", "main"]
 def version_text() -> str:
     extra = ""
     if frame64.backend == "cpp":
-        from .. import _core
-
-        extra = f", libturbojpeg {_core.turbojpeg_version}"
+        extra = f", libturbojpeg {_backend.current().turbojpeg_version}"
     return f"{PROG} {frame64.__version__} (backend {frame64.backend}, simd {frame64.simd}{extra})"
 
 

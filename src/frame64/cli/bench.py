@@ -32,9 +32,9 @@ def frame64_backends() -> dict[str, ModuleType]:
     fallback = backends.get("python")
     if fallback is not None:
         try:
-            fallback._turbojpeg()
+            fallback._turbo.turbojpeg()
         except (ImportError, OSError, RuntimeError):
-            del backends["python"]
+            del backends["python"]  # PyTurboJPEG or its libturbojpeg is missing
     return backends
 
 
