@@ -1,8 +1,9 @@
 // Binding for frame64.decode: base64 text (str or bytes-like) -> image bytes
 // in a per-thread buffer -> sniffed format -> header -> pixels written
-// straight into a numpy array (a new one, or the caller's `out`).
+// straight into a numpy array (a new one, or the caller's `out`). Raw image
+// bytes (decode_image_bytes, and decode_png for PNG only) take the same path
+// from the header on.
 #include <pybind11/numpy.h>
-#include <turbojpeg.h>
 
 #include <cstdint>
 #include <cstdio>
@@ -12,7 +13,7 @@
 #include <string>
 #include <string_view>
 
-#include "bindings/common.hpp"
+#include "bindings/arrays.hpp"
 #include "image/sniff.hpp"
 #include "jpeg/jpeg_decoder.hpp"
 #include "png/png_decoder.hpp"
@@ -117,45 +118,6 @@ std::size_t decode_payload(const TextInput& text, std::size_t start, std::uint8_
     }
 }
 
-std::string shape_text(int height, int width, int channels) {
-    std::string text = "(" + std::to_string(height) + ", " + std::to_string(width);
-    if (channels != 1) text += ", " + std::to_string(channels);
-    return text + ")";
-}
-
-// Checks the caller's `out` (a numpy array: the Python layer checked its
-// type) against the image, with the same messages in the same order as the
-// fallback's check_out (_fallback_decode.py).
-void check_out(const py::array& out, int height, int width, int channels) {
-    const std::string expected = shape_text(height, width, channels);
-    if (out.dtype().kind() != 'u' || out.itemsize() != 1)
-        throw py::value_error("out must have dtype uint8 and shape " + expected + "; got dtype " +
-                              std::string(py::str(out.dtype())));
-    const int ndim = channels == 1 ? 2 : 3;
-    bool same_shape = out.ndim() == ndim && out.shape(0) == height && out.shape(1) == width;
-    if (same_shape && ndim == 3) same_shape = out.shape(2) == channels;
-    if (!same_shape)
-        throw py::value_error("out has shape " + std::string(py::str(out.attr("shape"))) + "; this image needs " +
-                              expected);
-    if ((out.flags() & py::array::c_style) == 0)
-        throw py::value_error("out must be C-contiguous with shape " + expected + "; pass np.empty(" + expected +
-                              ", np.uint8)");
-    if (!out.writeable())
-        throw py::value_error("out is read-only; it must be a writable uint8 array of shape " + expected);
-}
-
-int checked_channels(int pixel_format) {
-    if (pixel_format != TJPF_BGR && pixel_format != TJPF_RGB && pixel_format != TJPF_BGRA &&
-        pixel_format != TJPF_RGBA && pixel_format != TJPF_GRAY)
-        throw py::value_error("pixel_format: unsupported TurboJPEG pixel format " + std::to_string(pixel_format));
-    return tjPixelSize[pixel_format];
-}
-
-void check_out_type(py::handle out) {
-    if (!out.is_none() && !py::isinstance<py::array>(out))
-        throw py::type_error(std::string("out must be a numpy.ndarray or None, got ") + Py_TYPE(out.ptr())->tp_name);
-}
-
 // What the header of an image says, and the state needed to decode it.
 struct ImageHeader {
     image::Format format = image::Format::kUnknown;
@@ -165,21 +127,12 @@ struct ImageHeader {
     std::unique_ptr<png::PngReader> png;  // holds libspng's context between the two steps
 };
 
-png::Layout png_layout(int pixel_format) {
-    switch (pixel_format) {
-        case TJPF_RGB: return png::Layout::kRGB;
-        case TJPF_BGR: return png::Layout::kBGR;
-        case TJPF_RGBA: return png::Layout::kRGBA;
-        case TJPF_BGRA: return png::Layout::kBGRA;
-        default: return png::Layout::kGray;  // checked_channels() admitted only these five
-    }
-}
-
-// Sniffs the format and reads the header; allocates no pixel memory. Runs
-// without the GIL. Each format gets its branch here.
-ImageHeader read_image_header(const std::uint8_t* image, std::size_t size, bool strict) {
+// Reads the header of an image of `format` (image::sniff's answer, or what
+// the caller insists on); allocates no pixel memory. Runs without the GIL.
+// Each format gets its branch here.
+ImageHeader read_image_header(const std::uint8_t* image, std::size_t size, image::Format format, bool strict) {
     ImageHeader header;
-    header.format = image::sniff(image, size);
+    header.format = format;
     switch (header.format) {
         case image::Format::kJpeg:
             header.jpeg = jpeg::thread_decompressor().read_header(image, size, strict);
@@ -212,14 +165,15 @@ py::object decode_pixels(const std::uint8_t* image, std::size_t size, const Imag
         throw DecodeError("image is " + std::to_string(header.width) + "x" + std::to_string(header.height) + " (" +
                           std::to_string(pixels) + " pixels), over max_pixels=" + std::to_string(max_pixels) +
                           "; pass a larger max_pixels to decode it");
+    if (pixels > static_cast<std::uint64_t>(PY_SSIZE_T_MAX) / static_cast<std::uint64_t>(channels))
+        throw DecodeError("image is " + std::to_string(header.width) + "x" + std::to_string(header.height) +
+                          ", too large for this platform's address space");
     py::object result;
     std::uint8_t* pixels_out = nullptr;
     std::optional<BufferView> out_view;  // pins the caller's array while the GIL is released
     if (!out.is_none()) {
-        check_out(py::reinterpret_borrow<py::array>(out), header.height, header.width, channels);
-        out_view.emplace(out, PyBUF_CONTIG);
+        pixels_out = checked_out_pixels(out, header.height, header.width, channels, out_view);
         result = py::reinterpret_borrow<py::object>(out);
-        pixels_out = static_cast<std::uint8_t*>(const_cast<void*>((*out_view)->buf));
     } else {
         py::array_t<std::uint8_t> array =
             channels == 1 ? py::array_t<std::uint8_t>({header.height, header.width})
@@ -232,9 +186,11 @@ py::object decode_pixels(const std::uint8_t* image, std::size_t size, const Imag
         // not yet visible to Python; the decoders are this thread's.
         py::gil_scoped_release release;
         if (header.format == image::Format::kPng) {
+            png::Layout layout = png::Layout::kGray;
+            png::layout_of(pixel_format, layout);  // checked_channels() admitted the code
             const std::size_t bytes = static_cast<std::size_t>(pixels) * static_cast<std::size_t>(channels);
             try {
-                header.png->decode(png_layout(pixel_format), pixels_out, bytes, png::thread_decode_scratch());
+                header.png->decode(layout, pixels_out, bytes, png::thread_decode_scratch());
             } catch (const png::PngError& error) {
                 throw DecodeError(error.what());
             }
@@ -268,43 +224,55 @@ py::object decode_image(py::handle data, std::size_t start, int pixel_format, py
         std::uint8_t* buffer = scratch.reserve(base64::decoded_capacity(text.size() - start));
         size = decode_payload(text, start, buffer);
         image = buffer;
-        header = read_image_header(image, size, strict);
+        header = read_image_header(image, size, image::sniff(image, size), strict);
     }
     return decode_pixels(image, size, header, pixel_format, channels, out, max_pixels, strict);
 }
 
-py::object decode_image_bytes(py::handle data, int pixel_format, py::handle out, std::uint64_t max_pixels,
-                              bool strict) {
+// Raw image bytes of `only` that format, or of whichever image::sniff finds.
+py::object decode_bytes(py::handle data, int pixel_format, py::handle out, std::uint64_t max_pixels, bool strict,
+                        std::optional<image::Format> only) {
     const int channels = checked_channels(pixel_format);
     check_out_type(out);
     BufferView view(data, PyBUF_SIMPLE);
     ImageHeader header;
     {
         py::gil_scoped_release release;  // the bytes are pinned by `view`; the decompressor is this thread's
-        header = read_image_header(view.bytes(), view.size(), strict);
+        const image::Format format = only ? *only : image::sniff(view.bytes(), view.size());
+        header = read_image_header(view.bytes(), view.size(), format, strict);
     }
     return decode_pixels(view.bytes(), view.size(), header, pixel_format, channels, out, max_pixels, strict);
+}
+
+py::object decode_image_bytes(py::handle data, int pixel_format, py::handle out, std::uint64_t max_pixels,
+                              bool strict) {
+    return decode_bytes(data, pixel_format, out, max_pixels, strict, std::nullopt);
+}
+
+// decode_image_bytes for PNG only (libspng judges the signature), raising
+// PngError, which frame64._png turns into PngDecodeError.
+py::object decode_png(py::handle data, int pixel_format, py::handle out, long long max_pixels, bool strict) {
+    if (max_pixels < 1) throw py::value_error("max_pixels must be >= 1, got " + std::to_string(max_pixels));
+    try {
+        return decode_bytes(data, pixel_format, out, static_cast<std::uint64_t>(max_pixels), strict,
+                            image::Format::kPng);
+    } catch (const DecodeError& error) {
+        throw png::PngError(error.what());
+    }
 }
 
 }  // namespace
 
 void bind_decode(py::module_& m) {
-    py::register_exception_translator([](std::exception_ptr pending) {
-        try {
-            if (pending) std::rethrow_exception(pending);
-        } catch (const DecodeError& error) {
-            // Leaked on purpose: the class must outlive interpreter teardown.
-            static py::handle decode_error =
-                py::object(py::module_::import("frame64._errors").attr("DecodeError")).release();
-            PyErr_SetString(decode_error.ptr(), error.what());
-        }
-    });
     m.def("decode_image", &decode_image, py::arg("data"), py::arg("start"), py::arg("pixel_format"), py::arg("out"),
           py::arg("max_pixels"), py::arg("strict"),
           "Decode base64 text (from index start) holding a JPEG or PNG into a uint8 array; raises frame64.DecodeError.");
     m.def("decode_image_bytes", &decode_image_bytes, py::arg("data"), py::arg("pixel_format"), py::arg("out"),
           py::arg("max_pixels"), py::arg("strict"),
           "decode_image for raw (not base64) image bytes: the bare decompression, for comparisons.");
+    m.def("decode_png", &decode_png, py::arg("png"), py::arg("pixel_format"), py::arg("out"), py::arg("max_pixels"),
+          py::arg("strict"),
+          "Decode raw PNG bytes into a uint8 array of the pixel format's layout (into `out` when given).");
 }
 
 }  // namespace frame64::bindings
