@@ -1,8 +1,8 @@
 // Binding for frame64.decode: base64 text (str or bytes-like) -> image bytes
 // in a per-thread buffer -> sniffed format -> header -> pixels written
 // straight into a numpy array (a new one, or the caller's `out`). Raw image
-// bytes (decode_image_bytes, and decode_png for PNG only) take the same path
-// from the header on.
+// bytes (decode_image_bytes; frame64._png.decode_png too) take the same path
+// from the sniffing on.
 #include <pybind11/numpy.h>
 
 #include <cstdint>
@@ -127,12 +127,11 @@ struct ImageHeader {
     std::unique_ptr<png::PngReader> png;  // holds libspng's context between the two steps
 };
 
-// Reads the header of an image of `format` (image::sniff's answer, or what
-// the caller insists on); allocates no pixel memory. Runs without the GIL.
-// Each format gets its branch here.
-ImageHeader read_image_header(const std::uint8_t* image, std::size_t size, image::Format format, bool strict) {
+// Sniffs the format and reads the header; allocates no pixel memory. Runs
+// without the GIL. Each format gets its branch here.
+ImageHeader read_image_header(const std::uint8_t* image, std::size_t size, bool strict) {
     ImageHeader header;
-    header.format = format;
+    header.format = image::sniff(image, size);
     switch (header.format) {
         case image::Format::kJpeg:
             header.jpeg = jpeg::thread_decompressor().read_header(image, size, strict);
@@ -224,41 +223,22 @@ py::object decode_image(py::handle data, std::size_t start, int pixel_format, py
         std::uint8_t* buffer = scratch.reserve(base64::decoded_capacity(text.size() - start));
         size = decode_payload(text, start, buffer);
         image = buffer;
-        header = read_image_header(image, size, image::sniff(image, size), strict);
+        header = read_image_header(image, size, strict);
     }
     return decode_pixels(image, size, header, pixel_format, channels, out, max_pixels, strict);
 }
 
-// Raw image bytes of `only` that format, or of whichever image::sniff finds.
-py::object decode_bytes(py::handle data, int pixel_format, py::handle out, std::uint64_t max_pixels, bool strict,
-                        std::optional<image::Format> only) {
+py::object decode_image_bytes(py::handle data, int pixel_format, py::handle out, std::uint64_t max_pixels,
+                              bool strict) {
     const int channels = checked_channels(pixel_format);
     check_out_type(out);
     BufferView view(data, PyBUF_SIMPLE);
     ImageHeader header;
     {
         py::gil_scoped_release release;  // the bytes are pinned by `view`; the decompressor is this thread's
-        const image::Format format = only ? *only : image::sniff(view.bytes(), view.size());
-        header = read_image_header(view.bytes(), view.size(), format, strict);
+        header = read_image_header(view.bytes(), view.size(), strict);
     }
     return decode_pixels(view.bytes(), view.size(), header, pixel_format, channels, out, max_pixels, strict);
-}
-
-py::object decode_image_bytes(py::handle data, int pixel_format, py::handle out, std::uint64_t max_pixels,
-                              bool strict) {
-    return decode_bytes(data, pixel_format, out, max_pixels, strict, std::nullopt);
-}
-
-// decode_image_bytes for PNG only (libspng judges the signature), raising
-// PngError, which frame64._png turns into PngDecodeError.
-py::object decode_png(py::handle data, int pixel_format, py::handle out, long long max_pixels, bool strict) {
-    if (max_pixels < 1) throw py::value_error("max_pixels must be >= 1, got " + std::to_string(max_pixels));
-    try {
-        return decode_bytes(data, pixel_format, out, static_cast<std::uint64_t>(max_pixels), strict,
-                            image::Format::kPng);
-    } catch (const DecodeError& error) {
-        throw png::PngError(error.what());
-    }
 }
 
 }  // namespace
@@ -270,9 +250,6 @@ void bind_decode(py::module_& m) {
     m.def("decode_image_bytes", &decode_image_bytes, py::arg("data"), py::arg("pixel_format"), py::arg("out"),
           py::arg("max_pixels"), py::arg("strict"),
           "decode_image for raw (not base64) image bytes: the bare decompression, for comparisons.");
-    m.def("decode_png", &decode_png, py::arg("png"), py::arg("pixel_format"), py::arg("out"), py::arg("max_pixels"),
-          py::arg("strict"),
-          "Decode raw PNG bytes into a uint8 array of the pixel format's layout (into `out` when given).");
 }
 
 }  // namespace frame64::bindings

@@ -29,7 +29,7 @@ py::bytes as_bytes(const std::uint8_t* data, std::size_t size) {
     return py::bytes(reinterpret_cast<const char*>(data), size);
 }
 
-// image/formats.hpp, under the names of frame64._formats (tests/test_formats.py
+// image/formats.hpp, under the names of frame64._formats (tests/api/test_formats.py
 // checks that the two tables agree).
 void export_formats(py::module_& m) {
     py::dict tjpf, pixel_size, tjsamp, mcu_size;

@@ -1,5 +1,5 @@
 // The facts about pixels and files, once for all of the C++ core. They match
-// src/frame64/_formats.py (tests/test_formats.py compares the two through the
+// src/frame64/_formats.py (tests/api/test_formats.py compares the two through the
 // values module.cpp exports). This header needs neither turbojpeg.h nor
 // spng.h; jpeg_encoder.cpp checks the codes against turbojpeg.h.
 #pragma once

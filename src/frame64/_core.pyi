@@ -1,6 +1,6 @@
 """Type stubs for frame64._core, the compiled backend (cpp/bindings/*.cpp).
 
-Keep in step with the bindings: tests/test_typing.py checks that this file
+Keep in step with the bindings: tests/api/test_typing.py checks that this file
 names exactly what the compiled module exports.
 """
 
@@ -14,7 +14,7 @@ import frame64._errors
 __version__: str
 turbojpeg_version: str
 
-# The facts of cpp/image/formats.hpp, under frame64._formats's names (tests/test_formats.py).
+# The facts of cpp/image/formats.hpp, under frame64._formats's names (tests/api/test_formats.py).
 TJPF: dict[str, int]
 TJSAMP: dict[str, int]
 PIXEL_SIZE: dict[int, int]
@@ -58,10 +58,9 @@ def decode_image_bytes(
     data: Buffer, pixel_format: int, out: np.ndarray | None, max_pixels: int, strict: bool
 ) -> np.ndarray: ...
 
-# PNG (bind_png.cpp; decode_png is decode_image_bytes for PNG only, in bind_decode.cpp)
+# PNG (bind_png.cpp; raw PNG bytes are decoded by decode_image_bytes)
 def encode_png(image: Buffer, pixel_format: int, compression: int, data_uri: bool) -> str: ...
 def png_deflate(data: Buffer, compression: int) -> bytes: ...
-def decode_png(png: Buffer, pixel_format: int, out: np.ndarray | None, max_pixels: int, strict: bool) -> np.ndarray: ...
 
 # Encoder pool (bind_encoder.cpp). The option arguments are encode_jpeg's;
 # strip_rows is the strip height in MCU rows (0: the frame in one piece).
