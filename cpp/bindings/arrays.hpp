@@ -98,4 +98,19 @@ inline char* ascii_chars(const py::str& text) { return reinterpret_cast<char*>(P
 py::str base64_str(const std::uint8_t* data, std::size_t size, std::string_view prefix,
                    base64::Alphabet alphabet = base64::kStandard);
 
+// prefix + base64 of what encode() returns (a {data, size} view of the
+// calling thread's encoder buffer), encode() running with the GIL released:
+// the caller has converted every argument and pins the pixels (a
+// BufferView), and the encoder belongs to this thread, so no Python state is
+// touched. The bytes stay valid until this thread encodes again.
+template <class Encode>
+py::str base64_of_encoded(Encode&& encode, std::string_view prefix) {
+    decltype(encode()) encoded{};
+    {
+        py::gil_scoped_release release;
+        encoded = encode();
+    }
+    return base64_str(encoded.data, encoded.size, prefix);
+}
+
 }  // namespace frame64::bindings

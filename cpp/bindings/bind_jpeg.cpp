@@ -28,15 +28,9 @@ py::str encode_jpeg(py::handle image, int pixel_format, int quality, int subsamp
     params.progressive = progressive;
 
     jpeg::TurboCompressor& compressor = jpeg::thread_compressor();
-    jpeg::Bytes jpeg_bytes{};
-    {
-        // Every argument is converted; the pixels are pinned by `view` and the
-        // compressor belongs to this thread, so no Python state is touched.
-        py::gil_scoped_release release;
-        jpeg_bytes = compressor.compress(view.bytes(), params);
-    }
-    // The JPEG stays in the thread's buffer until this thread compresses again.
-    return base64_str(jpeg_bytes.data, jpeg_bytes.size, data_uri ? image::kJpegDataUriPrefix : std::string_view());
+    // The pixels are pinned by `view`; the compressor is this thread's.
+    return base64_of_encoded([&] { return compressor.compress(view.bytes(), params); },
+                             data_uri ? image::kJpegDataUriPrefix : std::string_view());
 }
 
 }  // namespace

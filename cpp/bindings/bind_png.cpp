@@ -37,14 +37,9 @@ py::str encode_png(py::handle image, int pixel_format, int compression, bool dat
     png::EncodeParams params = png_frame_params(view, pixel_format);
     params.compression = compression;
     png::PngEncoder& encoder = png::thread_encoder();
-    png::Bytes png_bytes{};
-    {
-        // Every argument is converted, the pixels are pinned by `view` and the
-        // encoder belongs to this thread: no Python state is touched.
-        py::gil_scoped_release release;
-        png_bytes = encoder.encode(view.bytes(), params);
-    }
-    return base64_str(png_bytes.data, png_bytes.size, data_uri ? image::kPngDataUriPrefix : std::string_view());
+    // The pixels are pinned by `view`; the encoder is this thread's.
+    return base64_of_encoded([&] { return encoder.encode(view.bytes(), params); },
+                             data_uri ? image::kPngDataUriPrefix : std::string_view());
 }
 
 // The deflate stage alone, for tests and benchmarks (not public API).
