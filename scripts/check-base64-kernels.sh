@@ -32,7 +32,9 @@ bin="$(cmake_bin)"
 # configure + build in build/kernel-check/<name> with extra cmake arguments
 build_contract() {
     local name="$1"; shift
-    "$bin/cmake" --no-warn-unused-cli -S . -B "$out/$name" -DFRAME64_NATIVE_TESTS=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >/dev/null
+    # A toolchain file is read only when a build tree is first configured.
+    [ ! -f "$out/$name/CMakeCache.txt" ] || set -- "${@/#-DCMAKE_TOOLCHAIN_FILE=*/}"
+    "$bin/cmake" -S . -B "$out/$name" -DFRAME64_NATIVE_TESTS=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo $* >/dev/null
     "$bin/cmake" --build "$out/$name" -j 2 >/dev/null
 }
 
