@@ -152,9 +152,18 @@ cp -L /etc/resolv.conf "$ROOT/etc/resolv.conf"
 
 # pip's way to the registry: the CA bundle and the configuration files, less
 # entries that name folders of this host (see the top of this file).
+# The bundle alone would not last: the quick start's apt-get install pulls in
+# ca-certificates, which rebuilds it from Mozilla's list (and pip then fails
+# with CERTIFICATE_VERIFY_FAILED). So the host's own authorities
+# (/usr/local/share/ca-certificates) come in too, where update-ca-certificates
+# adds them to the rebuilt bundle.
 if [ -f /etc/ssl/certs/ca-certificates.crt ]; then
     mkdir -p "$ROOT/etc/ssl/certs"
     cp /etc/ssl/certs/ca-certificates.crt "$ROOT/etc/ssl/certs/ca-certificates.crt"
+fi
+if [ -d /usr/local/share/ca-certificates ]; then
+    mkdir -p "$ROOT/usr/local/share/ca-certificates"
+    cp -R /usr/local/share/ca-certificates/. "$ROOT/usr/local/share/ca-certificates/"
 fi
 copy_pip_config() {  # copy_pip_config HOST_FILE: into the chroot, host-only index entries dropped
     local src="$1" dst="$ROOT$1" line key value kept word
