@@ -19,23 +19,20 @@ from typing import Any, Callable
 import numpy as np
 
 import frame64
-from frame64 import _fallback, _options
+from frame64 import _backend, _fallback, _formats, _options
 
 QUALITY = 90
 TJPF_BGR = _options.TJPF["BGR"]
 TJSAMP_420 = _options.TJSAMP["420"]
 TJFLAG_NOREALLOC = 1024  # turbojpeg.h
-ACCURATE_FLAGS = _options.TJFLAG_ACCURATEDCT
-FAST_FLAGS = _options.TJFLAG_FASTDCT
+ACCURATE_FLAGS = _formats.TJFLAG_ACCURATEDCT
+FAST_FLAGS = _formats.TJFLAG_FASTDCT
 
 
 def frame64_on(backend: Any, frame: np.ndarray, fast_dct: bool = False) -> str:
     """frame64.encode with its backend module set to `backend` for the call."""
-    saved, frame64._impl = frame64._impl, backend
-    try:
+    with _backend.use(backend):
         return frame64.encode(frame, quality=QUALITY, fast_dct=fast_dct)
-    finally:
-        frame64._impl = saved
 
 
 def frame64_cpp(frame: np.ndarray) -> str:

@@ -19,6 +19,7 @@ from typing import Any, Callable, Dict, List
 from base64_contenders import OPERATIONS, SIZES, expected_output, make_inputs
 
 import frame64
+from frame64 import _backend
 
 TARGET_KEYS = {"encode": "encode (str out)", "decode-validate": "validating decode"}
 
@@ -47,7 +48,7 @@ def interleaved_medians(contenders: Dict[str, tuple[Callable[[Any], Any], Any]],
 
 def run_kernel(kernel: str, sizes: List[str], rounds: int) -> List[str]:
     """The table for one kernel, plus the target lines (for the auto kernel)."""
-    frame64._impl.set_simd(kernel)
+    _backend.current().set_simd(kernel)
     title = f"kernel: {frame64.simd}" + (" (auto-selected)" if kernel == "auto" else " (forced)")
     lines = [title, f"{'operation':22s} {'size':>6s} {'frame64':>9s} {'pybase64':>9s} {'stdlib':>9s} {'memcpy':>9s}"
              f" {'x pybase64':>10s} {'x memcpy':>9s} {'x stdlib':>9s}   (GB/s of input)"]
@@ -92,12 +93,12 @@ def main() -> None:
     previous = frame64.simd
     try:
         for kernel in args.kernels.split(","):
-            if kernel != "auto" and kernel not in frame64._impl.supported_simd():
+            if kernel != "auto" and kernel not in _backend.current().supported_simd():
                 print(f"kernel: {kernel}: not available on this machine or build, skipped\n")
                 continue
             print("\n".join(run_kernel(kernel, sizes, args.rounds)) + "\n", flush=True)
     finally:
-        frame64._impl.set_simd(previous)
+        _backend.current().set_simd(previous)
 
 
 if __name__ == "__main__":

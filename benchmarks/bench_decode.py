@@ -34,7 +34,7 @@ import simplejpeg
 from turbojpeg import TurboJPEG
 
 import frame64
-from frame64 import _fallback
+from frame64 import _backend, _fallback
 from frame64._sample import camera_frame
 
 SIZES = {"640x480": (480, 640), "1920x1080": (1080, 1920), "3840x2160": (2160, 3840)}
@@ -68,26 +68,26 @@ def test_frame64_cpp(benchmark: Any, case: dict[str, Any]) -> None:
     _run(benchmark, case, lambda: core.decode_image(text, 0, TJPF_BGR, None, frame64.MAX_PIXELS_DEFAULT, False))
 
 
-def test_frame64_cpp_decode_api(benchmark: Any, case: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_frame64_cpp_decode_api(benchmark: Any, case: dict[str, Any]) -> None:
     """The public frame64.decode, argument checks included."""
     core = pytest.importorskip("frame64._core")
-    monkeypatch.setattr(frame64, "_impl", core)
     text = case["text"]
-    _run(benchmark, case, lambda: frame64.decode(text))
+    with _backend.use(core):
+        _run(benchmark, case, lambda: frame64.decode(text))
 
 
-def test_frame64_cpp_out(benchmark: Any, case: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_frame64_cpp_out(benchmark: Any, case: dict[str, Any]) -> None:
     core = pytest.importorskip("frame64._core")
-    monkeypatch.setattr(frame64, "_impl", core)
     text = case["text"]
     out = np.empty_like(case["expected"])
-    _run(benchmark, case, lambda: frame64.decode(text, out=out))
+    with _backend.use(core):
+        _run(benchmark, case, lambda: frame64.decode(text, out=out))
 
 
-def test_frame64_fallback(benchmark: Any, case: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(frame64, "_impl", _fallback)
+def test_frame64_fallback(benchmark: Any, case: dict[str, Any]) -> None:
     text = case["text"]
-    _run(benchmark, case, lambda: frame64.decode(text))
+    with _backend.use(_fallback):
+        _run(benchmark, case, lambda: frame64.decode(text))
 
 
 def test_opencv_b64decode_imdecode(benchmark: Any, case: dict[str, Any]) -> None:

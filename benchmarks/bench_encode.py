@@ -37,7 +37,7 @@ class Case:
 
     def __init__(self, size: tuple[int, int]) -> None:
         self.frame = camera_frame(*size)
-        self.accurate = enc.frame64_fallback(self.frame)  # == the C++ string (tests/test_encode.py)
+        self.accurate = enc.frame64_fallback(self.frame)  # == the C++ string (tests/api/test_encode.py)
         self.fast_dct = enc.frame64_on(_fallback, self.frame, fast_dct=True)
 
 

@@ -21,8 +21,13 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from frame64 import _fallback, _png
+from frame64 import _backend, _fallback, _png
 from frame64._sample import camera_frame
+
+
+def _on(backend: Any, call: Callable[[], np.ndarray]) -> np.ndarray:
+    with _backend.use(backend):
+        return call()
 
 core = pytest.importorskip("frame64._core", reason="the compiled backend frame64._core is not built")
 
@@ -94,16 +99,16 @@ def decoders(text: str, image: np.ndarray) -> dict[str, Callable[[], np.ndarray]
     """Each contender: base64 text -> BGR frame."""
     out = np.empty_like(image)
     return {
-        "frame64": lambda: _png.decode_png(core, core.b64decode(text)),
-        "frame64-out": lambda: _png.decode_png(core, core.b64decode(text), out=out),
-        "frame64-fallback": lambda: _png.decode_png(_fallback, base64.b64decode(text)),
+        "frame64": lambda: _on(core, lambda: _png.decode_png(core.b64decode(text))),
+        "frame64-out": lambda: _on(core, lambda: _png.decode_png(core.b64decode(text), out=out)),
+        "frame64-fallback": lambda: _on(_fallback, lambda: _png.decode_png(base64.b64decode(text))),
         "cv2+b64decode": lambda: cv2.imdecode(np.frombuffer(base64.b64decode(text), np.uint8), cv2.IMREAD_COLOR),
         "pil+b64decode": lambda: np.asarray(Image.open(io.BytesIO(base64.b64decode(text))).convert("RGB"))[..., ::-1],
     }
 
 
 # The fallback reads OpenCV's PNG too slowly to time (it undoes Paeth rows in a
-# Python loop); tests/test_png.py checks its pixels.
+# Python loop); tests/api/test_png.py checks its pixels.
 DECODE_CASES = [
     (source, name)
     for source in ("frame64-default", "cv2-c1")

@@ -27,7 +27,7 @@ import simplejpeg
 from turbojpeg import TurboJPEG
 
 import frame64
-from frame64 import _core, _fallback
+from frame64 import _backend, _core, _fallback
 from frame64._sample import camera_frame
 
 SIZES = {"640x480": (480, 640), "1920x1080": (1080, 1920), "3840x2160": (2160, 3840)}
@@ -41,11 +41,8 @@ def contenders(text: str, jpeg: bytes, shape: tuple[int, ...]) -> dict[str, Call
     simple_dst = np.empty(shape, np.uint8)
 
     def fallback() -> np.ndarray:
-        frame64._impl = _fallback  # type: ignore[attr-defined]
-        try:
+        with _backend.use(_fallback):
             return frame64.decode(text)
-        finally:
-            frame64._impl = _core  # type: ignore[attr-defined]
 
     return {
         "frame64 C++": lambda: frame64.decode(text),

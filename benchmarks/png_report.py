@@ -31,7 +31,8 @@ sys.path.insert(0, os.path.dirname(__file__))
 
 from bench_png import decoders, encoders  # noqa: E402
 
-from frame64 import _core, _png_fallback  # noqa: E402
+from frame64 import _core  # noqa: E402
+from frame64._fallback import png as fallback_png  # noqa: E402
 from frame64._sample import camera_frame  # noqa: E402
 
 
@@ -130,7 +131,7 @@ def synthetic_frame(height: int, width: int) -> np.ndarray:
 
 def deflate_table(image: np.ndarray, rounds: int, label: str = "1080p camera frame") -> None:
     rows = np.ascontiguousarray(image[..., ::-1]).reshape(image.shape[0], -1)
-    data = _png_fallback._filter_image(rows, 3, False, 2).tobytes()  # the Up-filtered scanlines of level 1
+    data = fallback_png._filter_image(rows, 3, False, 2).tobytes()  # the Up-filtered scanlines of level 1
 
     def zlib_run(level: int, strategy: int) -> Callable[[], bytes]:
         def run() -> bytes:

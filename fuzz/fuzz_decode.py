@@ -16,7 +16,7 @@ import atheris
 import numpy as np
 from _common import core, frame64, main, pick_kernel
 
-from frame64 import _fallback, _png
+from frame64 import _backend, _fallback, _png
 
 HAS_DECODE = hasattr(frame64, "decode")
 
@@ -34,7 +34,7 @@ def decode(text: bytes | str, **kwargs: object) -> np.ndarray:
     raw = core.b64decode(text, bool(kwargs.pop("strict", False)))
     if not _png.is_png(raw):
         raise ValueError("only PNG can be decoded before frame64.decode exists")
-    return _png.decode_png(core, raw, **kwargs)  # type: ignore[arg-type]
+    return _png.decode_png(raw, **kwargs)  # type: ignore[arg-type]
 
 PIXEL_FORMATS = ["BGR", "RGB", "GRAY", "BGRA", "RGBA"]
 CHANNELS = {"BGR": 3, "RGB": 3, "GRAY": 1, "BGRA": 4, "RGBA": 4}
@@ -93,11 +93,8 @@ def TestOneInput(data: bytes) -> None:
     if HAS_DECODE and kwargs.get("strict"):
         # A clean image (no libjpeg warning, good CRCs) decodes to the same
         # pixels on the pure-Python backend.
-        frame64._impl = _fallback
-        try:
+        with _backend.use(_fallback):
             reference = frame64.decode(text, **kwargs)
-        finally:
-            frame64._impl = core
         assert np.array_equal(reference, frame), "C++ and fallback pixels differ"
     if variant in (6, 7):
         # Decoding into a preallocated frame gives the same pixels, in place.

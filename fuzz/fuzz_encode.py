@@ -14,7 +14,7 @@ import atheris
 import numpy as np
 from _common import core, frame64, main, pick_kernel
 
-from frame64 import _fallback, _options, _png
+from frame64 import _backend, _fallback, _options, _png
 
 DTYPES = [np.uint8, np.int8, np.uint16, np.float32, np.bool_, np.int64, np.complex64, object]
 FORMATS = ["jpeg", "jpg", "JPEG", "png", "png", "PNG", "webp", "", 3, None]
@@ -95,22 +95,19 @@ def TestOneInput(data: bytes) -> None:
     body = text.split(",", 1)[1] if text.startswith("data:") else text
     raw = binascii.a2b_base64(body, strict_mode=True)
     assert raw.startswith(b"\xff\xd8\xff") or raw.startswith(b"\x89PNG\r\n\x1a\n"), raw[:8]
-    frame64._impl = _fallback
-    try:
+    with _backend.use(_fallback):
         reference = frame64.encode(image, **kwargs)
-    finally:
-        frame64._impl = core
     if raw.startswith(b"\xff\xd8"):
         # The same request through the pure-Python backend gives the same string.
         assert reference == text, "C++ and fallback JPEG strings differ"
     else:
         # PNG is lossless: both backends' files decode to exactly the input.
-        array = _options.prepare_image(image, _options._choice("pixel_format", kwargs.get("pixel_format", "BGR"),
+        array = _options.prepare_image(image, _options.choice("pixel_format", kwargs.get("pixel_format", "BGR"),
                                                                _options.PIXEL_FORMATS), max_dimension=2**31 - 1)
         pixel_format = kwargs.get("pixel_format", "BGR")
         for png_text in (text, reference):
             body = png_text.split(",", 1)[1] if png_text.startswith("data:") else png_text
-            pixels = _png.decode_png(core, binascii.a2b_base64(body), pixel_format=pixel_format)
+            pixels = _png.decode_png(binascii.a2b_base64(body), pixel_format=pixel_format)
             assert np.array_equal(pixels, array.reshape(pixels.shape)), "PNG round trip changed the pixels"
 
 

@@ -6,7 +6,7 @@
 # Each harness runs under scripts/fuzz.sh (ASan + UBSan, native coverage
 # with clang). The first failure stops the run with its exit code; the
 # crashing input is in fuzz/artifacts/<harness>/ and becomes a regression
-# test in tests/test_regressions.py.
+# test in tests/hardening/test_regressions.py.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECONDS_PER_HARNESS="${1:-60}"

@@ -4,7 +4,7 @@
 # benchmarks/ as a correctness pass) under it.
 #
 #   scripts/sanitize.sh                 # everything
-#   scripts/sanitize.sh tests/test_x.py # any pytest arguments
+#   scripts/sanitize.sh tests/api/test_x.py # any pytest arguments
 #
 # Environment: FRAME64_SANITIZE (default address,undefined), SANITIZE_VENV
 # (default .venv-sanitize), SANITIZE_BUILD_DIR (default build/sanitize), PYTHON.
@@ -13,7 +13,7 @@
 # (ASan must be the first library in the process). Leak detection is off:
 # CPython deliberately leaves objects alive at exit (interned strings, static
 # types, module state), and LeakSanitizer would report all of them; leaks of
-# frame64 itself are measured by tests/test_leaks.py instead (second pass,
+# frame64 itself are measured by tests/hardening/test_leaks.py instead (second pass,
 # below). PYTHONMALLOC=malloc
 # sends every Python object through malloc, so ASan sees an overflow past the
 # end of a bytes/str the extension writes into (pymalloc would hide it).
@@ -83,6 +83,6 @@ if [ "$status" -ne 0 ] && [ "$status" -ne 5 ]; then exit "$status"; fi
 status=0
 ASAN_OPTIONS="$ASAN_OPTIONS:quarantine_size_mb=0:thread_local_quarantine_size_kb=0" \
     "$VENV/bin/python" -m pytest -p no:cacheprovider --benchmark-disable -m leak \
-    --deselect tests/test_leaks.py::test_encoder_pool_create_and_destroy_is_flat "$@" || status=$?
+    --deselect tests/hardening/test_leaks.py::test_encoder_pool_create_and_destroy_is_flat "$@" || status=$?
 if [ "$status" -ne 0 ] && [ "$status" -ne 5 ]; then exit "$status"; fi
 echo "sanitize.sh: clean"

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Valgrind memcheck over the base64 and decode tests (or any pytest arguments).
 #
-#   scripts/valgrind.sh                    # tests/test_*base64*.py, tests/test_*b64*.py, tests/test_decode*.py
-#   scripts/valgrind.sh tests/test_x.py -k y
+#   scripts/valgrind.sh                    # tests/*/test_*base64*.py, tests/*/test_*b64*.py, tests/*/test_decode*.py
+#   scripts/valgrind.sh tests/api/test_x.py -k y
 #
 # Uses the current environment's frame64 (build it first, e.g. the dev
 # install). PYTHONMALLOC=malloc routes every Python allocation through
@@ -18,7 +18,7 @@ PYTHON="${PYTHON:-python}"
 
 if [ "$#" -eq 0 ]; then
     shopt -s nullglob
-    set -- tests/test_*base64*.py tests/test_*b64*.py tests/test_decode*.py
+    set -- tests/*/test_*base64*.py tests/*/test_*b64*.py tests/*/test_decode*.py
     shopt -u nullglob
     [ "$#" -gt 0 ] || { echo "valgrind.sh: no base64/decode test files found" >&2; exit 2; }
 fi
@@ -34,4 +34,4 @@ export HYPOTHESIS_PROFILE="${HYPOTHESIS_PROFILE:-default}"
 exec valgrind --tool=memcheck --error-exitcode=99 --leak-check=no --track-origins=no \
     --suppressions=scripts/valgrind-python.supp --num-callers=30 ${VALGRIND_ARGS:-} \
     "$PYTHON" -m pytest -p no:cacheprovider -q --benchmark-disable -m "not leak and not stress" \
-    --deselect "tests/test_base64_kernels.py::test_frame64_simd_environment_variable_rejects_what_cannot_run" "$@"
+    --deselect "tests/parity/test_base64_kernels.py::test_frame64_simd_environment_variable_rejects_what_cannot_run" "$@"

@@ -2,7 +2,7 @@
 
 This one data structure is the source of docs/bad-input.md (rendered by
 ``python tests/bad_input_table.py --write``) and of
-tests/test_bad_input_table.py, which walks exactly these rows on both
+tests/hardening/test_bad_input_table.py, which walks exactly these rows on both
 backends and checks that the committed document is the rendering of them,
 so the two cannot drift apart.
 
@@ -212,7 +212,7 @@ and the pure-Python fallback) raise the same exceptions with the same
 messages.
 
 This file is generated from `tests/bad_input_table.py` (`python
-tests/bad_input_table.py --write`); `tests/test_bad_input_table.py` runs
+tests/bad_input_table.py --write`); `tests/hardening/test_bad_input_table.py` runs
 every row on both backends and fails if this file and the table disagree.
 In the calls, `F` is a 4x4 BGR uint8 frame; `HUGE_TALL` and `HUGE_WIDE` are
 `np.broadcast_to` views of one pixel, so the huge-size rows allocate

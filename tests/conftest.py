@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 import io
+from collections.abc import Iterator
 from typing import Any, Callable
 
 import numpy as np
 import pytest
 
 import frame64
-from frame64 import _fallback
+from frame64 import _backend, _fallback
 from frame64._sample import camera_frame
 
 Encode = Callable[..., str]
@@ -36,19 +38,25 @@ def backend_module(name: str) -> Any:
 def encoder_for(module: Any) -> Encode:
     """frame64.encode (the public validation) running on the given backend module.
 
-    It swaps ``frame64._impl`` for the duration of the call, so it must not be
-    used from several threads at once (the thread test calls the modules directly).
+    The switch (``frame64._backend.use``) holds for the calling thread only,
+    so the returned function is safe to call from several threads at once.
     """
 
     def encode(image: Any, **options: Any) -> str:
-        saved = frame64._impl
-        frame64._impl = module
-        try:
+        with _backend.use(module):
             return frame64.encode(image, **options)
-        finally:
-            frame64._impl = saved
 
     return encode
+
+
+UseBackend = Callable[[Any], Any]
+
+
+@pytest.fixture
+def use_backend() -> Iterator[UseBackend]:
+    """``use_backend(module_or_name)``: frame64 runs on that backend until the test ends."""
+    with contextlib.ExitStack() as stack:
+        yield lambda backend: stack.enter_context(_backend.use(backend))
 
 
 @pytest.fixture(params=["cpp", "python"])

@@ -1,6 +1,6 @@
 """A typed use of frame64's public API: ``mypy --strict`` must accept it.
 
-tests/test_typing.py type-checks this file and also runs it, so the types
+tests/api/test_typing.py type-checks this file and also runs it, so the types
 it states are the ones the library really returns.
 """
 

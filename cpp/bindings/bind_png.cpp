@@ -113,7 +113,7 @@ void check_out(const py::array& out, const std::vector<py::ssize_t>& shape) {
     if (!out.writeable()) throw py::value_error("out must be writable");
 }
 
-py::array decode_png(py::handle png_data, int pixel_format, py::object out, long long max_pixels, bool strict) {
+[[maybe_unused]] py::array decode_png(py::handle png_data, int pixel_format, py::object out, long long max_pixels, bool strict) {
     const png::Layout layout = layout_of(pixel_format);
     if (max_pixels < 1) throw py::value_error("max_pixels must be >= 1, got " + std::to_string(max_pixels));
     BufferView input(png_data, PyBUF_SIMPLE);
@@ -156,9 +156,6 @@ void bind_png(py::module_& m) {
           py::arg("data_uri"), "Encode a uint8 frame as PNG and return its base64 (optionally as a data URI) as str.");
     m.def("png_deflate", &png_deflate, py::arg("data"), py::arg("compression"),
           "Internal: the zlib stream frame64's PNG encoder writes for `data` at this compression level.");
-    m.def("decode_png", &decode_png, py::arg("png"), py::arg("pixel_format"), py::arg("out"), py::arg("max_pixels"),
-          py::arg("strict"),
-          "Decode raw PNG bytes into a uint8 array of the pixel format's layout (into `out` when given).");
 }
 
 }  // namespace frame64::bindings

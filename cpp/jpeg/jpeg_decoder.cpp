@@ -54,7 +54,7 @@ JpegHeader TurboDecompressor::read_header(const std::uint8_t* jpeg, std::size_t 
     // table it uses would decode with another image's table instead of
     // failing (or of using the standard Huffman tables): pixels that depend
     // on what this thread decoded before. A fresh handle per image (about
-    // 1 us) makes every decode independent. Found by tests/test_regressions.py.
+    // 1 us) makes every decode independent. Found by tests/hardening/test_regressions.py.
     if (used_) reset();
     used_ = true;
     JpegHeader header;

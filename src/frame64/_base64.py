@@ -12,15 +12,21 @@ Argument errors are rare, so they are not re-implemented: when the backend
 rejects an argument, the call is repeated by the standard library, which
 then raises its own exception (or, for an exotic buffer the backend does not
 take, returns its own, identical, result).
+
+The standard library's functions are bound here at import, so assigning
+these drop-ins into ``base64`` (``base64.b64encode = frame64.b64encode``, a
+common way to adopt a faster codec) changes nothing in their results or
+exceptions: they never call back into themselves.
 """
 
 from __future__ import annotations
 
-import base64 as _stdlib
 import binascii
+from base64 import b64decode as _stdlib_b64decode
+from base64 import b64encode as _stdlib_b64encode
 from typing import Any, Optional
 
-from . import _impl  # set by frame64/__init__.py before this import
+from . import _backend
 
 _ArgumentErrors = (TypeError, ValueError, BufferError)
 _URLSAFE_TO_STANDARD = bytes.maketrans(b"-_", b"+/")
@@ -69,14 +75,14 @@ def b64encode(s: Any, altchars: Optional[Any] = None) -> bytes:
     """
     if altchars is None:
         try:
-            return _impl.b64encode(s)  # type: ignore[no-any-return]
+            return _backend.current().b64encode(s)  # type: ignore[no-any-return]
         except _ArgumentErrors:
-            return _stdlib.b64encode(s)
+            return _stdlib_b64encode(s)
     if type(altchars) is bytes and len(altchars) == 2:
         try:
-            return _impl.b64encode(s, altchars[0], altchars[1])  # type: ignore[no-any-return]
+            return _backend.current().b64encode(s, altchars[0], altchars[1])  # type: ignore[no-any-return]
         except _ArgumentErrors:
-            return _stdlib.b64encode(s, altchars)
+            return _stdlib_b64encode(s, altchars)
     # Any other altchars: CPython's own steps, in its order (encode, check, translate).
     encoded = b64encode(s)
     assert len(altchars) == 2, repr(altchars)
@@ -99,9 +105,9 @@ def b64encode_str(s: Any) -> str:
         TypeError: ``s`` is not a bytes-like object (a str, for one).
     """
     try:
-        return _impl.b64encode_str(s)  # type: ignore[no-any-return]
+        return _backend.current().b64encode_str(s)  # type: ignore[no-any-return]
     except _ArgumentErrors:
-        return _stdlib.b64encode(s).decode("ascii")
+        return _stdlib_b64encode(s).decode("ascii")
 
 
 def b64decode(s: Any, altchars: Optional[Any] = None, validate: bool = False) -> bytes:
@@ -131,13 +137,13 @@ def b64decode(s: Any, altchars: Optional[Any] = None, validate: bool = False) ->
     """
     if altchars is None and (validate is False or validate is True):
         try:
-            return _impl.b64decode(s, validate)  # type: ignore[no-any-return]
+            return _backend.current().b64decode(s, validate)  # type: ignore[no-any-return]
         except binascii.Error:
             raise
         except _ArgumentErrors:
-            return _stdlib.b64decode(s, validate=validate)
+            return _stdlib_b64decode(s, validate=validate)
     if altchars is None:  # a validate that is not a bool: the stdlib decides what it means
-        return _stdlib.b64decode(s, validate=validate)
+        return _stdlib_b64decode(s, validate=validate)
     data = _as_bytes(s)
     altchars = _as_bytes(altchars)
     assert len(altchars) == 2, repr(altchars)

@@ -31,7 +31,7 @@ import numpy as np
 
 import frame64
 
-from . import _options
+from . import _backend, _formats, _options
 from ._sample import camera_frame
 
 PROG = "frame64"
@@ -111,15 +111,15 @@ def image_info(data: bytes) -> ImageInfo | None:
 
 def b64text(data: bytes, prefix: str = "") -> str:
     """prefix + base64 of data, through frame64's codec."""
-    return frame64._impl.b64encode_str(data, prefix)  # type: ignore[no-any-return]
+    return _backend.current().b64encode_str(data, prefix)  # type: ignore[no-any-return]
 
 
 def decode_pixels(data: bytes, pixel_format: str, strict: bool = False) -> np.ndarray:
     """The pixels of a JPEG or PNG file's bytes, decoded by frame64 (the backend's raw-bytes
     entry point: frame64.decode takes base64, which a file would need first)."""
     try:
-        return frame64._impl.decode_image_bytes(  # type: ignore[no-any-return]
-            data, _options.TJPF[pixel_format], None, frame64.MAX_PIXELS_DEFAULT, strict
+        return _backend.current().decode_image_bytes(  # type: ignore[no-any-return]
+            data, _formats.TJPF[pixel_format], None, frame64.MAX_PIXELS_DEFAULT, strict
         )
     except ValueError as exc:  # frame64.DecodeError is a ValueError
         raise InputError(str(exc)) from exc
@@ -245,7 +245,7 @@ def _encode_options(args: argparse.Namespace) -> EncodeSettings:
         every=args.every, max_frames=args.max_frames, threads=args.threads,
     )
     if not args.raw:
-        channels = _options.CHANNELS.get(str(options.get("pixel_format", "BGR")).upper(), 3)
+        channels = _formats.CHANNELS.get(str(options.get("pixel_format", "BGR")).upper(), 3)
         probe = np.zeros((8, 8, channels) if channels > 1 else (8, 8), np.uint8)
         try:
             frame64.encode(probe, **options)
@@ -497,31 +497,19 @@ def _convert(data: bytes, source: str, target: str, args: argparse.Namespace) ->
 @contextlib.contextmanager
 def using_backend(module: ModuleType) -> Iterator[None]:
     """Run frame64.encode on the given backend module (single-threaded use only)."""
-    previous = frame64._impl
-    frame64._impl = module
-    try:
+    with _backend.use(module):
         yield
-    finally:
-        frame64._impl = previous
 
 
 def available_backends() -> dict[str, ModuleType]:
     """The backends this installation can run: {"cpp": _core, "python": _fallback}."""
-    backends: dict[str, ModuleType] = {}
-    try:
-        from . import _core
-    except ImportError:
-        pass
-    else:
-        backends["cpp"] = _core
-    from . import _fallback
-
-    try:
-        _fallback._turbojpeg()
-    except (ImportError, OSError, RuntimeError):
-        pass  # PyTurboJPEG or its libturbojpeg is missing
-    else:
-        backends["python"] = _fallback
+    backends = _backend.available()
+    fallback = backends.get("python")
+    if fallback is not None:
+        try:
+            fallback._turbo.turbojpeg()
+        except (ImportError, OSError, RuntimeError):
+            del backends["python"]  # PyTurboJPEG or its libturbojpeg is missing
     return backends
 
 
@@ -839,7 +827,7 @@ class _VersionAction(argparse.Action):
 
 def _jpeg_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--quality", type=int, help="JPEG quality 1..100 (default 90)")
-    parser.add_argument("--subsampling", choices=_options.SUBSAMPLINGS, help="JPEG chroma subsampling (default 420)")
+    parser.add_argument("--subsampling", choices=_formats.SUBSAMPLINGS, help="JPEG chroma subsampling (default 420)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -862,7 +850,7 @@ def build_parser() -> argparse.ArgumentParser:
     enc.add_argument("inputs", nargs="+", metavar="PATH", help="image file, directory, video file, camera index, or -")
     enc.add_argument("--format", choices=("jpeg", "jpg", "png"), help="output format (default jpeg)")
     _jpeg_arguments(enc)
-    enc.add_argument("--pixel-format", choices=_options.PIXEL_FORMATS,
+    enc.add_argument("--pixel-format", choices=_formats.PIXEL_FORMATS,
                      help="pixels to encode: GRAY makes a grayscale image, BGRA/RGBA keep alpha in PNG (default BGR)")
     enc.add_argument("--compression", type=int, help="PNG compression level (see frame64.encode)")
     enc.add_argument("--data-uri", action="store_true", help="print data:image/...;base64,... URIs")

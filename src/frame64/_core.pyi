@@ -1,6 +1,6 @@
 """Type stubs for frame64._core, the compiled backend (cpp/bindings/*.cpp).
 
-Keep in step with the bindings: tests/test_typing.py checks that this file
+Keep in step with the bindings: tests/api/test_typing.py checks that this file
 names exactly what the compiled module exports.
 """
 
@@ -48,7 +48,6 @@ def decode_image_bytes(
 # PNG (bind_png.cpp)
 def encode_png(image: Buffer, pixel_format: int, compression: int, data_uri: bool) -> str: ...
 def png_deflate(data: Buffer, compression: int) -> bytes: ...
-def decode_png(png: Buffer, pixel_format: int, out: np.ndarray | None, max_pixels: int, strict: bool) -> np.ndarray: ...
 
 # Encoder pool (bind_encoder.cpp). The option arguments are encode_jpeg's;
 # strip_rows is the strip height in MCU rows (0: the frame in one piece).

@@ -8,23 +8,15 @@ base64, sniffs the format, reads the header and fills the pixels.
 from __future__ import annotations
 
 import re
-import sys
-from typing import Any, Optional, Tuple
+from typing import Any, Optional
 
 import numpy as np
 
-from . import _options
+from . import _backend, _options
 from ._errors import DecodeError
+from ._options import MAX_PIXELS_DEFAULT
 
-MAX_PIXELS_DEFAULT = 178_956_970
-"""Default ``max_pixels``: Pillow's DecompressionBombError threshold.
-
-At 3 bytes per pixel it caps a BGR result at 512 MiB, while an 8K UHD frame
-(33 Mpx) passes with room to spare. A JPEG header can claim up to
-65535 x 65535 pixels (12 GiB as BGR) in a few hundred bytes.
-"""
-
-_NO_LIMIT = 1 << 32  # max_pixels=None: more than any JPEG holds (65535**2); a PNG beyond it cannot be allocated anyway
+__all__ = ["MAX_PIXELS_DEFAULT", "data_uri_payload_start", "decode"]
 
 # RFC 2397: data:[<mediatype>][;base64],<data>, where mediatype is
 # type "/" subtype *(";" attribute "=" value) and the names are RFC 2045 tokens.
@@ -96,22 +88,6 @@ def _check_data(data: Any) -> Any:
     return data
 
 
-def _check_max_pixels(value: Any) -> int:
-    if type(value) is int and 1 <= value <= _NO_LIMIT:  # fast path
-        return value
-    if value is None:
-        return _NO_LIMIT
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"max_pixels must be an int or None, got {type(value).__name__}")
-    if value < 1:
-        raise ValueError(f"max_pixels must be at least 1, got {value}")
-    return min(int(value), _NO_LIMIT)
-
-
-def _backend() -> Any:
-    return sys.modules[__package__]._impl  # chosen once, when the package is imported
-
-
 def decode(
     data: Any,
     *,
@@ -162,20 +138,12 @@ def decode(
             (the message gives the expected shape); a bad option value.
         TypeError: an argument of the wrong type.
     """
-    tjpf = _options.TJPF.get(pixel_format) if type(pixel_format) is str else None
-    if tjpf is None:
-        tjpf = _options.TJPF[_options._choice("pixel_format", pixel_format, _options.PIXEL_FORMATS)]
-    if out is not None and not isinstance(out, np.ndarray):
-        raise TypeError(f"out must be a numpy.ndarray or None, got {type(out).__name__}")
+    tjpf = _options.pixel_format_code(pixel_format)
+    _options.check_out_type(out)
     if strict is not False and strict is not True and not isinstance(strict, np.bool_):
         raise TypeError(f"strict must be a bool, got {type(strict).__name__}")
     text = _check_data(data)
     start = data_uri_payload_start(text)
-    return _backend().decode_image(  # type: ignore[no-any-return]
-        text, start, tjpf, out, _check_max_pixels(max_pixels), bool(strict)
+    return _backend.current().decode_image(  # type: ignore[no-any-return]
+        text, start, tjpf, out, _options.check_max_pixels(max_pixels), bool(strict)
     )
-
-
-def expected_shape(height: int, width: int, channels: int) -> Tuple[int, ...]:
-    """The array shape of a decoded frame: (H, W) for one channel, else (H, W, C)."""
-    return (height, width) if channels == 1 else (height, width, channels)

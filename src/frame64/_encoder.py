@@ -18,18 +18,13 @@ from typing import Any
 
 import numpy as np
 
-from . import _options
+from . import _backend, _options
+from ._formats import MCU_SIZE
 
 # A frame is split only into strips of at least this many pixels: below that
 # the hand-off between threads costs about as much as it saves.
 MIN_STRIP_PIXELS = 1 << 16
 MAX_RESTART_INTERVAL = 65535  # DRI holds a 16-bit MCU count (ITU T.81 B.2.4.4)
-
-
-def _backend() -> Any:
-    from . import _impl  # set by frame64/__init__.py before any Encoder exists
-
-    return _impl
 
 
 def available_cores() -> int:
@@ -56,7 +51,7 @@ def strip_rows(width: int, height: int, tjsamp: int, progressive: bool, threads:
     """
     if threads <= 1 or progressive:
         return 0
-    mcu_width, mcu_height = _options.MCU_SIZE[tjsamp]
+    mcu_width, mcu_height = MCU_SIZE[tjsamp]
     mcu_rows = -(-height // mcu_height)
     strips = min(threads, mcu_rows, (width * height) // MIN_STRIP_PIXELS)
     if strips <= 1:
@@ -143,10 +138,11 @@ class Encoder:
         )
         self._threads_arg = None if threads is None else _options.check_threads(threads)
         self._threads = resolve_threads(self._threads_arg)
+        self._impl = _backend.current()  # an Encoder keeps the backend it was made on
         self._start_pool()
 
     def _start_pool(self) -> None:
-        self._pool = _backend().BatchEncoder(self._threads)
+        self._pool = self._impl.BatchEncoder(self._threads)
         self._pid = os.getpid()
 
     def _live_pool(self) -> Any:
@@ -164,10 +160,6 @@ class Encoder:
     def options(self) -> _options.JpegOptions:
         """The validated JPEG options."""
         return self._options
-
-    def _args(self) -> tuple[int, int, int, bool, bool, bool]:
-        o = self._options
-        return (o.tjpf, o.quality, o.tjsamp, o.fast_dct, o.progressive, o.data_uri)
 
     def _strip_rows(self, array: np.ndarray) -> int:
         height, width = array.shape[:2]
@@ -189,8 +181,8 @@ class Encoder:
         array = _options.prepare_image(image, self._options.pixel_format)
         rows = self._strip_rows(array)
         if rows == 0:
-            return _backend().encode_jpeg(array, *self._args())  # type: ignore[no-any-return]
-        return self._live_pool().encode(array, *self._args(), rows)  # type: ignore[no-any-return]
+            return self._impl.encode_jpeg(array, *self._options.args)  # type: ignore[no-any-return]
+        return self._live_pool().encode(array, *self._options.args, rows)  # type: ignore[no-any-return]
 
     def encode_batch(self, frames: Sequence[Any] | np.ndarray) -> list[str]:
         """Encode many frames on all the encoder's threads; results in input order.
@@ -224,7 +216,7 @@ class Encoder:
         pixel_format = self._options.pixel_format
         arrays = [_prepare_frame(frame, pixel_format, i) for i, frame in enumerate(items)]
         whole = [0] * len(arrays)  # frames in parallel, each in one piece
-        return self._live_pool().encode_batch(arrays, *self._args(), whole)  # type: ignore[no-any-return]
+        return self._live_pool().encode_batch(arrays, *self._options.args, whole)  # type: ignore[no-any-return]
 
     def imap(self, frames: Iterable[Any], *, max_in_flight: int | None = None) -> Iterator[str]:
         """Encode frames as they arrive (e.g. from a capture loop), yielding results in order.
@@ -252,24 +244,14 @@ class Encoder:
         pending: collections.deque[Any] = collections.deque()
         for index, frame in enumerate(frames):
             array = _prepare_frame(frame, pixel_format, index)
-            pending.append(pool.submit(array, *self._args(), 0))  # in one piece, as encode_batch
+            pending.append(pool.submit(array, *self._options.args, 0))  # in one piece, as encode_batch
             if len(pending) >= limit:
                 yield pending.popleft().result()
         while pending:
             yield pending.popleft().result()
 
     def __getstate__(self) -> dict[str, Any]:
-        o = self._options
-        return {
-            "format": self._format,
-            "quality": o.quality,
-            "subsampling": o.subsampling,
-            "pixel_format": o.pixel_format,
-            "fast_dct": o.fast_dct,
-            "progressive": o.progressive,
-            "data_uri": o.data_uri,
-            "threads": self._threads_arg,
-        }
+        return {"format": self._format, **self._options.as_dict(), "threads": self._threads_arg}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__init__(**state)  # type: ignore[misc]
@@ -283,17 +265,19 @@ class Encoder:
         )
 
 
-_shared: dict[int, tuple[int, Any]] = {}
+_shared: dict[tuple[str, int], tuple[int, Any]] = {}
 
 
 def encode_threaded(array: np.ndarray, options: _options.JpegOptions, threads: int) -> str:
     """frame64.encode(..., threads=N) for a prepared frame, on a pool shared by such calls."""
     rows = strip_rows(array.shape[1], array.shape[0], options.tjsamp, options.progressive, threads)
-    args = (options.tjpf, options.quality, options.tjsamp, options.fast_dct, options.progressive, options.data_uri)
+    args = options.args
+    impl = _backend.current()
     if rows == 0:
-        return _backend().encode_jpeg(array, *args)  # type: ignore[no-any-return]
-    entry = _shared.get(threads)
+        return impl.encode_jpeg(array, *args)  # type: ignore[no-any-return]
+    key = (impl.__name__, threads)
+    entry = _shared.get(key)
     if entry is None or entry[0] != os.getpid():
-        entry = (os.getpid(), _backend().BatchEncoder(threads))
-        _shared[threads] = entry  # a race only builds a pool twice
+        entry = (os.getpid(), impl.BatchEncoder(threads))
+        _shared[key] = entry  # a race only builds a pool twice
     return entry[1].encode(array, *args, rows)  # type: ignore[no-any-return]

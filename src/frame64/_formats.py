@@ -27,6 +27,18 @@ SUBSAMPLINGS = tuple(TJSAMP)
 PIXEL_SIZE = {TJPF[name]: channels for name, channels in CHANNELS.items()}
 # Formats whose first channel is blue (PNG stores RGB, so these are swapped).
 BLUE_FIRST = frozenset({TJPF["BGR"], TJPF["BGRA"]})
+# TurboJPEG flags (turbojpeg.h), the same values in 2.x and 3.x. frame64 passes
+# every output-changing one explicitly (see compress_flags in
+# cpp/jpeg/jpeg_encoder.cpp and jpeg_flags in _fallback/jpeg.py).
+TJFLAG_FASTDCT = 2048
+TJFLAG_ACCURATEDCT = 4096
+TJFLAG_STOPONWARNING = 8192
+TJFLAG_PROGRESSIVE = 16384
+TJFLAG_LIMITSCANS = 32768
+# From this quality up, libjpeg-turbo 2.x's function API always uses the accurate DCT.
+ACCURATE_DCT_QUALITY = 96
+# JPEG colour spaces frame64 refuses to decode (TJCS_CMYK, TJCS_YCCK).
+TJCS_CMYK, TJCS_YCCK = 3, 4
 # MCU width and height in pixels for each TJSAMP value (turbojpeg.h tjMCUWidth/Height).
 MCU_SIZE = {0: (8, 8), 1: (16, 8), 2: (16, 16), 3: (8, 8), 4: (8, 16), 5: (32, 8)}
 

@@ -2,7 +2,8 @@
 
 Every public entry point converts its arguments here, once, so that the C++
 core and the pure-Python fallback see exactly the same request and raise
-exactly the same errors for bad input.
+exactly the same errors for bad input. The facts the checks read (pixel
+formats, limits, codes) live in ``_formats``.
 """
 
 from __future__ import annotations
@@ -14,29 +15,24 @@ from typing import Any
 
 import numpy as np
 
-# TurboJPEG's enum values (turbojpeg.h). They are part of its stable ABI and
-# identical in libjpeg-turbo 2.x and 3.x, and PyTurboJPEG uses the same ones.
-TJPF = {"RGB": 0, "BGR": 1, "GRAY": 6, "RGBA": 7, "BGRA": 8}
-TJSAMP = {"444": 0, "422": 1, "420": 2, "gray": 3, "440": 4, "411": 5}
-TJFLAG_PROGRESSIVE = 16384
-TJFLAG_FASTDCT = 2048
-TJFLAG_ACCURATEDCT = 4096
+from ._formats import CHANNELS, FORMATS, MAX_JPEG_SIDE, PIXEL_FORMATS, SUBSAMPLINGS, TJPF, TJSAMP
 
-CHANNELS = {"RGB": 3, "BGR": 3, "GRAY": 1, "RGBA": 4, "BGRA": 4}
-PIXEL_FORMATS = tuple(CHANNELS)
-SUBSAMPLINGS = tuple(TJSAMP)
-FORMATS = ("jpeg", "png")
-ACCURATE_DCT_QUALITY = 96  # from here up fast_dct has no effect (see jpeg_flags)
-# MCU width and height in pixels for each TJSAMP value (turbojpeg.h tjMCUWidth/Height).
-MCU_SIZE = {0: (8, 8), 1: (16, 8), 2: (16, 16), 3: (8, 8), 4: (8, 16), 5: (32, 8)}
-# JPEG stores each side in 16 bits (ITU T.81 B.2.2), but libjpeg(-turbo) refuses
-# sides over JPEG_MAX_DIMENSION = 65500 (jmorecfg.h) with a compression error;
-# refuse them here, as bad input, before any work.
-MAX_JPEG_DIMENSION = 65500
-DATA_URI_PREFIX = {"jpeg": "data:image/jpeg;base64,", "png": "data:image/png;base64,"}
+MAX_PIXELS_DEFAULT = 178_956_970
+"""Default ``max_pixels`` of every decode: Pillow's DecompressionBombError threshold.
+
+At 3 bytes per pixel it caps a BGR result at 512 MiB, while an 8K UHD frame
+(33 Mpx) passes with room to spare. A JPEG header can claim up to
+65535 x 65535 pixels (12 GiB as BGR) in a few hundred bytes.
+"""
+DEFAULT_MAX_PIXELS = MAX_PIXELS_DEFAULT
+
+# max_pixels=None: more than any JPEG holds (65535**2); a PNG beyond it cannot
+# be allocated anyway.
+NO_PIXEL_LIMIT = 1 << 32
+MIN_COMPRESSION, MAX_COMPRESSION, DEFAULT_COMPRESSION = 0, 9, 1
 
 
-def _choice(name: str, value: Any, allowed: tuple[str, ...]) -> str:
+def choice(name: str, value: Any, allowed: tuple[str, ...]) -> str:
     if not isinstance(value, str):
         raise TypeError(f"{name} must be a str, one of {', '.join(map(repr, allowed))}; got {type(value).__name__}")
     if value in allowed:
@@ -47,7 +43,7 @@ def _choice(name: str, value: Any, allowed: tuple[str, ...]) -> str:
     raise ValueError(f"{name} must be one of {', '.join(map(repr, allowed))}; got {value!r}")
 
 
-def _flag(name: str, value: Any) -> bool:
+def flag(name: str, value: Any) -> bool:
     if not isinstance(value, (bool, np.bool_)):
         raise TypeError(f"{name} must be a bool, got {type(value).__name__}")
     return bool(value)
@@ -57,13 +53,11 @@ def check_format(value: Any) -> str:
     """The output format name, case-insensitive ('jpg' means 'jpeg')."""
     if isinstance(value, str) and value.lower() == "jpg":
         value = "jpeg"
-    return _choice("format", value, FORMATS)
+    return choice("format", value, FORMATS)
 
 
 def check_quality(value: Any) -> int:
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"quality must be an int in 1..100, got {type(value).__name__}")
-    quality = int(value)
+    quality = _integer("quality", value, "an int in 1..100")
     if not 1 <= quality <= 100:
         raise ValueError(f"quality must be in 1..100, got {quality}")
     return quality
@@ -71,12 +65,51 @@ def check_quality(value: Any) -> int:
 
 def check_threads(value: Any) -> int:
     """A thread count: an int >= 1."""
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"threads must be an int >= 1 (or None for all cores), got {type(value).__name__}")
-    threads = int(value)
+    threads = _integer("threads", value, "an int >= 1 (or None for all cores)")
     if threads < 1:
         raise ValueError(f"threads must be >= 1 (or None for all cores), got {threads}")
     return threads
+
+
+def _integer(name: str, value: Any, expected: str) -> int:
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be {expected}, got {type(value).__name__}")
+    return int(value)
+
+
+def check_compression(value: Any) -> int:
+    """The PNG compression level: an int in 0..9; None means the default (1)."""
+    if value is None:
+        return DEFAULT_COMPRESSION
+    level = _integer("compression", value, "an int in 0..9")
+    if not MIN_COMPRESSION <= level <= MAX_COMPRESSION:
+        raise ValueError(f"compression must be in 0..9, got {level}")
+    return level
+
+
+def check_max_pixels(value: Any) -> int:
+    """The decompression-bomb guard: an int >= 1, None meaning no limit (NO_PIXEL_LIMIT)."""
+    if type(value) is int and 1 <= value <= NO_PIXEL_LIMIT:  # fast path
+        return value
+    if value is None:
+        return NO_PIXEL_LIMIT
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"max_pixels must be an int or None, got {type(value).__name__}")
+    if value < 1:
+        raise ValueError(f"max_pixels must be at least 1, got {value}")
+    return min(int(value), NO_PIXEL_LIMIT)
+
+
+def check_out_type(out: Any) -> None:
+    """``out`` is None or an ndarray (its shape is checked by the backend, against the image)."""
+    if out is not None and not isinstance(out, np.ndarray):
+        raise TypeError(f"out must be a numpy.ndarray or None, got {type(out).__name__}")
+
+
+def pixel_format_code(value: Any) -> int:
+    """The TJPF code of a pixel format name (case-insensitive)."""
+    code = TJPF.get(value) if type(value) is str else None  # fast path: an exact name
+    return TJPF[choice("pixel_format", value, PIXEL_FORMATS)] if code is None else code
 
 
 @dataclass(frozen=True)
@@ -103,36 +136,34 @@ class JpegOptions:
     def channels(self) -> int:
         return CHANNELS[self.pixel_format]
 
+    @property
+    def args(self) -> tuple[int, int, int, bool, bool, bool]:
+        """The options as both backends' JPEG functions take them after the frame:
+        (pixel_format, quality, subsampling, fast_dct, progressive, data_uri)."""
+        return (self.tjpf, self.quality, self.tjsamp, self.fast_dct, self.progressive, self.data_uri)
 
-
-def jpeg_flags(fast_dct: bool, progressive: bool, quality: int) -> int:
-    """TurboJPEG flags, every output-changing one explicit.
-
-    TurboJPEG 2.x silently picks the fast DCT below quality 96 unless
-    TJFLAG_ACCURATEDCT is given; 3.x defaults to the accurate one. The 2.x
-    function API also ignores TJFLAG_FASTDCT at quality >= 96 (in 3.x too),
-    while 3.x's own API (TJPARAM_FASTDCT, used by PyTurboJPEG 2.x) honours it
-    there; so the fast DCT is only requested below 96, and the bytes depend
-    neither on the library version nor on the API. The C++ core computes the same value in compress_flags()
-    (jpeg_encoder.cpp).
-    """
-    fast = fast_dct and quality < ACCURATE_DCT_QUALITY
-    flags = TJFLAG_FASTDCT if fast else TJFLAG_ACCURATEDCT
-    if progressive:
-        flags |= TJFLAG_PROGRESSIVE
-    return flags
+    def as_dict(self) -> dict[str, Any]:
+        """The options by the names ``frame64.encode`` takes."""
+        return {
+            "quality": self.quality,
+            "subsampling": self.subsampling,
+            "pixel_format": self.pixel_format,
+            "fast_dct": self.fast_dct,
+            "progressive": self.progressive,
+            "data_uri": self.data_uri,
+        }
 
 
 def jpeg_options(
     *, quality: Any, subsampling: Any, pixel_format: Any, fast_dct: Any, progressive: Any, data_uri: Any
 ) -> JpegOptions:
     return JpegOptions(
-        pixel_format=_choice("pixel_format", pixel_format, PIXEL_FORMATS),
+        pixel_format=choice("pixel_format", pixel_format, PIXEL_FORMATS),
         quality=check_quality(quality),
-        subsampling=_choice("subsampling", subsampling, SUBSAMPLINGS),
-        fast_dct=_flag("fast_dct", fast_dct),
-        progressive=_flag("progressive", progressive),
-        data_uri=_flag("data_uri", data_uri),
+        subsampling=choice("subsampling", subsampling, SUBSAMPLINGS),
+        fast_dct=flag("fast_dct", fast_dct),
+        progressive=flag("progressive", progressive),
+        data_uri=flag("data_uri", data_uri),
     )
 
 
@@ -154,7 +185,7 @@ def _rows_packed(array: np.ndarray, channels: int) -> bool:
     return bool(array.strides[0] >= row_bytes)
 
 
-def prepare_image(image: Any, pixel_format: str, *, max_dimension: int = MAX_JPEG_DIMENSION) -> np.ndarray:
+def prepare_image(image: Any, pixel_format: str, *, max_dimension: int = MAX_JPEG_SIDE) -> np.ndarray:
     """Validate a frame for pixel_format; return it, or a packed copy of an odd view."""
     try:
         array = np.asarray(image)
@@ -218,7 +249,7 @@ def from_pil(image: Any, pixel_format: Any) -> tuple[Any, Any]:
             f"(read directly: {', '.join(PIL_PIXEL_FORMATS)}; converted: {', '.join(PIL_CONVERSIONS)})"
         )
     implied = PIL_PIXEL_FORMATS[mode]
-    if _choice("pixel_format", pixel_format, PIXEL_FORMATS) not in ("BGR", implied):
+    if choice("pixel_format", pixel_format, PIXEL_FORMATS) not in ("BGR", implied):
         raise ValueError(
             f"pixel_format: a PIL image in mode {mode!r} is read as {implied!r}; "
             f"leave pixel_format at its default or pass {implied!r}, got {pixel_format!r}"

@@ -1,8 +1,8 @@
 """PNG in pure Python: numpy for the filters, zlib for deflate, struct and
 zlib.crc32 for the chunks (PNG specification, 3rd edition; RFC 2083).
 
-Same functions, signatures and pixels as ``frame64._core.encode_png`` and
-``decode_png``. The encoder applies exactly the C++ filters (so both backends
+Same functions, signatures and pixels as ``frame64._core.encode_png`` and the
+PNG branch of ``decode_image``. The encoder applies exactly the C++ filters (so both backends
 deflate the same filtered bytes); the deflate differs (zlib here, frame64's
 Huffman+run coder or libdeflate in C++), so the files are byte-identical only
 at compression 0, where both write the same stored blocks.
@@ -13,7 +13,6 @@ or Paeth are undone in a Python loop.
 
 from __future__ import annotations
 
-import base64
 import struct
 import sys
 import zlib
@@ -21,14 +20,12 @@ from typing import Any
 
 import numpy as np
 
-from ._options import DATA_URI_PREFIX
+from .._errors import PngError
+from .._formats import BLUE_FIRST, DATA_URI_PREFIX, MAX_PNG_SIDE, PIXEL_SIZE, PNG_SIGNATURE
+from .arrays import base64_str
 
-PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-MAX_DIMENSION = 2**31 - 1
-_STORED_MAX = 65535
-
-# TurboJPEG pixel-format codes (frame64._options.TJPF) -> (channels, swap R/B).
-_LAYOUTS = {0: (3, False), 1: (3, True), 6: (1, False), 7: (4, False), 8: (4, True)}
+_STORED_MAX = 65535  # bytes in one stored deflate block (RFC 1951 3.2.4)
+MAX_CHUNK_LENGTH = 2**31 - 1  # PNG specification 5.3
 # Compression level -> (adaptive filters, fixed filter, zlib level, zlib strategy).
 # Levels 1-2 stand in for the C++ Huffman+run coder with zlib's run-only
 # strategy; 3-9 map libdeflate's levels 1, 3, 5, 6, 8, 10, 12 to zlib's 1..9.
@@ -50,15 +47,11 @@ _VALID_DEPTHS = {0: (1, 2, 4, 8, 16), 2: (8, 16), 3: (1, 2, 4, 8), 4: (8, 16), 6
 _ADAM7 = ((0, 0, 8, 8), (4, 0, 8, 8), (0, 4, 4, 8), (2, 0, 4, 4), (0, 2, 2, 4), (1, 0, 2, 2), (0, 1, 1, 2))
 
 
-class PngError(ValueError):
-    """A PNG that cannot be written or read (corrupt, truncated, too large)."""
-
-
-def _layout(pixel_format: int) -> tuple[int, bool]:
-    try:
-        return _LAYOUTS[pixel_format]
-    except (KeyError, TypeError):
-        raise ValueError(f"pixel_format: unsupported pixel format code {pixel_format}") from None
+def channel_layout(pixel_format: int) -> tuple[int, bool]:
+    """(channels, red and blue swapped) of a TJPF code."""
+    if pixel_format not in PIXEL_SIZE:
+        raise ValueError(f"pixel_format: unsupported pixel format code {pixel_format}")
+    return PIXEL_SIZE[pixel_format], pixel_format in BLUE_FIRST
 
 
 # --- encoding -----------------------------------------------------------------
@@ -150,14 +143,14 @@ def _chunk(kind: bytes, payload: bytes) -> bytes:
 
 def encode_png_bytes(image: np.ndarray, pixel_format: int, compression: int) -> bytes:
     """The PNG file for a validated frame."""
-    channels, swap = _layout(pixel_format)
+    channels, swap = channel_layout(pixel_format)
     if not isinstance(compression, int) or not 0 <= compression <= 9:
         raise ValueError(f"compression must be in 0..9, got {compression}")
     array = np.asarray(image)
     if array.ndim == 3 and channels == 1:
         array = array[:, :, 0]
     height, width = array.shape[:2]
-    if not (1 <= height <= MAX_DIMENSION and 1 <= width <= MAX_DIMENSION):
+    if not (1 <= height <= MAX_PNG_SIDE and 1 <= width <= MAX_PNG_SIDE):
         raise ValueError("image: PNG width and height must be in 1..2147483647")
     if swap:
         array = array[..., [2, 1, 0, 3][:channels]]
@@ -171,14 +164,13 @@ def encode_png_bytes(image: np.ndarray, pixel_format: int, compression: int) -> 
 
 def encode_png(image: np.ndarray, pixel_format: int, compression: int, data_uri: bool) -> str:
     """Same contract as frame64._core.encode_png (image already validated)."""
-    text = base64.b64encode(encode_png_bytes(image, pixel_format, compression)).decode("ascii")
-    return DATA_URI_PREFIX["png"] + text if data_uri else text
+    return base64_str(encode_png_bytes(image, pixel_format, compression), DATA_URI_PREFIX["png"] if data_uri else "")
 
 
 # --- decoding -----------------------------------------------------------------
 
 
-class _Chunks:
+class PngChunks:
     """The chunks of a PNG file, CRC-checked (spec 5.3, 5.4)."""
 
     def __init__(self, data: bytes, strict: bool) -> None:
@@ -190,7 +182,7 @@ class _Chunks:
             if pos + 8 > len(data):
                 raise PngError("invalid PNG: truncated before IEND")
             length, kind = struct.unpack_from(">I4s", data, pos)
-            if length > MAX_DIMENSION:
+            if length > MAX_CHUNK_LENGTH:
                 raise PngError("invalid PNG: chunk length over 2^31-1")
             if not all(65 <= c <= 90 or 97 <= c <= 122 for c in kind):
                 raise PngError(f"invalid PNG: bad chunk type {kind!r}")
@@ -212,18 +204,18 @@ class _Chunks:
                 return
 
 
-class _Png:
+class PngFile:
     """A parsed PNG: header, palette, transparency and the zlib stream."""
 
     def __init__(self, data: bytes, strict: bool) -> None:
-        chunks = _Chunks(data, strict).items
+        chunks = PngChunks(data, strict).items
         ihdr = chunks[0][1]
         if len(ihdr) != 13:
             raise PngError("invalid PNG: IHDR must be 13 bytes")
         (self.width, self.height, self.depth, self.colour, compression, filter_method, interlace) = struct.unpack(
             ">IIBBBBB", ihdr
         )
-        if not (1 <= self.width <= MAX_DIMENSION and 1 <= self.height <= MAX_DIMENSION):
+        if not (1 <= self.width <= MAX_PNG_SIDE and 1 <= self.height <= MAX_PNG_SIDE):
             raise PngError("invalid PNG: width and height must be in 1..2^31-1")
         if self.depth not in _VALID_DEPTHS.get(self.colour, ()):
             raise PngError(f"invalid PNG: bit depth {self.depth} with colour type {self.colour}")
@@ -323,7 +315,7 @@ def _samples(rows: np.ndarray, width: int, channels: int, depth: int) -> np.ndar
     return values[:, :width].reshape(height, width, 1)
 
 
-def _raw_samples(png: _Png) -> np.ndarray:
+def _raw_samples(png: PngFile) -> np.ndarray:
     channels = _COLOUR_CHANNELS[png.colour]
     bpp = max(1, channels * png.depth // 8)
     passes = _ADAM7 if png.interlaced else ((0, 0, 1, 1),)
@@ -357,7 +349,7 @@ def _raw_samples(png: _Png) -> np.ndarray:
     return image
 
 
-def _to_8bit_rgba(png: _Png, samples: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+def _to_8bit_rgba(png: PngFile, samples: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
     """(h, w, 1 or 3) 8-bit colour and (h, w) alpha (None when opaque)."""
     depth, colour = png.depth, png.colour
     if colour == 3:
@@ -391,30 +383,10 @@ def _to_8bit_rgba(png: _Png, samples: np.ndarray) -> tuple[np.ndarray, np.ndarra
     return values, alpha
 
 
-def decode_png(png: Any, pixel_format: int, out: Any, max_pixels: int, strict: bool) -> np.ndarray:
-    """Same contract as frame64._core.decode_png."""
-    channels, swap = _layout(pixel_format)
-    if max_pixels < 1:
-        raise ValueError(f"max_pixels must be >= 1, got {max_pixels}")
-    data = bytes(memoryview(png).cast("B"))
-    parsed = _Png(data, strict)
-    pixels = parsed.width * parsed.height
-    if pixels > max_pixels:
-        raise PngError(
-            f"PNG is {parsed.width}x{parsed.height} = {pixels} pixels, more than max_pixels={max_pixels}"
-        )
+def decode_pixels(parsed: PngFile, pixel_format: int) -> np.ndarray:
+    """The pixels of a parsed PNG in a pixel format's layout, converted as PIL's Image.convert does."""
+    channels, swap = channel_layout(pixel_format)
     shape = (parsed.height, parsed.width) + ((channels,) if channels > 1 else ())
-    if out is not None:
-        if not isinstance(out, np.ndarray):
-            raise TypeError("out must be a numpy.ndarray or None")
-        if out.dtype != np.uint8:
-            raise ValueError(f"out must have dtype uint8, got {out.dtype}")
-        if out.shape != shape:
-            raise ValueError(f"out must have shape {shape}, got {out.shape}")
-        if not out.flags.c_contiguous:
-            raise ValueError("out must be C-contiguous")
-        if not out.flags.writeable:
-            raise ValueError("out must be writable")
     values, alpha = _to_8bit_rgba(parsed, _raw_samples(parsed))
     gray = values.shape[-1] == 1
     if channels == 1:
@@ -432,7 +404,4 @@ def decode_png(png: Any, pixel_format: int, out: Any, max_pixels: int, strict: b
             result = np.concatenate([rgb, a[..., None]], axis=-1)
         else:
             result = rgb
-    if out is None:
-        return np.ascontiguousarray(result, np.uint8)
-    out[...] = result
-    return out  # type: ignore[no-any-return]  # out is the caller's array (Any by signature)
+    return np.ascontiguousarray(result, np.uint8)

@@ -11,10 +11,10 @@ import numpy as np
 import pytest
 
 import frame64
-from frame64 import _fallback
+from frame64 import _backend, _fallback
 from frame64._sample import camera_frame
 
-from .conftest import encoder_for
+from ..conftest import encoder_for
 
 FLAT = np.full((16, 16, 3), 128, np.uint8)
 NOISY = np.random.default_rng(1).integers(0, 256, (64, 64, 3), dtype=np.uint8)
@@ -34,7 +34,7 @@ _fallback_encode = encoder_for(_fallback)
 @pytest.mark.parametrize("previous", [FLAT, camera_frame(40, 48)], ids=["after-flat", "after-camera"])
 @pytest.mark.parametrize("subsampling", ["420", "444"])
 def test_baseline_after_progressive_on_the_same_thread(previous: np.ndarray, subsampling: str) -> None:
-    """Found by tests/test_concurrency.py; fixed in cpp/jpeg/jpeg_encoder.cpp
+    """Found by tests/hardening/test_concurrency.py; fixed in cpp/jpeg/jpeg_encoder.cpp
     (TurboCompressor::compress). A progressive compression left its optimised
     Huffman tables in the thread's TurboJPEG handle and the next baseline JPEG
     reused them: a different string, and a corrupt JPEG when the new image had
@@ -121,12 +121,8 @@ def test_decode_does_not_reuse_the_previous_images_tables(marker: int, previous_
     previous = frame64.encode(camera_frame(48, 40, seed=7), **previous_options)
     fresh = _on_fresh_thread(attempt)
     after = _on_fresh_thread(lambda: (frame64.decode(previous), attempt())[1])
-    saved = frame64._impl
-    frame64._impl = _fallback
-    try:
+    with _backend.use(_fallback):
         reference = attempt()
-    finally:
-        frame64._impl = saved
     for result in (after, reference):
         if isinstance(fresh, str):
             assert result == fresh

@@ -4,27 +4,28 @@ from __future__ import annotations
 
 import pytest
 
-from frame64 import _options
+from frame64 import _formats
+from frame64._fallback.jpeg import jpeg_flags
 
 core = pytest.importorskip("frame64._core", exc_type=ImportError)
 
 
 def test_pixel_format_codes_match_turbojpeg_header() -> None:
-    assert core.TJPF == _options.TJPF
+    assert core.TJPF == _formats.TJPF
 
 
 def test_subsampling_codes_match_turbojpeg_header() -> None:
-    assert core.TJSAMP == _options.TJSAMP
+    assert core.TJSAMP == _formats.TJSAMP
 
 
 @pytest.mark.parametrize("quality", [1, 95, 96, 100])
 @pytest.mark.parametrize("fast_dct", [False, True])
 @pytest.mark.parametrize("progressive", [False, True])
 def test_every_output_changing_flag_is_explicit(fast_dct: bool, progressive: bool, quality: int) -> None:
-    flags = _options.jpeg_flags(fast_dct, progressive, quality)
+    flags = jpeg_flags(fast_dct, progressive, quality)
     # Exactly one DCT flag is always set, so libjpeg-turbo 2.x and 3.x agree;
     # from quality 96 up it is the accurate one, as 2.x forces it there.
     fast = fast_dct and quality < 96
-    assert bool(flags & _options.TJFLAG_FASTDCT) == fast
-    assert bool(flags & _options.TJFLAG_ACCURATEDCT) == (not fast)
-    assert bool(flags & _options.TJFLAG_PROGRESSIVE) == progressive
+    assert bool(flags & _formats.TJFLAG_FASTDCT) == fast
+    assert bool(flags & _formats.TJFLAG_ACCURATEDCT) == (not fast)
+    assert bool(flags & _formats.TJFLAG_PROGRESSIVE) == progressive

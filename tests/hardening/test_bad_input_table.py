@@ -6,10 +6,12 @@ import builtins
 import binascii
 
 import pytest
-from .bad_input_table import DOC_PATH, ROWS, BadInput, namespace, render_markdown
+from ..bad_input_table import DOC_PATH, ROWS, BadInput, namespace, render_markdown
 
 import frame64
 from frame64 import _fallback
+
+from ..conftest import UseBackend
 
 EXCEPTIONS = {
     "TypeError": TypeError,
@@ -31,9 +33,9 @@ def test_every_exception_name_is_known() -> None:
 
 
 @pytest.fixture(params=BACKENDS)
-def backend(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+def backend(request: pytest.FixtureRequest, use_backend: UseBackend) -> str:
     if request.param == "python":
-        monkeypatch.setattr(frame64, "_impl", _fallback)
+        use_backend(_fallback)
     return str(request.param)
 
 

@@ -1,4 +1,4 @@
-"""The pure-Python BatchEncoder: PyTurboJPEG strips stitched in Python.
+"""The pure-Python BatchEncoder: PyTurboJPEG strips stitched in Python (mirrors bind_encoder.cpp).
 
 Same contract and byte-identical results as ``frame64._core.BatchEncoder``
 (cpp/jpeg/jpeg_strips.cpp has the reasoning, after ITU T.81 B.2.4.4 and
@@ -11,7 +11,6 @@ real parallelism.
 
 from __future__ import annotations
 
-import base64
 import concurrent.futures
 import os
 import struct
@@ -21,12 +20,12 @@ from typing import Any
 
 import numpy as np
 
-from . import _fallback
-from ._options import DATA_URI_PREFIX, MCU_SIZE, jpeg_flags
+from .._errors import JpegError
+from .._formats import DATA_URI_PREFIX, DRI, MCU_SIZE, RST0, SOS, is_sof, jpeg_segments
+from .arrays import base64_str
+from .jpeg import compress
 
-_SOI, _EOI, _SOS, _DRI, _RST0 = 0xD8, 0xD9, 0xDA, 0xDD, 0xD0
 _SEQUENTIAL_HUFFMAN_SOF = (0xC0, 0xC1)
-_NOT_SOF = (0xC4, 0xC8, 0xCC)  # DHT, JPG, DAC share the 0xC0..0xCF range
 
 
 def plan_strips(width: int, height: int, subsampling: int, progressive: bool, strip_mcu_rows: int) -> tuple[int, int, int]:
@@ -44,35 +43,29 @@ def plan_strips(width: int, height: int, subsampling: int, progressive: bool, st
     return -(-mcu_rows // strip_mcu_rows), strip_mcu_rows * mcu_height, interval
 
 
-def _layout(jpeg: bytes) -> tuple[int, int, int] | None:
+def scan_layout(jpeg: bytes) -> tuple[int, int, int] | None:
     """(SOF height offset, SOS offset, scan start) of a single-scan Huffman JPEG, else None."""
     size = len(jpeg)
     if size < 4 or jpeg[:2] != b"\xff\xd8" or jpeg[-2:] != b"\xff\xd9":
         return None
     sof_height = None
-    at = 2
-    while at + 4 <= size:
-        if jpeg[at] != 0xFF:
+    for marker, at, length in jpeg_segments(jpeg):
+        if length < 2 or at + 2 + length > size or marker == DRI:
             return None
-        marker = jpeg[at + 1]
-        (length,) = struct.unpack_from(">H", jpeg, at + 2)
-        if length < 2 or at + 2 + length > size or marker == _DRI:
-            return None
-        if 0xC0 <= marker <= 0xCF and marker not in _NOT_SOF:
+        if is_sof(marker):
             if marker not in _SEQUENTIAL_HUFFMAN_SOF or sof_height is not None or length < 8:
                 return None
             sof_height = at + 5
-        if marker == _SOS:
+        if marker == SOS:
             if sof_height is None or at + 2 + length > size - 2:
                 return None
             return sof_height, at, at + 2 + length
-        at += 2 + length
     return None
 
 
 def stitch_strips(strips: Sequence[bytes], height: int, restart_interval: int) -> bytes | None:
     """One JPEG from compressed strips, as jpeg::stitch_strips; None if they cannot be stitched."""
-    layouts = [_layout(strip) for strip in strips]
+    layouts = [scan_layout(strip) for strip in strips]
     first = layouts[0]
     if first is None:
         return None
@@ -87,11 +80,11 @@ def stitch_strips(strips: Sequence[bytes], height: int, restart_interval: int) -
         head[:sof_height],
         struct.pack(">H", height),
         head[sof_height + 2 : sos],
-        struct.pack(">BBHH", 0xFF, _DRI, 4, restart_interval),
+        struct.pack(">BBHH", 0xFF, DRI, 4, restart_interval),
         head[sos:-2],
     ]
     for k, strip in enumerate(strips[1:]):
-        parts.append(bytes((0xFF, _RST0 + (k & 7))))
+        parts.append(bytes((0xFF, RST0 + (k & 7))))
         parts.append(strip[scan:-2])
     parts.append(b"\xff\xd9")
     return b"".join(parts)
@@ -134,7 +127,7 @@ class BatchEncoder:
     def threads(self) -> int:
         return self._threads
 
-    def _run(self, function: Callable[..., bytes], jobs: list[tuple[Any, ...]]) -> list[Any]:
+    def _dispatch(self, function: Callable[..., bytes], jobs: list[tuple[Any, ...]]) -> list[Any]:
         if self._pid != os.getpid():  # a fork() child has none of the executor's threads
             self._start_executor()
         if self._executor is None or len(jobs) <= 1:
@@ -146,24 +139,19 @@ class BatchEncoder:
         pixel_format, quality, subsampling, fast_dct, progressive, data_uri = options
         height, width = image.shape[:2]
         strips, strip_height, interval = plan_strips(width, height, subsampling, progressive, strip_rows)
-        turbo = _fallback._turbojpeg()
-        flags = jpeg_flags(fast_dct, progressive, quality)
 
-        def compress(pixels: np.ndarray) -> bytes:
-            return turbo.encode(  # type: ignore[no-any-return]
-                pixels, quality=quality, pixel_format=pixel_format, jpeg_subsample=subsampling, flags=flags
-            )
+        def compress_strip(pixels: np.ndarray) -> bytes:
+            return compress(pixels, pixel_format, quality, subsampling, fast_dct, progressive)
 
         pieces = [(image[k * strip_height : (k + 1) * strip_height],) for k in range(strips)]
-        started = self._run(compress, pieces)
+        started = self._dispatch(compress_strip, pieces)
 
         def finish() -> str:
             parts = [p.result() if isinstance(p, concurrent.futures.Future) else p for p in started]
             jpeg = parts[0] if strips == 1 else stitch_strips(parts, height, interval)
             if jpeg is None:  # libjpeg-turbo told by its environment to write something else
-                jpeg = compress(image)
-            text = base64.b64encode(jpeg).decode("ascii")
-            return DATA_URI_PREFIX["jpeg"] + text if data_uri else text
+                jpeg = compress_strip(image)
+            return base64_str(jpeg, DATA_URI_PREFIX["jpeg"] if data_uri else "")
 
         return finish
 
@@ -187,7 +175,8 @@ class BatchEncoder:
                 failure = failure or (index, exc)
         if failure is not None:
             index, error = failure
-            raise RuntimeError(f"frames[{index}]: {error}") from error
+            kind = JpegError if isinstance(error, JpegError) else RuntimeError
+            raise kind(f"frames[{index}]: {error}") from error
         return results
 
     def submit(self, image: np.ndarray, *options_and_rows: Any) -> PendingFrame:

@@ -22,7 +22,7 @@ import frame64
 from frame64 import _fallback, _options
 from frame64._sample import camera_frame
 
-from .conftest import (
+from ..conftest import (
     PIXEL_CASES,
     SUBSAMPLINGS,
     Encode,

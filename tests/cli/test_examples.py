@@ -19,7 +19,7 @@ import pytest
 import frame64
 from frame64._sample import camera_frame
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 
 def load(name: str) -> ModuleType:

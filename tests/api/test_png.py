@@ -22,7 +22,8 @@ from hypothesis import strategies as st
 from PIL import Image
 
 import frame64
-from frame64 import _fallback, _png, _png_fallback
+from frame64 import _backend, _fallback, _png
+from frame64._fallback import png as fallback_png
 from frame64._sample import camera_frame
 
 SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -45,12 +46,14 @@ def impl(request: pytest.FixtureRequest) -> Any:
 
 
 def encode_raw(impl: Any, image: Any, pixel_format: str = "BGR", compression: int | None = None) -> bytes:
-    text = _png.encode_png(impl, image, pixel_format=pixel_format, compression=compression, data_uri=False)
+    with _backend.use(impl):
+        text = _png.encode_png(image, pixel_format=pixel_format, compression=compression, data_uri=False)
     return base64.b64decode(text, validate=True)
 
 
 def decode(impl: Any, raw: bytes, pixel_format: str = "BGR", **kwargs: Any) -> np.ndarray:
-    return _png.decode_png(impl, raw, pixel_format=pixel_format, **kwargs)
+    with _backend.use(impl):
+        return _png.decode_png(raw, pixel_format=pixel_format, **kwargs)
 
 
 def frame(height: int, width: int, pixel_format: str, kind: str = "camera", seed: int = 0) -> np.ndarray:
@@ -285,14 +288,10 @@ def test_png_is_valid_for_pil_and_opencv(impl: Any, pixel_format: str, level: in
 
 def test_public_encode_png_and_data_uri(impl: Any) -> None:
     image = frame(30, 40, "BGR")
-    saved = frame64._impl
-    frame64._impl = impl
-    try:
+    with _backend.use(impl):
         text = frame64.encode(image, format="png")
         uri = frame64.encode(image, format="PNG", data_uri=True, compression=1)
         assert frame64.encode(image, format="png", quality=50) == text  # JPEG options do not apply
-    finally:
-        frame64._impl = saved
     assert uri == "data:image/png;base64," + text
     raw = base64.b64decode(text, validate=True)
     np.testing.assert_array_equal(decode(impl, raw, "BGR"), image)
@@ -375,7 +374,7 @@ def adam7_png(image: np.ndarray, colour: int) -> bytes:
         if sub.size == 0:
             continue
         rows = np.ascontiguousarray(sub).reshape(sub.shape[0], -1)
-        parts.append(_png_fallback._filter_image(rows, channels, True, 0).tobytes())
+        parts.append(fallback_png._filter_image(rows, channels, True, 0).tobytes())
     ihdr = struct.pack(">IIBBBBB", width, height, 8, colour, 0, 0, 1)
     return build_png(ihdr, zlib.compress(b"".join(parts), 6))
 
@@ -629,14 +628,15 @@ def test_core_functions_guard_their_own_arguments(impl: Any) -> None:
     with pytest.raises(ValueError, match="pixel_format"):
         impl.encode_png(image, 3, 1, False)
     raw = encode_raw(impl, image)
+    # PNG decodes through the one raw-bytes path (decode_image_bytes), which guards the same arguments.
     with pytest.raises(ValueError, match="pixel_format"):
-        impl.decode_png(raw, 42, None, 100, False)
+        impl.decode_image_bytes(raw, 42, None, 100, False)
     with pytest.raises(ValueError, match="max_pixels"):
-        impl.decode_png(raw, 1, None, 0, False)
+        impl.decode_image_bytes(raw, 1, None, 0, False)
     with pytest.raises(TypeError):
-        impl.decode_png("not bytes", 1, None, 100, False)
-    with pytest.raises(impl.PngError):
-        impl.decode_png(b"garbage", 1, None, 100, False)
+        impl.decode_image_bytes("not bytes", 1, None, 100, False)
+    with pytest.raises(frame64.DecodeError):
+        impl.decode_image_bytes(b"\x89PNG\r\n\x1a\ngarbage", 1, None, 100, False)
     assert issubclass(impl.PngError, ValueError)
 
 
@@ -675,7 +675,7 @@ def test_threads_encode_and_decode_like_serial() -> None:
     def round_trip(job: tuple[np.ndarray, int]) -> tuple[str, np.ndarray]:
         image, level = job
         text = core.encode_png(image, 1, level, False)
-        return text, core.decode_png(base64.b64decode(text), 1, None, 2**28, False)
+        return text, core.decode_image_bytes(base64.b64decode(text), 1, None, 2**28, False)
 
     with ThreadPoolExecutor(max_workers=4) as pool:
         results = list(pool.map(round_trip, jobs * 3))

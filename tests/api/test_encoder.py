@@ -30,12 +30,14 @@ from hypothesis import strategies as st
 from PIL import Image
 
 import frame64
-from frame64 import _encoder, _fallback, _options
+from frame64 import _encoder, _fallback, _formats
 from frame64._sample import camera_frame
 
-TJSAMP = _options.TJSAMP
-TJPF = _options.TJPF
-ACCURATE = _options.TJFLAG_ACCURATEDCT
+from ..conftest import UseBackend
+
+TJSAMP = _formats.TJSAMP
+TJPF = _formats.TJPF
+ACCURATE = _formats.TJFLAG_ACCURATEDCT
 
 BACKENDS = ["python"] + (["cpp"] if frame64.backend == "cpp" else [])
 
@@ -78,7 +80,7 @@ def frame_for(tjsamp: int, height: int, width: int, gray_input: bool, seed: int 
 
 
 def mcu(tjsamp: int) -> tuple[int, int]:
-    return _options.MCU_SIZE[tjsamp]
+    return _formats.MCU_SIZE[tjsamp]
 
 
 def strip_count(jpeg: bytes) -> int:
@@ -166,9 +168,9 @@ def large_frame(height: int, width: int) -> np.ndarray:
     ],
 )
 def test_large_frames_match_oracle_and_decode_to_single_thread_pixels(
-    shape: tuple[int, int], threads: int, subsampling: str, backend: str, monkeypatch: pytest.MonkeyPatch
+    shape: tuple[int, int], threads: int, subsampling: str, backend: str, use_backend: UseBackend
 ) -> None:
-    monkeypatch.setattr(frame64, "_impl", backend_module(backend))
+    use_backend(backend_module(backend))
     frame = large_frame(*shape)
     text = frame64.encode(frame, subsampling=subsampling, threads=threads)
     assert text == frame64.Encoder(subsampling=subsampling, threads=threads).encode(frame)
@@ -222,8 +224,8 @@ def test_property_cpp_equals_fallback_and_pixels_equal_single_thread(
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
-def test_progressive_is_never_split(backend: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(frame64, "_impl", backend_module(backend))
+def test_progressive_is_never_split(backend: str, use_backend: UseBackend) -> None:
+    use_backend(backend_module(backend))
     frame = camera_frame(720, 1280)
     assert _encoder.strip_rows(1280, 720, TJSAMP["420"], True, 8) == 0
     one = frame64.encode(frame, progressive=True)
@@ -242,8 +244,8 @@ def test_small_frames_are_not_split() -> None:
 
 
 @pytest.fixture(params=BACKENDS)
-def backend(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
-    monkeypatch.setattr(frame64, "_impl", backend_module(request.param))
+def backend(request: pytest.FixtureRequest, use_backend: UseBackend) -> str:
+    use_backend(backend_module(request.param))
     return str(request.param)
 
 
@@ -454,10 +456,10 @@ def test_compression_error_mid_batch_raises_after_the_batch_with_its_index() -> 
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
-def test_baseline_after_progressive_on_the_same_threads_is_unchanged(backend: str, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_baseline_after_progressive_on_the_same_threads_is_unchanged(backend: str, use_backend: UseBackend) -> None:
     # libjpeg-turbo < 3.1 keeps a progressive image's optimized Huffman
     # tables in a reused TurboJPEG handle; every thread's compressor must not.
-    monkeypatch.setattr(frame64, "_impl", backend_module(backend))
+    use_backend(backend_module(backend))
     frames = [camera_frame(600, 800, seed=4), camera_frame(37, 45, seed=1)]
     baseline = frame64.Encoder(threads=2)
     expected = baseline.encode_batch(frames * 2)
@@ -518,9 +520,9 @@ def test_core_pending_frame_result_from_many_threads() -> None:
         assert pending.done()
 
 
-def test_keyboard_interrupt_stops_a_long_batch_and_the_pool_still_works(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_keyboard_interrupt_stops_a_long_batch_and_the_pool_still_works(use_backend: UseBackend) -> None:
     # The C++ pool runs without the GIL, so it must look for signals itself.
-    monkeypatch.setattr(frame64, "_impl", pytest.importorskip("frame64._core"))
+    use_backend(pytest.importorskip("frame64._core"))
     encoder = frame64.Encoder(threads=2)
     frame = camera_frame(480, 640)
     # Python's own Ctrl-C handler, even where this process was started with

@@ -17,7 +17,7 @@ from typing import Callable
 
 import numpy as np
 import pytest
-from ._rss import LOOP_CALLS, TOLERANCE_BYTES, raises, rss_growth
+from .._rss import LOOP_CALLS, TOLERANCE_BYTES, raises, rss_growth
 
 import frame64
 from frame64._sample import camera_frame

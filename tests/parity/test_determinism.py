@@ -19,7 +19,7 @@ import numpy as np
 import pytest
 
 import frame64
-from frame64 import _fallback
+from frame64 import _backend, _fallback
 from frame64._sample import camera_frame
 
 REQUESTS: list[tuple[str, tuple[int, int, int], dict[str, Any]]] = [
@@ -54,12 +54,8 @@ def digests(strings: dict[str, str]) -> dict[str, str]:
 
 
 def with_fallback(call: Callable[[], Any]) -> Any:
-    saved = frame64._impl
-    frame64._impl = _fallback
-    try:
+    with _backend.use(_fallback):
         return call()
-    finally:
-        frame64._impl = saved
 
 
 CHILD = """

@@ -75,6 +75,8 @@ import zlib  # noqa: E402
 
 from frame64._sample import camera_frame  # noqa: E402
 
+from ..conftest import UseBackend  # noqa: E402
+
 SOF_MARKERS = {0xC0, 0xC1, 0xC2}
 
 
@@ -121,11 +123,11 @@ def decode_allocation(text: str, **options: object) -> tuple[BaseException, int]
     ],
 )
 def test_decode_refuses_a_bomb_header_before_allocating(text: str, backend: str,
-                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+                                                         use_backend: UseBackend) -> None:
     if backend == "python":
         from frame64 import _fallback
 
-        monkeypatch.setattr(frame64, "_impl", _fallback)
+        use_backend(_fallback)
     frame64.decode(frame64.encode(camera_frame(8, 8)))  # first-use set-up is not the bomb's doing
     error, allocated = decode_allocation(text)
     # libspng itself refuses sizes whose row arithmetic overflows, before

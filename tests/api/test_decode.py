@@ -26,8 +26,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import frame64
-from frame64 import DecodeError, _fallback
+from frame64 import DecodeError, _backend, _fallback
 from frame64._sample import camera_frame
+
+from ..conftest import UseBackend
 
 PIXEL_FORMATS = ["BGR", "RGB", "BGRA", "RGBA", "GRAY"]
 SUBSAMPLINGS = ["444", "422", "420", "440", "411", "gray"]
@@ -49,9 +51,9 @@ def _available_backends() -> list[Any]:
 
 
 @pytest.fixture(params=_available_backends())
-def backend(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Any:
+def backend(request: pytest.FixtureRequest, use_backend: UseBackend) -> Any:
     """frame64.decode routed through one backend."""
-    monkeypatch.setattr(frame64, "_impl", request.param)
+    use_backend(request.param)
     return request.param
 
 
@@ -67,8 +69,7 @@ def _both_backends(*args: Any, **kwargs: Any) -> tuple[Any, Any]:
     core = pytest.importorskip("frame64._core", exc_type=ImportError)
     results = []
     for impl in (core, _fallback):
-        with pytest.MonkeyPatch.context() as patch:
-            patch.setattr(frame64, "_impl", impl)
+        with _backend.use(impl):
             results.append(_outcome(lambda: frame64.decode(*args, **kwargs)))
     return results[0], results[1]
 
@@ -600,7 +601,7 @@ def test_whitespace_anywhere_is_ignored(data: st.DataObject) -> None:
 def _supported_kernels() -> list[str]:
     if frame64.backend != "cpp":
         return []
-    core = frame64._impl
+    core = _backend.current()
     try:
         return list(core.supported_simd())
     except TypeError:  # bind_base64.cpp returns a std::vector without pybind11/stl.h (a bug in main)

@@ -1,4 +1,4 @@
-"""decode_image for the pure-Python backend: stdlib base64 and PyTurboJPEG.
+"""decode_image for the pure-Python backend: stdlib base64 and PyTurboJPEG (mirrors bind_decode.cpp).
 
 Mirrors frame64._core.decode_image (cpp/bindings/bind_decode.cpp,
 cpp/jpeg/jpeg_decoder.cpp) step by step, so that both backends accept the
@@ -8,30 +8,33 @@ messages.
 
 from __future__ import annotations
 
-import binascii
 import re
 import threading
 import warnings
-from typing import Any, Optional, Tuple
+from binascii import a2b_base64 as _a2b_base64
+from typing import Any, Tuple
 
 import numpy as np
 
-from ._decode import expected_shape
-from ._errors import DecodeError
-
-TJFLAG_ACCURATEDCT = 4096
-TJFLAG_STOPONWARNING = 8192
-TJFLAG_LIMITSCANS = 32768
-TJCS_CMYK = 3
-TJCS_YCCK = 4
-PIXEL_SIZE = {0: 3, 1: 3, 6: 1, 7: 4, 8: 4}  # tjPixelSize of the TJPF values frame64 accepts
+from .._errors import DecodeError, PngError
+from .._formats import (
+    PIXEL_SIZE,
+    TJCS_CMYK,
+    TJCS_YCCK,
+    TJFLAG_ACCURATEDCT,
+    TJFLAG_LIMITSCANS,
+    TJFLAG_STOPONWARNING,
+    expected_shape,
+    sniff,
+)
+from . import png
+from ._turbo import turbojpeg
+from .arrays import check_out
 
 _WHITESPACE = b" \t\n\v\f\r"
 _ALPHABET = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")
 # With len % 4 == 0, exactly the padded base64 that decode_text accepts.
 _PADDED_BASE64 = re.compile(rb"[A-Za-z0-9+/]*={0,2}")
-_JPEG_MAGIC = b"\xff\xd8\xff"
-_PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 # PyTurboJPEG reports libjpeg warnings with warnings.warn, and catching them
 # changes process-wide state, so the fallback decodes one image at a time.
@@ -89,16 +92,7 @@ def b64decode_text(data: Any, start: int) -> bytes:
     payload = text[start:].translate(None, _WHITESPACE)
     if len(payload) % 4 != 0 or _PADDED_BASE64.fullmatch(payload) is None:
         raise DecodeError(_base64_error(text, start))
-    return binascii.a2b_base64(payload)
-
-
-def sniff(data: bytes) -> Optional[str]:
-    """"jpeg", "png" or None, from the magic bytes (as image::sniff)."""
-    if data[:3] == _JPEG_MAGIC:
-        return "jpeg"
-    if data[:8] == _PNG_MAGIC:
-        return "png"
-    return None
+    return _a2b_base64(payload)
 
 
 def describe_unknown(data: bytes) -> str:
@@ -111,7 +105,7 @@ def _warning_message(detail: str) -> str:
     return f"JPEG data has a defect that libjpeg-turbo reports as a warning (strict=True rejects it): {detail}"
 
 
-def _call(function: Any, *args: Any, **kwargs: Any) -> Tuple[str, str, Any]:
+def run_turbo(function: Any, *args: Any, **kwargs: Any) -> Tuple[str, str, Any]:
     """Run a PyTurboJPEG call: ("ok" | "warning" | "fatal", libjpeg's message, result)."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -125,7 +119,7 @@ def _call(function: Any, *args: Any, **kwargs: Any) -> Tuple[str, str, Any]:
 
 
 def _read_header(turbo: Any, jpeg: bytes, strict: bool) -> Tuple[int, int]:
-    status, detail, header = _call(turbo.decode_header, jpeg)
+    status, detail, header = run_turbo(turbo.decode_header, jpeg)
     if status == "fatal":
         raise DecodeError(f"corrupt JPEG header: {detail}")
     width, height, _, colorspace = header
@@ -150,7 +144,7 @@ def _decompress(turbo: Any, jpeg: bytes, pixels: np.ndarray, pixel_format: int, 
     flags = decompress_flags(strict)
 
     def run() -> Tuple[str, str]:
-        status, detail, result = _call(turbo.decode, jpeg, pixel_format=pixel_format, flags=flags, dst=pixels)
+        status, detail, result = run_turbo(turbo.decode, jpeg, pixel_format=pixel_format, flags=flags, dst=pixels)
         if status != "fatal" and result is not pixels:
             raise RuntimeError("PyTurboJPEG did not decode into the given dst array")
         return status, detail
@@ -171,22 +165,6 @@ def _decompress(turbo: Any, jpeg: bytes, pixels: np.ndarray, pixel_format: int, 
     raise DecodeError(f"corrupt JPEG data: {detail}")
 
 
-def check_out(out: Any, shape: Tuple[int, ...]) -> np.ndarray:
-    """out as a plain ndarray, checked as bind_decode.cpp's check_out does."""
-    if not isinstance(out, np.ndarray):
-        raise TypeError(f"out must be a numpy.ndarray or None, got {type(out).__name__}")
-    expected = str(shape)
-    if out.dtype != np.uint8:
-        raise ValueError(f"out must have dtype uint8 and shape {expected}; got dtype {out.dtype}")
-    if out.shape != shape:
-        raise ValueError(f"out has shape {out.shape}; this image needs {expected}")
-    if not out.flags.c_contiguous:
-        raise ValueError(f"out must be C-contiguous with shape {expected}; pass np.empty({expected}, np.uint8)")
-    if not out.flags.writeable:
-        raise ValueError(f"out is read-only; it must be a writable uint8 array of shape {expected}")
-    return out.view(np.ndarray)
-
-
 def _check_pixels(width: int, height: int, max_pixels: int) -> None:
     pixels = width * height
     if pixels > max_pixels:
@@ -198,14 +176,12 @@ def _check_pixels(width: int, height: int, max_pixels: int) -> None:
 
 def _decode_png(image: bytes, pixel_format: int, out: Any, max_pixels: int, strict: bool) -> np.ndarray:
     """The PNG branch: the same checks, in the same order, as the C++ one."""
-    from ._png_fallback import PngError, _Png, decode_png
-
     try:
-        header = _Png(image, strict)
+        header = png.PngFile(image, strict)
         _check_pixels(header.width, header.height, max_pixels)
         shape = expected_shape(header.height, header.width, PIXEL_SIZE[pixel_format])
         target = None if out is None else check_out(out, shape)
-        pixels = decode_png(image, pixel_format, None, max_pixels, strict)
+        pixels = png.decode_pixels(header, pixel_format)
     except PngError as exc:
         raise DecodeError(str(exc)) from None
     if target is None:
@@ -216,8 +192,6 @@ def _decode_png(image: bytes, pixel_format: int, out: Any, max_pixels: int, stri
 
 def decode_image_bytes(data: Any, pixel_format: int, out: Any, max_pixels: int, strict: bool) -> np.ndarray:
     """Same contract as frame64._core.decode_image_bytes: raw image bytes, no base64."""
-    from ._fallback import _turbojpeg
-
     channels = PIXEL_SIZE.get(pixel_format)
     if channels is None:
         raise ValueError(f"pixel_format: unsupported TurboJPEG pixel format {pixel_format}")
@@ -229,7 +203,7 @@ def decode_image_bytes(data: Any, pixel_format: int, out: Any, max_pixels: int, 
         return _decode_png(image, pixel_format, out, max_pixels, strict)
     if kind is None:
         raise DecodeError(describe_unknown(image))
-    turbo = _turbojpeg()
+    turbo = turbojpeg()
     with _warnings_lock:
         width, height = _read_header(turbo, image, strict)
         _check_pixels(width, height, max_pixels)

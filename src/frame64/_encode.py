@@ -1,0 +1,90 @@
+"""frame64.encode: one frame to a base64 JPEG or PNG string (or a data URI)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import _backend, _encoder, _options, _png
+
+__all__ = ["encode"]
+
+
+def encode(
+    image: Any,
+    *,
+    format: str = "jpeg",
+    quality: int = 90,
+    subsampling: str = "420",
+    pixel_format: str = "BGR",
+    fast_dct: bool = False,
+    progressive: bool = False,
+    data_uri: bool = False,
+    compression: int | None = None,
+    threads: int | None = 1,
+) -> str:
+    """Encode a uint8 frame as a base64 JPEG or PNG string (or a ``data:`` URI).
+
+    Args:
+        image: a uint8 array (or any buffer with a shape) of shape (H, W, 3)
+            for "BGR"/"RGB", (H, W, 4) for "BGRA"/"RGBA", (H, W) or (H, W, 1)
+            for "GRAY". Crops with strided rows are compressed without a copy;
+            other views (negative strides, Fortran order, channel slices) are
+            copied to C order first and give the same string as that copy.
+            A ``PIL.Image.Image`` is accepted too: modes "RGB", "RGBA" and
+            "L" are read as they are (its mode sets the pixel format), 8-bit
+            modes such as "P", "1", "LA" and "CMYK" are converted to RGB(A)
+            or L first, and 16-bit/float modes raise ValueError.
+        format: "jpeg" (default; "jpg" is accepted) or "png" (lossless: the
+            exact pixels come back).
+        quality: JPEG quality, 1..100. Default 90.
+        subsampling: chroma subsampling, "444", "422", "420" (default), "440",
+            "411" or "gray" (a grayscale JPEG). GRAY input always gives a
+            grayscale JPEG.
+        pixel_format: channel order of ``image``: "BGR" (OpenCV, default),
+            "RGB", "BGRA", "RGBA" or "GRAY".
+        fast_dct: use the faster, slightly less accurate integer DCT. It has
+            no effect at quality 96 and above, where libjpeg-turbo 2.x always
+            uses the accurate DCT (frame64 applies that rule on every version).
+        progressive: write a progressive JPEG (smaller, slower).
+        data_uri: prefix the result with "data:image/jpeg;base64," (or
+            "data:image/png;base64,").
+        compression: PNG only: 0 (stored) .. 9 (smallest, slowest); None
+            means 1, the fast default (see frame64._png for the scale).
+            Passing it with format="jpeg" is a ValueError. The JPEG options
+            (quality, subsampling, fast_dct, progressive) are still checked
+            with format="png" but have no effect.
+        threads: threads for one large JPEG frame (default 1; None means
+            all cores): a baseline JPEG is compressed in horizontal strips in
+            parallel and stitched with restart markers, as
+            ``Encoder(threads=...).encode`` does (same bytes; see Encoder).
+            PNG is always encoded on one thread.
+
+    Returns:
+        The base64 text (RFC 4648, padded), as a str.
+
+    Raises:
+        TypeError: ``image`` is not uint8 pixels, or an option has the wrong type.
+        ValueError: a wrong shape for ``pixel_format``, an empty image, a side
+            over 65500 (libjpeg's limit) for JPEG or 2**31-1 for PNG, quality outside 1..100,
+            compression outside 0..9 or given for JPEG, threads < 1, or an
+            unknown option value.
+    """
+    image, pixel_format = _options.from_pil(image, pixel_format)  # a PIL image's mode sets its format
+    image_format = _options.check_format(format)
+    options = _options.jpeg_options(
+        quality=quality,
+        subsampling=subsampling,
+        pixel_format=pixel_format,
+        fast_dct=fast_dct,
+        progressive=progressive,
+        data_uri=data_uri,
+    )
+    thread_count = _encoder.resolve_threads(threads)
+    if image_format == "png":
+        return _png.encode_png(image, pixel_format=pixel_format, compression=compression, data_uri=data_uri)
+    if compression is not None:
+        raise ValueError("compression applies to format='png' only; use quality= for JPEG")
+    array = _options.prepare_image(image, options.pixel_format)
+    if thread_count > 1:
+        return _encoder.encode_threaded(array, options, thread_count)
+    return _backend.current().encode_jpeg(array, *options.args)  # type: ignore[no-any-return]

@@ -1,0 +1,53 @@
+"""The pure-Python backend: PyTurboJPEG, numpy and the standard library.
+
+It exports the same functions, with the same signatures, as the compiled
+``frame64._core`` and returns identical results (PNG: identical pixels; see
+``png``). ``frame64._backend`` picks it when the extension is missing or
+``FRAME64_BACKEND=python`` is set. Its modules mirror ``cpp/bindings/`` file
+for file:
+
+==============  ======================  =======================================
+module          mirrors                 what
+==============  ======================  =======================================
+``base64``      ``bind_base64.cpp``     base64 drop-in primitives, SIMD report
+``jpeg``        ``bind_jpeg.cpp``       encode_jpeg (PyTurboJPEG)
+``encoder``     ``bind_encoder.cpp``    BatchEncoder: frames and strips in parallel
+``decode``      ``bind_decode.cpp``     decode_image, decode_image_bytes
+``png``         ``bind_png.cpp``        encode_png, png_deflate, the PNG reader
+``arrays``      ``arrays.cpp``          the ``out=`` check, base64 into a str
+``_turbo``      (libturbojpeg)          the one PyTurboJPEG handle (a leaf)
+==============  ======================  =======================================
+"""
+
+from __future__ import annotations
+
+from .._errors import JpegError, PngError
+from .._formats import TJPF, TJSAMP
+from .base64 import b64decode, b64encode, b64encode_str, compiled_simd, set_simd, simd, supported_simd
+from .decode import decode_image, decode_image_bytes
+from .encoder import BatchEncoder, PendingFrame
+from .jpeg import encode_jpeg
+from .png import encode_png, png_deflate
+
+__version__ = "fallback"
+
+__all__ = [
+    "BatchEncoder",
+    "JpegError",
+    "PendingFrame",
+    "PngError",
+    "TJPF",
+    "TJSAMP",
+    "b64decode",
+    "b64encode",
+    "b64encode_str",
+    "compiled_simd",
+    "decode_image",
+    "decode_image_bytes",
+    "encode_jpeg",
+    "encode_png",
+    "png_deflate",
+    "set_simd",
+    "simd",
+    "supported_simd",
+]
