@@ -211,9 +211,18 @@ log "clone of $(git -C "$REPO" log -1 --format='%h %s' "$COMMIT")"
 mount_into /proc -t proc proc
 for dev in null zero full random urandom tty ptmx; do
     [ -e "$ROOT/dev/$dev" ] || touch "$ROOT/dev/$dev"
+done
+for dev in null zero full random urandom tty; do
     mount_into "/dev/$dev" --bind "/dev/$dev"
 done
-mount_into /dev/pts --bind /dev/pts
+# A devpts of the chroot's own, with /dev/ptmx its ptmx: the host's /dev/pts
+# and /dev/ptmx bound in gave "out of pty devices" (os.openpty: ENOENT) here.
+if mount_into /dev/pts -t devpts -o newinstance,ptmxmode=0666,mode=620 devpts; then
+    mount_into /dev/ptmx --bind "$ROOT/dev/pts/ptmx"
+else
+    mount_into /dev/pts --bind /dev/pts
+    mount_into /dev/ptmx --bind /dev/ptmx
+fi
 mount_into /dev/shm -t tmpfs -o mode=1777,nosuid,nodev tmpfs
 
 # --- The quick start, verbatim -------------------------------------------------
