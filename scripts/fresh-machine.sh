@@ -64,7 +64,7 @@ mapfile -t COMMANDS < <(awk '
 MOUNTS=()
 mount_into() {  # mount_into TARGET_INSIDE_ROOT mount-arguments...
     local target="$ROOT$1"; shift
-    mount "$@" "$target"
+    mount "$@" "$target" || return 1
     MOUNTS+=("$target")
 }
 unmount_all() {
@@ -80,7 +80,9 @@ mounted_below() {  # prints the mount points under $1, if any
 cleanup() {
     local status=$?
     unmount_all
-    if [ "$KEEP" -eq 0 ] && [ -d "$ROOT" ] && [ -z "$(mounted_below "$ROOT")" ]; then
+    if [ "$KEEP" -eq 0 ] && [ -d "$ROOT" ] && [ -n "$(mounted_below "$ROOT")" ]; then
+        echo "fresh-machine: not removing $ROOT: still mounted: $(mounted_below "$ROOT" | tr '\n' ' ')" >&2
+    elif [ "$KEEP" -eq 0 ] && [ -d "$ROOT" ]; then
         rm -rf --one-file-system "$ROOT"
     elif [ "$KEEP" -eq 1 ] && [ -d "$ROOT" ]; then
         echo "fresh-machine: kept the chroot: $ROOT (chroot $ROOT /bin/bash)"
