@@ -44,8 +44,9 @@ missing_report() {
     else
         what+=("$PYTHON itself")
     fi
-    local IFS=';'
-    echo "${what[*]}"
+    local out="" item
+    for item in "${what[@]}"; do out="${out:+$out; }$item"; done
+    echo "$out"
 }
 
 # Which apt packages give the running python3 venv and headers. Debian's own
