@@ -7,13 +7,15 @@
 #if !defined(JCS_EXTENSIONS) || !defined(JCS_ALPHA_EXTENSIONS)
 #error "frame64 needs libjpeg-turbo's jpeglib.h (JCS_EXT_* colour spaces), not another libjpeg"
 #endif
-#include <turbojpeg.h>  // TJPF_*, TJSAMP_*, TJFLAG_*, tjMCUWidth/Height, tjBufSize: constants and pure functions only
+#include <turbojpeg.h>  // TJPF_*, TJSAMP_*, TJFLAG_* and tjBufSize: constants and a pure function only
 
 #include <algorithm>
 #include <csetjmp>
 #include <cstdlib>
 #include <new>
 #include <string>
+
+#include "image/formats.hpp"
 
 namespace frame64::jpeg {
 
@@ -30,34 +32,18 @@ int compress_flags(const CompressParams& params) noexcept {
     return flags;
 }
 
-int pixel_size(int pixel_format) noexcept {
-    switch (pixel_format) {
-        case TJPF_RGB:
-        case TJPF_BGR:
-            return 3;
-        case TJPF_RGBA:
-        case TJPF_BGRA:
-            return 4;
-        case TJPF_GRAY:
-            return 1;
-        default:
-            return 0;
-    }
-}
+// image/formats.hpp keeps TurboJPEG's codes without including turbojpeg.h;
+// they are checked against it here, where both are visible.
+static_assert(image::kTjpfRgb == TJPF_RGB && image::kTjpfBgr == TJPF_BGR && image::kTjpfGray == TJPF_GRAY &&
+                  image::kTjpfRgba == TJPF_RGBA && image::kTjpfBgra == TJPF_BGRA,
+              "TJPF codes differ from turbojpeg.h");
+static_assert(image::kTjsampGray == TJSAMP_GRAY && sizeof image::kSubsamplings / sizeof image::kSubsamplings[0] ==
+                                                       static_cast<std::size_t>(TJ_NUMSAMP),
+              "TJSAMP codes differ from turbojpeg.h");
 
-bool valid_subsampling(int subsampling) noexcept {
-    switch (subsampling) {
-        case TJSAMP_444:
-        case TJSAMP_422:
-        case TJSAMP_420:
-        case TJSAMP_GRAY:
-        case TJSAMP_440:
-        case TJSAMP_411:
-            return true;
-        default:
-            return false;
-    }
-}
+int pixel_size(int pixel_format) noexcept { return image::pixel_channels(pixel_format); }
+
+bool valid_subsampling(int subsampling) noexcept { return image::find_subsampling(subsampling) != nullptr; }
 
 namespace {
 
@@ -140,7 +126,8 @@ namespace {
 // error.message. Only trivially destructible objects live in this frame,
 // since error_exit longjmps into it (C++17 [csetjmp.syn]).
 bool run_libjpeg(jpeg_compress_struct& cinfo, ErrorManager& error, const std::uint8_t* pixels,
-                 const CompressParams& params, unsigned char** out, unsigned long* out_size) {
+                 const CompressParams& params, const image::Subsampling& mcu, unsigned char** out,
+                 unsigned long* out_size) {
     if (setjmp(error.escape) != 0) {
         jpeg_abort_compress(&cinfo);  // back to the idle state; the struct stays usable
         return false;
@@ -159,8 +146,8 @@ bool run_libjpeg(jpeg_compress_struct& cinfo, ErrorManager& error, const std::ui
     // Luma's sampling factors are the MCU's size in blocks (ITU T.81 A.2);
     // chroma is sampled once per MCU. A grayscale image has one component,
     // but comp_info always holds MAX_COMPONENTS entries.
-    cinfo.comp_info[0].h_samp_factor = tjMCUWidth[params.subsampling] / 8;
-    cinfo.comp_info[0].v_samp_factor = tjMCUHeight[params.subsampling] / 8;
+    cinfo.comp_info[0].h_samp_factor = mcu.mcu_width / 8;
+    cinfo.comp_info[0].v_samp_factor = mcu.mcu_height / 8;
     for (int c = 1; c < 3; ++c) {
         cinfo.comp_info[c].h_samp_factor = 1;
         cinfo.comp_info[c].v_samp_factor = 1;
@@ -193,8 +180,10 @@ void JpegCompressor::reset_codec() {
 Bytes JpegCompressor::compress(const std::uint8_t* pixels, const CompressParams& params) {
     // The worst case of TurboJPEG (which sizes its own buffers the same way),
     // so libjpeg never needs to grow the buffer.
+    const image::Subsampling* mcu = image::find_subsampling(params.subsampling);
     const unsigned long needed = tjBufSize(params.width, params.height, params.subsampling);
-    if (needed == static_cast<unsigned long>(-1)) throw JpegError(std::string("tjBufSize: ") + tjGetErrorStr2(nullptr));
+    if (mcu == nullptr || pixel_size(params.pixel_format) == 0 || needed == static_cast<unsigned long>(-1))
+        throw JpegError("JPEG compression failed: invalid pixel format, subsampling or size");
     // TurboJPEG's tjAlloc (hence the fallback) stops at 2 GiB, and
     // jpeg_mem_dest counts in unsigned long (32 bits on Windows).
     if (needed > 0x7FFFFFFFul) throw JpegError("image too large: its worst-case JPEG size exceeds 2 GiB");
@@ -211,7 +200,7 @@ Bytes JpegCompressor::compress(const std::uint8_t* pixels, const CompressParams&
 
     unsigned char* out = buffer_;
     unsigned long size = static_cast<unsigned long>(capacity_);
-    if (!run_libjpeg(codec_->cinfo, codec_->error, pixels, params, &out, &size))
+    if (!run_libjpeg(codec_->cinfo, codec_->error, pixels, params, *mcu, &out, &size))
         throw JpegError(std::string("JPEG compression failed: ") + codec_->error.message);
     if (out != buffer_) {  // libjpeg outgrew the buffer and moved to one it malloc'd: keep that one
         std::free(buffer_);
