@@ -37,7 +37,9 @@ int compress_flags(const CompressParams& params) noexcept {
 static_assert(image::kTjpfRgb == TJPF_RGB && image::kTjpfBgr == TJPF_BGR && image::kTjpfGray == TJPF_GRAY &&
                   image::kTjpfRgba == TJPF_RGBA && image::kTjpfBgra == TJPF_BGRA,
               "TJPF codes differ from turbojpeg.h");
-static_assert(image::kTjsampGray == TJSAMP_GRAY && sizeof image::kSubsamplings / sizeof image::kSubsamplings[0] ==
+// libjpeg-turbo 3.x adds TJSAMP_441 (6) after the six codes frame64 takes,
+// so TJ_NUMSAMP is 6 in 2.x and 7 in 3.x.
+static_assert(image::kTjsampGray == TJSAMP_GRAY && sizeof image::kSubsamplings / sizeof image::kSubsamplings[0] <=
                                                        static_cast<std::size_t>(TJ_NUMSAMP),
               "TJSAMP codes differ from turbojpeg.h");
 
