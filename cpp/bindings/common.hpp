@@ -49,5 +49,6 @@ void bind_jpeg(py::module_& m);
 void bind_encoder(py::module_& m);
 void bind_png(py::module_& m);
 void bind_decode(py::module_& m);
+void bind_resize(py::module_& m);
 
 }  // namespace frame64::bindings

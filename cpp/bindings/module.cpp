@@ -44,4 +44,5 @@ PYBIND11_MODULE(_core, m) {
     fb::bind_encoder(m);
     fb::bind_png(m);
     fb::bind_decode(m);
+    fb::bind_resize(m);
 }

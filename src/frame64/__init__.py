@@ -38,6 +38,7 @@ from ._decode import MAX_PIXELS_DEFAULT, decode
 from ._encode import encode
 from ._encoder import Encoder
 from ._errors import DecodeError, JpegError, PngDecodeError
+from ._resize import resize
 
 __version__ = "0.1.0"
 
@@ -64,6 +65,7 @@ __all__ = [
     "JpegError",
     "MAX_PIXELS_DEFAULT",
     "PngDecodeError",
+    "resize",
     "simd",
     "standard_b64decode",
     "standard_b64encode",
