@@ -6,6 +6,7 @@
 
 #include "bindings/common.hpp"
 #include "bindings/image.hpp"
+#include "image/resize.hpp"
 #include "jpeg/jpeg_encoder.hpp"
 
 namespace frame64::bindings {
@@ -61,7 +62,7 @@ jpeg::CompressParams describe_image(const BufferView& view, int pixel_format) {
 namespace {
 
 py::str encode_jpeg(py::handle image, int pixel_format, int quality, int subsampling, bool fast_dct,
-                    bool progressive, bool data_uri) {
+                    bool progressive, bool data_uri, int width, int height) {
     if (quality < 1 || quality > 100) throw py::value_error("quality must be in 1..100, got " + std::to_string(quality));
     if (!jpeg::valid_subsampling(subsampling))
         throw py::value_error("subsampling: unsupported TurboJPEG subsampling " + std::to_string(subsampling));
@@ -77,6 +78,16 @@ py::str encode_jpeg(py::handle image, int pixel_format, int quality, int subsamp
     params.quality = quality;
     params.fast_dct = fast_dct;
     params.progressive = progressive;
+    if (width == 0 && height == 0) width = params.width, height = params.height;  // 0, 0: as it is
+    check_resize_size(params.width, params.height, width, height);
+    const image::ResizeSource source{view.bytes(), static_cast<std::size_t>(params.pitch), params.width, params.height,
+                                     jpeg::pixel_size(pixel_format)};
+    const bool resized = width != params.width || height != params.height;
+    if (resized) {
+        params.width = width;
+        params.height = height;
+        params.pitch = width * source.channels;
+    }
 
     jpeg::TurboCompressor& compressor = jpeg::thread_compressor();
     jpeg::Bytes jpeg_bytes{};
@@ -84,7 +95,10 @@ py::str encode_jpeg(py::handle image, int pixel_format, int quality, int subsamp
         // Every argument is converted; the pixels are pinned by `view` and the
         // compressor belongs to this thread, so no Python state is touched.
         py::gil_scoped_release release;
-        jpeg_bytes = compressor.compress(view.bytes(), params);
+        // max_side: the frame is area-resized into this thread's buffer
+        // first, so no full-size copy is ever made.
+        const std::uint8_t* pixels = resized ? image::resize_to_thread_buffer(source, width, height) : view.bytes();
+        jpeg_bytes = compressor.compress(pixels, params);
     }
     // The JPEG stays in the thread's buffer until this thread compresses again.
     return base64_str(jpeg_bytes.data, jpeg_bytes.size, data_uri ? kJpegDataUriPrefix : std::string_view());
@@ -96,7 +110,9 @@ void bind_jpeg(py::module_& m) {
     py::register_exception<jpeg::JpegError>(m, "JpegError", PyExc_RuntimeError);
     m.def("encode_jpeg", &encode_jpeg, py::arg("image"), py::arg("pixel_format"), py::arg("quality"),
           py::arg("subsampling"), py::arg("fast_dct"), py::arg("progressive"), py::arg("data_uri"),
-          "Compress a uint8 frame with TurboJPEG and return its base64 (optionally as a data URI) as str.");
+          py::arg("width") = 0, py::arg("height") = 0,
+          "Compress a uint8 frame (area-resized to width x height first when that differs) with TurboJPEG and "
+          "return its base64 (optionally as a data URI) as str.");
     m.attr("TJPF") = py::dict(py::arg("RGB") = int{TJPF_RGB}, py::arg("BGR") = int{TJPF_BGR},
                               py::arg("RGBA") = int{TJPF_RGBA}, py::arg("BGRA") = int{TJPF_BGRA},
                               py::arg("GRAY") = int{TJPF_GRAY});

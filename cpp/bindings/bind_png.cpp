@@ -2,10 +2,13 @@
 // numpy frame (frame64.decode calls the latter after base64-decoding).
 #include <pybind11/numpy.h>
 
+#include <algorithm>
+#include <climits>
 #include <string>
 
 #include "bindings/common.hpp"
 #include "png/png_decoder.hpp"
+#include "image/resize.hpp"
 #include "png/png_encoder.hpp"
 
 namespace frame64::bindings {
@@ -62,20 +65,35 @@ png::EncodeParams describe_frame(const BufferView& view, png::Layout layout) {
     return params;
 }
 
-py::str encode_png(py::handle image, int pixel_format, int compression, bool data_uri) {
+py::str encode_png(py::handle image, int pixel_format, int compression, bool data_uri, int width, int height) {
     if (compression < png::kMinCompression || compression > png::kMaxCompression)
         throw py::value_error("compression must be in 0..9, got " + std::to_string(compression));
     const png::Layout layout = layout_of(pixel_format);
     BufferView view(image, PyBUF_RECORDS_RO);
     png::EncodeParams params = describe_frame(view, layout);
     params.compression = compression;
+    if (width == 0 && height == 0)  // 0, 0: as it is
+        width = static_cast<int>(std::min<std::uint32_t>(params.width, INT32_MAX)),
+        height = static_cast<int>(std::min<std::uint32_t>(params.height, INT32_MAX));
+    check_resize_size(static_cast<int>(std::min<std::uint32_t>(params.width, INT32_MAX)),
+                      static_cast<int>(std::min<std::uint32_t>(params.height, INT32_MAX)), width, height);
+    const image::ResizeSource source{view.bytes(), params.pitch, static_cast<int>(params.width),
+                                     static_cast<int>(params.height), params.channels};
+    const bool resized = static_cast<std::uint32_t>(width) != params.width || static_cast<std::uint32_t>(height) != params.height;
+    if (resized) {
+        params.width = static_cast<std::uint32_t>(width);
+        params.height = static_cast<std::uint32_t>(height);
+        params.pitch = static_cast<std::size_t>(width) * params.channels;
+    }
     png::PngEncoder& encoder = png::thread_encoder();
     png::Bytes png_bytes{};
     {
         // Every argument is converted, the pixels are pinned by `view` and the
         // encoder belongs to this thread: no Python state is touched.
         py::gil_scoped_release release;
-        png_bytes = encoder.encode(view.bytes(), params);
+        // max_side: area-resized into this thread's buffer, no full-size copy.
+        const std::uint8_t* pixels = resized ? image::resize_to_thread_buffer(source, width, height) : view.bytes();
+        png_bytes = encoder.encode(pixels, params);
     }
     return base64_str(png_bytes.data, png_bytes.size, data_uri ? kPngDataUriPrefix : std::string_view());
 }
@@ -153,7 +171,7 @@ void check_out(const py::array& out, const std::vector<py::ssize_t>& shape) {
 void bind_png(py::module_& m) {
     py::register_exception<png::PngError>(m, "PngError", PyExc_ValueError);
     m.def("encode_png", &encode_png, py::arg("image"), py::arg("pixel_format"), py::arg("compression"),
-          py::arg("data_uri"), "Encode a uint8 frame as PNG and return its base64 (optionally as a data URI) as str.");
+          py::arg("data_uri"), py::arg("width") = 0, py::arg("height") = 0, "Encode a uint8 frame as PNG and return its base64 (optionally as a data URI) as str.");
     m.def("png_deflate", &png_deflate, py::arg("data"), py::arg("compression"),
           "Internal: the zlib stream frame64's PNG encoder writes for `data` at this compression level.");
 }

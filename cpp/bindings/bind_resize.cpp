@@ -33,11 +33,11 @@ image::ResizeSource describe_resize_source(const BufferView& view, int channels)
             static_cast<int>(height), channels};
 }
 
-void check_resize_size(const image::ResizeSource& source, int width, int height) {
-    if (width < 1 || height < 1 || width > source.width || height > source.height)
+void check_resize_size(int source_width, int source_height, int width, int height) {
+    if (width < 1 || height < 1 || width > source_width || height > source_height)
         throw py::value_error("size: the area filter only downscales; " + std::to_string(width) + "x" +
-                              std::to_string(height) + " is not within the image's " + std::to_string(source.width) +
-                              "x" + std::to_string(source.height));
+                              std::to_string(height) + " is not within the image's " + std::to_string(source_width) +
+                              "x" + std::to_string(source_height));
 }
 
 namespace {
@@ -45,7 +45,7 @@ namespace {
 py::array resize(py::handle image, int channels, int width, int height) {
     BufferView view(image, PyBUF_RECORDS_RO);
     const image::ResizeSource source = describe_resize_source(view, channels);
-    check_resize_size(source, width, height);
+    check_resize_size(source.width, source.height, width, height);
     std::vector<py::ssize_t> shape = {height, width};
     if (view->ndim == 3) shape.push_back(channels);
     py::array_t<std::uint8_t, py::array::c_style> result(shape);

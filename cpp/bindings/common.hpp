@@ -51,4 +51,7 @@ void bind_png(py::module_& m);
 void bind_decode(py::module_& m);
 void bind_resize(py::module_& m);
 
+// bind_resize.cpp: raises ValueError naming `size` unless 1 <= width, height <= the source's.
+void check_resize_size(int source_width, int source_height, int width, int height);
+
 }  // namespace frame64::bindings

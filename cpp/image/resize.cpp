@@ -127,9 +127,12 @@ void area_resize(const ResizeSource& source, int width, int height, std::uint8_t
     }
 }
 
-std::vector<std::uint8_t>& thread_resize_buffer() {
+const std::uint8_t* resize_to_thread_buffer(const ResizeSource& source, int width, int height) {
     thread_local std::vector<std::uint8_t> buffer;
-    return buffer;
+    const std::size_t pitch = static_cast<std::size_t>(width) * source.channels;
+    if (buffer.size() < pitch * height) buffer.resize(pitch * height);
+    area_resize(source, width, height, buffer.data(), pitch);
+    return buffer.data();
 }
 
 }  // namespace frame64::image

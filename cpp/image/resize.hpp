@@ -82,7 +82,8 @@ struct ResizeSource {
 // (pitch out_pitch). Uses per-thread scratch buffers; thread-safe.
 void area_resize(const ResizeSource& source, int width, int height, std::uint8_t* out, std::size_t out_pitch);
 
-// The calling thread's buffer for resized frames (kept and grown, never shrunk).
-std::vector<std::uint8_t>& thread_resize_buffer();
+// Area-resizes `source` into the calling thread's buffer (kept and grown,
+// never shrunk; valid until this thread resizes again), packed rows.
+const std::uint8_t* resize_to_thread_buffer(const ResizeSource& source, int width, int height);
 
 }  // namespace frame64::image

@@ -35,6 +35,8 @@ def encode_jpeg(
     fast_dct: bool,
     progressive: bool,
     data_uri: bool,
+    width: int = 0,
+    height: int = 0,
 ) -> str: ...
 
 # decode (bind_decode.cpp): base64 text from `start` (after a data URI header), or raw image bytes
@@ -46,7 +48,9 @@ def decode_image_bytes(
 ) -> np.ndarray: ...
 
 # PNG (bind_png.cpp)
-def encode_png(image: Buffer, pixel_format: int, compression: int, data_uri: bool) -> str: ...
+def encode_png(
+    image: Buffer, pixel_format: int, compression: int, data_uri: bool, width: int = 0, height: int = 0
+) -> str: ...
 def png_deflate(data: Buffer, compression: int) -> bytes: ...
 
 # Encoder pool (bind_encoder.cpp). The option arguments are encode_jpeg's;

@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from . import _backend, _options
+from . import _backend, _options, _resize
 from ._formats import MCU_SIZE
 
 # A frame is split only into strips of at least this many pixels: below that
@@ -106,6 +106,11 @@ class Encoder:
         data_uri: prefix results with "data:image/jpeg;base64,". Default False.
         threads: threads to use, the calling one included; None (default)
             means every core this process may run on.
+        max_side: downscale frames whose longer side exceeds it, as
+            ``frame64.encode(..., max_side=)`` (same pixels and bytes).
+            :meth:`encode` resizes inside the compression call; the batch
+            and stream methods resize each frame on the calling thread
+            before handing it to the pool. None (default): as they are.
 
     Raises:
         TypeError: an option has the wrong type.
@@ -124,6 +129,7 @@ class Encoder:
         progressive: bool = False,
         data_uri: bool = False,
         threads: int | None = None,
+        max_side: int | None = None,
     ) -> None:
         self._format = _options.check_format(format)
         if self._format != "jpeg":
@@ -136,6 +142,7 @@ class Encoder:
             progressive=progressive,
             data_uri=data_uri,
         )
+        self._max_side = _options.check_max_side(max_side)
         self._threads_arg = None if threads is None else _options.check_threads(threads)
         self._threads = resolve_threads(self._threads_arg)
         self._impl = _backend.current()  # an Encoder keeps the backend it was made on
@@ -161,10 +168,6 @@ class Encoder:
         """The validated JPEG options."""
         return self._options
 
-    def _strip_rows(self, array: np.ndarray) -> int:
-        height, width = array.shape[:2]
-        return strip_rows(width, height, self._options.tjsamp, self._options.progressive, self._threads)
-
     def encode(self, image: Any) -> str:
         """Encode one frame with low latency: ``frame64.encode(image, **options, threads=self.threads)``.
 
@@ -179,10 +182,18 @@ class Encoder:
             ValueError: ``image`` has a wrong shape, is empty or too large.
         """
         array = _options.prepare_image(image, self._options.pixel_format)
-        rows = self._strip_rows(array)
+        width, height = _options.fit_max_side(array.shape[1], array.shape[0], self._max_side)
+        rows = strip_rows(width, height, self._options.tjsamp, self._options.progressive, self._threads)
         if rows == 0:
-            return self._impl.encode_jpeg(array, *self._options.args)  # type: ignore[no-any-return]
-        return self._live_pool().encode(array, *self._options.args, rows)  # type: ignore[no-any-return]
+            return self._impl.encode_jpeg(array, *self._options.args, width, height)  # type: ignore[no-any-return]
+        small = self._fit(array)
+        return self._live_pool().encode(small, *self._options.args, rows)  # type: ignore[no-any-return]
+
+    def _fit(self, array: np.ndarray) -> np.ndarray:
+        """A prepared frame resized for max_side (itself when it fits), on this Encoder's backend."""
+        width, height = _options.fit_max_side(array.shape[1], array.shape[0], self._max_side)
+        with _backend.use(self._impl):
+            return _resize.resize_prepared(array, self._options.channels, width, height)
 
     def encode_batch(self, frames: Sequence[Any] | np.ndarray) -> list[str]:
         """Encode many frames on all the encoder's threads; results in input order.
@@ -214,7 +225,7 @@ class Encoder:
         else:
             items = list(frames)
         pixel_format = self._options.pixel_format
-        arrays = [_prepare_frame(frame, pixel_format, i) for i, frame in enumerate(items)]
+        arrays = [self._fit(_prepare_frame(frame, pixel_format, i)) for i, frame in enumerate(items)]
         whole = [0] * len(arrays)  # frames in parallel, each in one piece
         return self._live_pool().encode_batch(arrays, *self._options.args, whole)  # type: ignore[no-any-return]
 
@@ -243,7 +254,7 @@ class Encoder:
         pixel_format = self._options.pixel_format
         pending: collections.deque[Any] = collections.deque()
         for index, frame in enumerate(frames):
-            array = _prepare_frame(frame, pixel_format, index)
+            array = self._fit(_prepare_frame(frame, pixel_format, index))
             pending.append(pool.submit(array, *self._options.args, 0))  # in one piece, as encode_batch
             if len(pending) >= limit:
                 yield pending.popleft().result()
@@ -251,7 +262,8 @@ class Encoder:
             yield pending.popleft().result()
 
     def __getstate__(self) -> dict[str, Any]:
-        return {"format": self._format, **self._options.as_dict(), "threads": self._threads_arg}
+        return {"format": self._format, **self._options.as_dict(), "threads": self._threads_arg,
+                "max_side": self._max_side}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__init__(**state)  # type: ignore[misc]
@@ -261,7 +273,7 @@ class Encoder:
         return (
             f"Encoder(format={self._format!r}, quality={o.quality}, subsampling={o.subsampling!r}, "
             f"pixel_format={o.pixel_format!r}, fast_dct={o.fast_dct}, progressive={o.progressive}, "
-            f"data_uri={o.data_uri}, threads={self._threads_arg})"
+            f"data_uri={o.data_uri}, threads={self._threads_arg}, max_side={self._max_side})"
         )
 
 

@@ -92,5 +92,15 @@ def resize(image: Any, size: tuple[int, int] | None = None, *, max_side: int | N
         out_w, out_h = _check_size(size, width, height)
     else:
         out_w, out_h = _options.fit_max_side(width, height, _options.check_max_side(max_side))
-    result = _backend.current().resize(prepared.reshape(height, width, channels), channels, out_w, out_h)
-    return result.reshape(out_h, out_w, *array.shape[2:]) if array.ndim == 3 else result[:, :, 0]  # type: ignore[no-any-return]
+    result = resize_prepared(prepared.reshape(height, width, channels), channels, out_w, out_h)
+    if (out_w, out_h) == (width, height):
+        result = result.copy()  # a new array, always
+    return result.reshape(out_h, out_w, *array.shape[2:]) if array.ndim == 3 else result[:, :, 0]
+
+
+def resize_prepared(array: np.ndarray, channels: int, width: int, height: int) -> np.ndarray:
+    """A validated frame (from prepare_image) area-resized to width x height, same ndim; itself at its own size."""
+    if (width, height) == (array.shape[1], array.shape[0]):
+        return array
+    result = _backend.current().resize(array.reshape(array.shape[0], array.shape[1], channels), channels, width, height)
+    return result if array.ndim == 3 else result[:, :, 0]  # type: ignore[no-any-return]

@@ -61,6 +61,13 @@ def resize(image: Any, channels: int, width: int, height: int) -> np.ndarray:
     return result if array.ndim == 3 else result[:, :, 0]
 
 
+def resized(image: np.ndarray, channels: int, width: int, height: int) -> np.ndarray:
+    """``image`` area-resized to width x height for the encoders; (0, 0) or its own size: itself."""
+    if (width, height) in ((0, 0), (image.shape[1], image.shape[0])):
+        return image
+    return resize(image, channels, width, height)
+
+
 def resize_kernel() -> str:
     return "python"
 
