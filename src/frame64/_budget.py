@@ -29,11 +29,11 @@ def check_max_chars(value: Any) -> int | None:
 
 
 def check_min_quality(value: Any, quality: int) -> int:
-    """``min_quality``: an int in 1..quality."""
-    floor = _options._integer("min_quality", value, "an int in 1..quality")
-    if not 1 <= floor <= quality:
-        raise ValueError(f"min_quality must be in 1..quality ({quality}), got {floor}")
-    return floor
+    """``min_quality``: an int in 1..100; the search floor is min(min_quality, quality)."""
+    floor = _options._integer("min_quality", value, "an int in 1..100")
+    if not 1 <= floor <= 100:
+        raise ValueError(f"min_quality must be in 1..100, got {floor}")
+    return min(floor, quality)
 
 
 def smaller(width: int, height: int) -> tuple[int, int]:

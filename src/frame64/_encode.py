@@ -77,8 +77,8 @@ def encode(
             to 3/4 in steps and the search repeated. The result has the
             highest quality q that fits such that q + 1 (at that size) would
             not, is deterministic, and equals the other backend's for JPEG.
-        min_quality: the lowest JPEG quality ``max_chars`` may use (1..quality;
-            default 30).
+        min_quality: the lowest JPEG quality ``max_chars`` may use (1..100,
+            default 30; a ``quality`` below it is its own floor).
 
     Returns:
         The base64 text (RFC 4648, padded), as a str.

@@ -120,7 +120,7 @@ def test_max_chars_png_downscales() -> None:
     ({"max_chars": 0}, ValueError, "max_chars"),
     ({"max_chars": 10}, ValueError, "max_chars"),
     ({"max_chars": 1.5}, TypeError, "max_chars"),
-    ({"max_chars": 5000, "min_quality": 95}, ValueError, "min_quality"),
+    ({"max_chars": 5000, "min_quality": 101}, ValueError, "min_quality"),
     ({"max_chars": 5000, "min_quality": 0}, ValueError, "min_quality"),
 ])
 def test_bad_budget_arguments(kwargs: dict[str, Any], error: type, match: str) -> None:
