@@ -7,45 +7,32 @@
 #include <string>
 #include <vector>
 
-#include "bindings/common.hpp"
+#include "bindings/arrays.hpp"
+#include "image/formats.hpp"
 #include "image/resize.hpp"
 
 namespace frame64::bindings {
-
-image::ResizeSource describe_resize_source(const BufferView& view, int channels) {
-    const std::string format = view->format != nullptr ? view->format : "B";
-    if (view->itemsize != 1 || format.empty() || format.back() != 'B')
-        throw py::type_error("image: expected uint8 pixels, got buffer format '" + format + "'");
-    const int ndim = view->ndim;
-    const Py_ssize_t depth = ndim == 3 ? view->shape[2] : 1;
-    if ((ndim != 2 && ndim != 3) || depth != channels || channels < 1)
-        throw py::value_error("image: expected shape (H, W, " + std::to_string(channels) + ")");
-    const Py_ssize_t height = view->shape[0], width = view->shape[1];
-    if (height < 1 || width < 1) throw py::value_error("image: zero-size image");
-    if (height > INT32_MAX || width > INT32_MAX / channels) throw py::value_error("image: too large to resize");
-    const Py_ssize_t* strides = view->strides;
-    const Py_ssize_t row_bytes = width * channels;
-    const bool packed = strides == nullptr || ((width == 1 || strides[1] == channels) && (ndim == 2 || channels == 1 || strides[2] == 1));
-    const Py_ssize_t pitch = strides == nullptr || height == 1 ? row_bytes : strides[0];
-    if (!packed || pitch < row_bytes)
-        throw py::value_error("image: each row must be contiguous with a positive pitch; pass np.ascontiguousarray(image)");
-    return {static_cast<const std::uint8_t*>(view->buf), static_cast<std::size_t>(pitch), static_cast<int>(width),
-            static_cast<int>(height), channels};
-}
-
-void check_resize_size(int source_width, int source_height, int width, int height) {
-    if (width < 1 || height < 1 || width > source_width || height > source_height)
-        throw py::value_error("size: the area filter only downscales; " + std::to_string(width) + "x" +
-                              std::to_string(height) + " is not within the image's " + std::to_string(source_width) +
-                              "x" + std::to_string(source_height));
-}
-
 namespace {
+
+// The pixel format describe_frame checks a frame of `channels` channels as
+// (the filter treats every channel alike, so the order does not matter).
+int pixel_format_for(int channels) {
+    switch (channels) {
+        case 1: return image::kTjpfGray;
+        case 3: return image::kTjpfBgr;
+        case 4: return image::kTjpfBgra;
+        default: throw py::value_error("channels must be 1, 3 or 4, got " + std::to_string(channels));
+    }
+}
 
 py::array resize(py::handle image, int channels, int width, int height) {
     BufferView view(image, PyBUF_RECORDS_RO);
-    const image::ResizeSource source = describe_resize_source(view, channels);
-    check_resize_size(source.width, source.height, width, height);
+    const FrameLayout frame = describe_frame(view, pixel_format_for(channels),
+                                             {Py_ssize_t{INT32_MAX} / 4, "the area filter cannot resize", PY_SSIZE_T_MAX});
+    const image::ResizeSource source{view.bytes(), static_cast<std::size_t>(frame.pitch), frame.width, frame.height,
+                                     frame.channels};
+    if (width == 0 && height == 0) throw py::value_error("size: needs a width and a height >= 1");
+    image::resize_target(source.width, source.height, width, height);
     std::vector<py::ssize_t> shape = {height, width};
     if (view->ndim == 3) shape.push_back(channels);
     py::array_t<std::uint8_t, py::array::c_style> result(shape);

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <cstring>
 #include <stdexcept>
+#include <string>
 
 #include "base64/base64.hpp"  // detected_features(): one cpuid + xgetbv probe for the whole library
 
@@ -125,6 +126,18 @@ void area_resize(const ResizeSource& source, int width, int height, std::uint8_t
                         scratch.intermediate.data());
         kernel.horizontal(scratch.intermediate.data(), columns, channels, out + static_cast<std::size_t>(y) * out_pitch);
     }
+}
+
+bool resize_target(int source_width, int source_height, int& width, int& height) {
+    if (width == 0 && height == 0) {
+        width = source_width;
+        height = source_height;
+    }
+    if (width < 1 || height < 1 || width > source_width || height > source_height)
+        throw std::invalid_argument("size: the area filter only downscales; " + std::to_string(width) + "x" +
+                                    std::to_string(height) + " is not within the image's " +
+                                    std::to_string(source_width) + "x" + std::to_string(source_height));
+    return width != source_width || height != source_height;
 }
 
 const std::uint8_t* resize_to_thread_buffer(const ResizeSource& source, int width, int height) {

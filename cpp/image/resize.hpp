@@ -82,6 +82,11 @@ struct ResizeSource {
 // (pitch out_pitch). Uses per-thread scratch buffers; thread-safe.
 void area_resize(const ResizeSource& source, int width, int height, std::uint8_t* out, std::size_t out_pitch);
 
+// The encoders' target size: (0, 0) means the source's own size. Returns true
+// when it differs (a resize is needed); throws std::invalid_argument naming
+// `size` unless 1 <= width <= source_width and 1 <= height <= source_height.
+bool resize_target(int source_width, int source_height, int& width, int& height);
+
 // Area-resizes `source` into the calling thread's buffer (kept and grown,
 // never shrunk; valid until this thread resizes again), packed rows.
 const std::uint8_t* resize_to_thread_buffer(const ResizeSource& source, int width, int height);

@@ -23,6 +23,7 @@ def encode(
     data_uri: bool = False,
     compression: int | None = None,
     threads: int | None = 1,
+    max_pixels: int | None = _options.MAX_PIXELS_DEFAULT,
     max_side: int | None = None,
     max_chars: int | None = None,
     min_quality: int = DEFAULT_MIN_QUALITY,
@@ -61,8 +62,14 @@ def encode(
         threads: threads for one large JPEG frame (default 1; None means
             all cores): a baseline JPEG is compressed in horizontal strips in
             parallel and stitched with restart markers, as
-            ``Encoder(threads=...).encode`` does (same bytes; see Encoder).
+            ``Encoder(threads=..., split_frames=True).encode`` does. This is
+            the one way besides that Encoder option to get strips: the bytes
+            then carry restart markers (the pixels equal threads=1's).
             PNG is always encoded on one thread.
+        max_pixels: the largest image (width x height) to encode, checked on
+            the shape before anything is copied or allocated (a huge strided
+            view would otherwise be copied first). Default 178,956,970, the
+            same guard as ``frame64.decode``; None: no limit.
         max_side: when the image's longer side exceeds it, the image is
             downscaled inside the call with frame64's exact area filter (see
             ``frame64.resize``) so that the longer side is ``max_side``, the
@@ -87,9 +94,9 @@ def encode(
         TypeError: ``image`` is not uint8 pixels, or an option has the wrong type.
         ValueError: a wrong shape for ``pixel_format``, an empty image, a side
             over 65500 (libjpeg's limit) for JPEG or 2**31-1 for PNG, quality outside 1..100,
-            compression outside 0..9 or given for JPEG, threads < 1,
-            max_side < 1, a max_chars that no image fits (even 1x1), or an
-            unknown option value.
+            compression outside 0..9 or given for JPEG, threads < 1, an image
+            over max_pixels, max_side < 1, a max_chars that no image fits
+            (even 1x1), or an unknown option value.
     """
     image, pixel_format = _options.from_pil(image, pixel_format)  # a PIL image's mode sets its format
     image_format = _options.check_format(format)
@@ -102,15 +109,18 @@ def encode(
         data_uri=data_uri,
     )
     thread_count = _encoder.resolve_threads(threads)
+    limit = _options.check_max_pixels(max_pixels)
     side = _options.check_max_side(max_side)
     chars = _budget.check_max_chars(max_chars)
     if image_format == "png":
-        return _png.encode_png(image, pixel_format=pixel_format, compression=compression, data_uri=data_uri,
-                               max_side=side, max_chars=chars)
+        return _png.encode_png(
+            image, pixel_format=pixel_format, compression=compression, data_uri=data_uri, max_pixels=limit,
+            max_side=side, max_chars=chars,
+        )
     if compression is not None:
         raise ValueError("compression applies to format='png' only; use quality= for JPEG")
     floor = _budget.check_min_quality(min_quality, options.quality)
-    array = _options.prepare_image(image, options.pixel_format)
+    array = _options.prepare_image(image, options.pixel_format, max_pixels=limit)
     size = _options.fit_max_side(array.shape[1], array.shape[0], side)
 
     def encode_at(quality: int, width: int, height: int) -> str:

@@ -44,6 +44,7 @@ def encode_png(
     pixel_format: Any,
     compression: Any,
     data_uri: Any,
+    max_pixels: Any = _options.MAX_PIXELS_DEFAULT,
     max_side: int | None = None,
     max_chars: int | None = None,
 ) -> str:
@@ -52,7 +53,8 @@ def encode_png(
     Raises:
         TypeError: ``image`` is not uint8 pixels, or an option has the wrong type.
         ValueError: a wrong shape for ``pixel_format``, an empty image, a side
-            over 2**31-1, or compression outside 0..9; a max_chars nothing fits.
+            over 2**31-1, an image over max_pixels, or compression outside 0..9;
+            a max_chars nothing fits.
 
     ``max_side`` and ``max_chars`` (already checked) work as in
     ``frame64.encode``; PNG has no quality, so ``max_chars`` only downscales.
@@ -60,7 +62,8 @@ def encode_png(
     name = _options.choice("pixel_format", pixel_format, PIXEL_FORMATS)
     level = _options.check_compression(compression)
     flag = _options.flag("data_uri", data_uri)
-    array = _options.prepare_image(image, name, max_dimension=MAX_PNG_SIDE)
+    limit = _options.check_max_pixels(max_pixels)
+    array = _options.prepare_image(image, name, max_dimension=MAX_PNG_SIDE, max_pixels=limit)
     size = _options.fit_max_side(array.shape[1], array.shape[0], max_side)
 
     def encode_at(quality: int, width: int, height: int) -> str:
