@@ -12,6 +12,8 @@ from hypothesis import strategies as st
 
 from frame64._fallback import resize as fallback_resize
 
+from ..conftest import forced
+
 cv2 = pytest.importorskip("cv2")
 core = pytest.importorskip("frame64._core")
 
@@ -20,13 +22,8 @@ KERNELS = core.supported_resize_kernels()
 
 @pytest.fixture(params=KERNELS, ids=[f"kernel={name}" for name in KERNELS])
 def kernel(request: pytest.FixtureRequest) -> Iterator[str]:
-    previous = core.resize_kernel()
-    core.set_resize_kernel(request.param)
-    assert core.resize_kernel() == request.param
-    try:
-        yield request.param
-    finally:
-        core.set_resize_kernel(previous)
+    with forced(core.resize_kernel, core.set_resize_kernel, request.param) as name:
+        yield name
 
 
 def image(height: int, width: int, channels: int, seed: int, smooth: bool) -> np.ndarray:
@@ -67,12 +64,8 @@ def test_random_sizes(height: int, width: int, channels: int, fx: float, fy: flo
     pixels = image(height, width, channels, seed, smooth)
     w, h = max(1, round(width * fx)), max(1, round(height * fy))
     for name in KERNELS:
-        previous = core.resize_kernel()
-        core.set_resize_kernel(name)
-        try:
+        with forced(core.resize_kernel, core.set_resize_kernel, name):
             check(pixels, w, h)
-        finally:
-            core.set_resize_kernel(previous)
 
 
 def test_4k_to_1568(kernel: str) -> None:

@@ -13,7 +13,6 @@ from .._errors import JpegError
 from .._formats import (
     ACCURATE_DCT_QUALITY,
     DATA_URI_PREFIX,
-    PIXEL_SIZE,
     TJFLAG_ACCURATEDCT,
     TJFLAG_FASTDCT,
     TJFLAG_PROGRESSIVE,
@@ -67,6 +66,6 @@ def encode_jpeg(
     height: int = 0,
 ) -> str:
     """Same contract as frame64._core.encode_jpeg (image already validated; width, height 0: as it is)."""
-    image = resized(image, PIXEL_SIZE[pixel_format], width, height)
+    image = resized(image, width, height)
     jpeg = compress(image, pixel_format, quality, subsampling, fast_dct, progressive)
     return base64_str(jpeg, DATA_URI_PREFIX["jpeg"] if data_uri else "")

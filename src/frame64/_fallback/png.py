@@ -167,7 +167,7 @@ def encode_png(
     image: np.ndarray, pixel_format: int, compression: int, data_uri: bool, width: int = 0, height: int = 0
 ) -> str:
     """Same contract as frame64._core.encode_png (image already validated; width, height 0: as it is)."""
-    image = resized(image, PIXEL_SIZE[pixel_format], width, height)
+    image = resized(image, width, height)
     return base64_str(encode_png_bytes(image, pixel_format, compression), DATA_URI_PREFIX["png"] if data_uri else "")
 
 

@@ -61,11 +61,11 @@ def resize(image: Any, channels: int, width: int, height: int) -> np.ndarray:
     return result if array.ndim == 3 else result[:, :, 0]
 
 
-def resized(image: np.ndarray, channels: int, width: int, height: int) -> np.ndarray:
-    """``image`` area-resized to width x height for the encoders; (0, 0) or its own size: itself."""
+def resized(image: np.ndarray, width: int, height: int) -> np.ndarray:
+    """``image`` (a validated frame) area-resized to width x height for the encoders; (0, 0) or its own size: itself."""
     if (width, height) in ((0, 0), (image.shape[1], image.shape[0])):
         return image
-    return resize(image, channels, width, height)
+    return resize(image, 1 if image.ndim == 2 else image.shape[2], width, height)
 
 
 def resize_kernel() -> str:
