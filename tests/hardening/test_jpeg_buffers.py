@@ -27,9 +27,8 @@ from frame64 import _backend
 
 side, backend, via = int(sys.argv[1]), sys.argv[2], sys.argv[3]
 frame = np.random.default_rng(0).integers(0, 256, (side, side, 3), np.uint8)
-module = _backend.use(backend)
-module.__enter__()
-core = frame64._backend.current()
+_backend.use(backend).__enter__()  # for the rest of this process
+core = _backend.current()
 pool = core.BatchEncoder(2)
 TJPF, TJSAMP = core.TJPF, core.TJSAMP
 encode = {
