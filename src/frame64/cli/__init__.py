@@ -87,7 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
     enc.add_argument("--fail-fast", action="store_true", help="stop at the first input that fails")
     enc.add_argument("--no-progress", dest="progress", action="store_false",
                      help="no progress bar (it is shown on stderr for directories and videos when stderr is a terminal)")
-    enc.set_defaults(func=cmd_encode)
+    enc.set_defaults(command_parser=enc, func=cmd_encode)
 
     dec = commands.add_parser(
         "decode", help="turn base64 or a data URI back into an image file",
@@ -98,7 +98,7 @@ def build_parser() -> argparse.ArgumentParser:
     dec.add_argument("input", nargs="?", default="-", metavar="FILE", help="file holding the text (default: stdin)")
     dec.add_argument("-o", "--output", required=True, help="image file to write (.png, .jpg), or - for stdout")
     dec.add_argument("--quality", type=int, help="JPEG quality when converting to .jpg (default 90)")
-    dec.set_defaults(func=cmd_decode)
+    dec.set_defaults(command_parser=dec, func=cmd_decode)
 
     demo = commands.add_parser("demo", help="encode a built-in frame, time it, write frame64-demo.html",
                                description="Encode a built-in camera-like frame with every available backend, check "
@@ -108,17 +108,17 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--width", type=_positive, default=1920, help="frame width (default %(default)s)")
     demo.add_argument("--height", type=_positive, default=1080, help="frame height (default %(default)s)")
     demo.add_argument("--repeat", type=_positive, default=15, help="timed runs per contender (default %(default)s)")
-    demo.set_defaults(func=cmd_demo)
+    demo.set_defaults(command_parser=demo, func=cmd_demo)
 
     bench = commands.add_parser("bench", help="compare backends and installed peers at three frame sizes",
                                 description="Time frame64's backends against every installed peer (cv2, PIL, "
                                 "PyTurboJPEG, simplejpeg, pybase64) by interleaved medians.")
     bench.add_argument("--format", choices=("jpeg", "png"), default="jpeg", help="image format (default jpeg)")
-    bench.add_argument("--quality", type=int, default=90, help="JPEG quality (default 90)")
+    bench.add_argument("--quality", type=int, help="JPEG quality 1..100 (default 90; jpeg only)")
     bench.add_argument("--sizes", metavar="WxH,...", help="frame sizes (default 640x480,1920x1080,3840x2160)")
     bench.add_argument("--repeat", type=int, help="timed runs per contender and size (default: about 0.25 s worth)")
     bench.add_argument("--plot", metavar="OUT.png", help="also draw a bar chart (needs matplotlib)")
-    bench.set_defaults(func=cmd_bench)
+    bench.set_defaults(command_parser=bench, func=cmd_bench)
     return parser
 
 
@@ -130,7 +130,11 @@ def _positive(text: str) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the frame64 command line; return the exit status (0 ok, 1 failed input, 2 usage)."""
+    """Run the frame64 command line; return the exit status (0 ok, 1 failed input, 2 usage).
+
+    Every failure is one line on stderr (no traceback); a usage error also prints the usage of
+    the subcommand it belongs to.
+    """
     arguments = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
     try:
@@ -140,8 +144,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.func(args))
     except UsageError as exc:
-        parser.print_usage(sys.stderr)
-        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        args.command_parser.print_usage(sys.stderr)
+        print(f"{PROG} {args.command}: error: {exc}", file=sys.stderr)
         return 2
     except InputError as exc:
         print(f"{PROG}: error: {exc}", file=sys.stderr)
@@ -153,4 +157,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         with contextlib.suppress(OSError):
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
-
+    except MemoryError:
+        print(f"{PROG}: error: out of memory", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"{PROG}: error: {exc.filename + ': ' if exc.filename else ''}{exc.strerror or exc}", file=sys.stderr)
+        return 1
+    except Exception as exc:  # noqa: BLE001 - the promise: one line, never a traceback
+        print(f"{PROG}: error: {type(exc).__name__}: {exc} (an internal error: please report it)", file=sys.stderr)
+        return 1
