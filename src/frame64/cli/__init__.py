@@ -80,7 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
                      help="print one JSON object per image: name, width, height, format, base64 "
                      "(data_uri instead of base64 with --data-uri); implied for videos")
     enc.add_argument("--raw", action="store_true", help="base64 each file's bytes unchanged (JPEG, PNG, GIF, WebP, BMP)")
-    enc.add_argument("--every", type=int, default=1, metavar="N", help="video: encode every Nth frame (default 1)")
+    enc.add_argument("--every", type=int, metavar="N", help="video: encode every Nth frame (default 1)")
     enc.add_argument("--max-frames", type=int, metavar="N", help="video: stop after N encoded frames")
     enc.add_argument("--threads", type=int, metavar="N",
                      help="video, JPEG: frames compressed in parallel on N threads (default: all cores)")
