@@ -23,7 +23,7 @@ import frame64
 from .. import _backend, _formats
 from .bench import cmd_bench
 from .common import PROG, InputError, UsageError
-from .decode import cmd_decode
+from .decode import OUTPUT_HELP, cmd_decode
 from .demo import cmd_demo
 from .encode import cmd_encode
 
@@ -90,14 +90,19 @@ def build_parser() -> argparse.ArgumentParser:
     enc.set_defaults(command_parser=enc, func=cmd_encode)
 
     dec = commands.add_parser(
-        "decode", help="turn base64 or a data URI back into an image file",
-        description="Read base64 text, a data URI or a JSON line from 'frame64 encode --jsonl' and write the image "
-        "it holds. The bytes are written unchanged when the output's extension matches their format; otherwise "
-        "frame64 re-encodes the pixels.",
+        "decode", help="turn base64, data URIs or JSON lines back into image files",
+        description="Read base64 text, data URIs or the JSON lines of 'frame64 encode --jsonl' and write the "
+        "images they hold. The input holds one image (base64 or a data URI, line breaks allowed), one image "
+        "per line (as 'frame64 encode' prints them), or JSON lines (every line is decoded). An image is "
+        "written unchanged when the output's format is its own; otherwise frame64 re-encodes the pixels. "
+        "A failed image is reported on stderr and the others are still written (exit status 1).",
+        epilog=f"-o with several images: {OUTPUT_HELP}. A single file name or - with several images is a "
+        "usage error (exit 2), found before anything is written, as is a pattern that gives two images one name.",
     )
     dec.add_argument("input", nargs="?", default="-", metavar="FILE", help="file holding the text (default: stdin)")
-    dec.add_argument("-o", "--output", required=True, help="image file to write (.png, .jpg), or - for stdout")
-    dec.add_argument("--quality", type=int, help="JPEG quality when converting to .jpg (default 90)")
+    dec.add_argument("-o", "--output", required=True, metavar="OUTPUT", help=OUTPUT_HELP.replace("%", "%%"))
+    dec.add_argument("--quality", type=int, help="JPEG quality 1..100 when converting to .jpg (default 90)")
+    dec.add_argument("--fail-fast", action="store_true", help="stop at the first image that fails")
     dec.set_defaults(command_parser=dec, func=cmd_decode)
 
     demo = commands.add_parser("demo", help="encode a built-in frame, time it, write frame64-demo.html",

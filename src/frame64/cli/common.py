@@ -52,11 +52,17 @@ def check_writable(option: str, path: str) -> None:
     target = Path(path)
     if target.is_dir():
         raise UsageError(f"{option}: {path!r} is a directory; give a file name")
-    parent = target.parent
-    if not parent.is_dir():
-        raise UsageError(f"{option}: the directory {str(parent)!r} does not exist")
-    if not os.access(parent, os.W_OK | os.X_OK) or (target.exists() and not os.access(target, os.W_OK)):
+    check_directory(option, target.parent)
+    if target.exists() and not os.access(target, os.W_OK):
         raise UsageError(f"{option}: {path!r} is not writable")
+
+
+def check_directory(option: str, folder: Path) -> None:
+    """Raise UsageError unless files can be created in folder."""
+    if not folder.is_dir():
+        raise UsageError(f"{option}: the directory {str(folder)!r} does not exist")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise UsageError(f"{option}: the directory {str(folder)!r} is not writable")
 
 
 def write_output(path: str, data: bytes | str) -> None:
