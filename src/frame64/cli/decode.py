@@ -67,13 +67,13 @@ def parse_output(option: str) -> Output:
     if path.is_dir() or option.endswith(("/", "\\")):
         check_directory("-o/--output", path)
         return Output(str(path / DIRECTORY_PATTERN), None, False)
-    fields = [field for _, field, _, _ in string.Formatter().parse(option) if field is not None]
-    unknown = sorted(set(fields) - set(PLACEHOLDERS))
-    if unknown:
-        raise UsageError(f"-o/--output: unknown placeholder {{{unknown[0]}}} (use {{index}}, {{name}}, {{ext}})")
     try:
+        fields = [field for _, field, _, _ in string.Formatter().parse(option) if field is not None]
+        unknown = sorted(set(fields) - set(PLACEHOLDERS))
+        if unknown:
+            raise UsageError(f"-o/--output: unknown placeholder {{{unknown[0]}}} (use {{index}}, {{name}}, {{ext}})")
         option.format(index=0, name="x", ext="png")
-    except (ValueError, IndexError) as exc:
+    except (ValueError, IndexError, KeyError) as exc:
         raise UsageError(f"-o/--output: not a valid pattern ({exc}); write {{{{ and }}}} for braces") from exc
     suffix = path.suffix.lower()
     if suffix == ".{ext}":

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import collections
+import contextlib
 import json
 import math
 import sys
@@ -171,6 +172,8 @@ class Encoding:
             import cv2
         except ImportError as exc:
             raise InputError("video input needs OpenCV: pip install 'frame64[video]'") from exc
+        with contextlib.suppress(AttributeError):  # OpenCV's own warnings would add lines to a one-line error
+            cv2.utils.logging.setLogLevel(cv2.utils.logging.LOG_LEVEL_ERROR)
         capture = cv2.VideoCapture(item.source)
         try:
             if not capture.isOpened():
