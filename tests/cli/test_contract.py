@@ -25,6 +25,8 @@ from frame64 import cli
 from frame64._sample import camera_frame
 from frame64.cli import common
 
+from .test_cli import pil_bytes
+
 SCRIPT = shutil.which("frame64", path=str(Path(sys.executable).parent))
 COMMANDS = ("encode", "decode", "demo", "bench")
 
@@ -33,12 +35,6 @@ def frame64_cli(*argv: str, cwd: Path | None = None, stdin: bytes | None = None)
     assert SCRIPT is not None, "the frame64 console script is not installed next to this Python"
     return subprocess.run([SCRIPT, *argv], capture_output=True, text=True, check=False, cwd=cwd,
                           input=None if stdin is None else stdin.decode("ascii"), timeout=300)
-
-
-def pil_bytes(image: Image.Image, fmt: str, **save: Any) -> bytes:
-    buffer = io.BytesIO()
-    image.save(buffer, fmt, **save)
-    return buffer.getvalue()
 
 
 @pytest.fixture(scope="module")
@@ -68,12 +64,19 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return paths
 
 
+def resolve(argv: list[str], files: dict[str, Path], tmp_path: Path) -> list[str]:
+    """{tmp} is replaced by a fresh directory, {x} by the path of test file x."""
+    names = {name: str(path) for name, path in files.items()}
+    args = [arg.replace("{tmp}", str(tmp_path)) for arg in argv]
+    return [names[arg[1:-1]] if arg[1:-1] in names else arg for arg in args]
+
+
 # --------------------------------------------------------------------------
 # usage errors: exit 2, before any work, the subcommand's usage, one error line
 
 
 USAGE_ERRORS = [
-    # (argv, words in the error); {x} is replaced by the path of file x, {tmp} by a fresh directory
+    # (argv, words in the error), through resolve()
     (["demo", "-o", "/nonexistent/x.html"], "directory '/nonexistent' does not exist"),
     (["demo", "-o", "{tmp}"], "is a directory"),
     (["demo", "--width", "70000", "--height", "2"], "65500 pixels per side"),
@@ -99,6 +102,12 @@ USAGE_ERRORS = [
     (["decode", "-o", "/nonexistent/{index}.png", "missing.txt"], "does not exist"),
     (["decode", "-o", "/nonexistent/", "missing.txt"], "does not exist"),
     (["decode", "missing.txt"], "-o/--output"),
+    (["decode", "-o", "", "missing.txt"], "-o/--output is empty"),
+    (["decode", "-o", "{tmp}/x.png", "--fail-fast", "--quality", "many", "missing.txt"], "invalid int value"),
+    (["encode", "--compression", "strong", "missing.jpg"], "invalid int value"),
+    (["encode", "--threads", "-3", "{clip.avi}"], "--threads must be at least 1"),
+    (["encode", "--subsampling", "999", "missing.jpg"], "invalid choice"),
+    (["encode", "-", "-"], "only once"),
     (["encode", "--raw", "{clip.avi}"], "--raw"),
     (["encode", "--every", "2", "{a.jpg}"], "--every applies to video"),
     (["encode", "--max-frames", "2", "{a.jpg}"], "--max-frames applies to video"),
@@ -119,10 +128,7 @@ USAGE_ERRORS = [
 @pytest.mark.parametrize(("argv", "needle"), USAGE_ERRORS, ids=[" ".join(a) for a, _ in USAGE_ERRORS])
 def test_usage_error_is_exit_2_with_the_subcommands_usage(files: dict[str, Path], tmp_path: Path, argv: list[str],
                                                           needle: str) -> None:
-    names = {name: str(path) for name, path in files.items()}
-    args = [arg.replace("{tmp}", str(tmp_path)) for arg in argv]
-    args = [names[arg[1:-1]] if arg[1:-1] in names else arg for arg in args]
-    result = frame64_cli(*args, cwd=tmp_path)
+    result = frame64_cli(*resolve(argv, files, tmp_path), cwd=tmp_path)
     assert result.returncode == 2, result.stderr
     assert result.stdout == ""  # nothing ran: demo and bench print as they go
     assert "Traceback" not in result.stderr
@@ -149,9 +155,7 @@ def test_usage_error_is_exit_2_with_the_subcommands_usage(files: dict[str, Path]
 ])
 def test_failed_input_is_exit_1_and_one_line(files: dict[str, Path], tmp_path: Path, argv: list[str],
                                              needle: str) -> None:
-    names = {name: str(path) for name, path in files.items()}
-    args = [names[arg[1:-1]] if arg[1:-1] in names else arg for arg in argv]
-    result = frame64_cli(*args, cwd=tmp_path)
+    result = frame64_cli(*resolve(argv, files, tmp_path), cwd=tmp_path)
     assert result.returncode == 1
     assert len(result.stderr.splitlines()) == 1 and result.stderr.startswith("frame64: error: ")
     assert needle in result.stderr

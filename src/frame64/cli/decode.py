@@ -63,6 +63,8 @@ def parse_output(option: str) -> Output:
     """Check -o/--output before the input is read."""
     if option == "-":
         return Output("-", None, True)
+    if not option.strip():
+        raise UsageError("-o/--output is empty")
     path = Path(option)
     if path.is_dir() or option.endswith(("/", "\\")):
         check_directory("-o/--output", path)
