@@ -232,6 +232,14 @@ def test_decode_writes_every_json_line_into_a_directory(files: dict[str, Path], 
         assert (out / name).read_bytes() == files[original].read_bytes()
 
 
+def test_decode_into_a_directory_with_braces_in_its_name(files: dict[str, Path], jsonl: Path, tmp_path: Path) -> None:
+    out = tmp_path / "run{1}"
+    out.mkdir()
+    result = frame64_cli("decode", str(jsonl), "-o", str(out))
+    assert (result.returncode, result.stderr) == (0, "")
+    assert (out / "b.png").read_bytes() == files["b.png"].read_bytes()
+
+
 def test_decode_pattern_converts_every_line(files: dict[str, Path], jsonl: Path, tmp_path: Path) -> None:
     result = frame64_cli("decode", str(jsonl), "-o", str(tmp_path / "{name}-{index}.png"))
     assert (result.returncode, result.stderr) == (0, "")

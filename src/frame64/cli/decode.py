@@ -68,7 +68,8 @@ def parse_output(option: str) -> Output:
     path = Path(option)
     if path.is_dir() or option.endswith(("/", "\\")):
         check_directory("-o/--output", path)
-        return Output(str(path / DIRECTORY_PATTERN), None, False)
+        folder = str(path).replace("{", "{{").replace("}", "}}")  # a directory's name is not a pattern
+        return Output(str(Path(folder) / DIRECTORY_PATTERN), None, False)
     try:
         fields = [field for _, field, _, _ in string.Formatter().parse(option) if field is not None]
         unknown = sorted(set(fields) - set(PLACEHOLDERS))
