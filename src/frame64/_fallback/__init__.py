@@ -14,6 +14,7 @@ module          mirrors                 what
 ``encoder``     ``bind_encoder.cpp``    BatchEncoder: frames and strips in parallel
 ``decode``      ``bind_decode.cpp``     decode_image, decode_image_bytes
 ``png``         ``bind_png.cpp``        encode_png, png_deflate, the PNG reader
+``yuv``         ``bind_yuv.cpp``        encode_yuv (numpy planes, PyTurboJPEG)
 ``arrays``      ``arrays.cpp``          the ``out=`` check, base64 into a str
 ``_turbo``      (libturbojpeg)          the one PyTurboJPEG handle (a leaf)
 ==============  ======================  =======================================
@@ -28,6 +29,7 @@ from .decode import decode_image, decode_image_bytes
 from .encoder import BatchEncoder, PendingFrame
 from .jpeg import encode_jpeg
 from .png import encode_png, png_deflate
+from .yuv import encode_yuv, set_yuv_kernel, supported_yuv_kernels, yuv_kernel
 
 __version__ = "fallback"
 
@@ -46,8 +48,12 @@ __all__ = [
     "decode_image_bytes",
     "encode_jpeg",
     "encode_png",
+    "encode_yuv",
     "png_deflate",
     "set_simd",
+    "set_yuv_kernel",
     "simd",
     "supported_simd",
+    "supported_yuv_kernels",
+    "yuv_kernel",
 ]
