@@ -89,15 +89,25 @@ Bytes compress_yuv(const YuvSource& source, const CompressParams& options) {
     const image::YuvCoefficients* convert = image::yuv_coefficients(source.range, source.matrix);
     const bool packed = source.layout == kYuvYuyv || source.layout == kYuvUyvy;
 
+    // TurboJPEG reads a luma plane of tjPlaneWidth x tjPlaneHeight samples:
+    // the image size rounded up to the subsampling factor (2 for 4:2:0
+    // rows and columns, 2 for 4:2:2 columns). An odd-sized caller's plane
+    // lacks that row/column, so it is built here, replicating the last
+    // column and row (what libjpeg-turbo does to fill out an MCU); reading
+    // the caller's buffer that far would be out of bounds.
+    const std::size_t lw = static_cast<std::size_t>(tjPlaneWidth(0, source.width, params.subsampling));
+    const std::size_t lh = static_cast<std::size_t>(tjPlaneHeight(0, source.height, params.subsampling));
+    const bool odd = lw != width || lh != height;
+
     const unsigned char* planes[3] = {source.planes[0], source.planes[1], source.planes[2]};
     int strides[3] = {static_cast<int>(source.pitches[0]), static_cast<int>(source.pitches[1]),
                       static_cast<int>(source.pitches[2])};
-    if (source.layout == kYuvI420 && convert == nullptr) return compressor.compress(planes, strides, params);
+    if (source.layout == kYuvI420 && convert == nullptr && !odd) return compressor.compress(planes, strides, params);
 
-    // Everything else goes through scratch planes: chroma always (split or
-    // converted), luma when it is packed or converted.
-    const bool own_luma = packed || convert != nullptr;
-    const std::size_t luma_bytes = own_luma ? width * height : 0;
+    // Everything else goes through scratch planes: chroma always (split,
+    // converted or copied), luma when it is packed, converted or odd-sized.
+    const bool own_luma = packed || convert != nullptr || odd;
+    const std::size_t luma_bytes = own_luma ? lw * lh : 0;
     scratch.bytes.resize(luma_bytes + 2 * cw * ch);
     scratch.luma_delta.resize(cw);
     std::uint8_t* y_out = scratch.bytes.data();
@@ -108,26 +118,33 @@ Bytes compress_yuv(const YuvSource& source, const CompressParams& options) {
     for (std::size_t row = 0; row < ch; ++row) {
         std::uint8_t* u = u_out + row * cw;
         std::uint8_t* v = v_out + row * cw;
-        const std::uint8_t* packed_row = source.planes[0] + static_cast<std::ptrdiff_t>(row) * source.pitches[0];
+        const std::ptrdiff_t at = static_cast<std::ptrdiff_t>(row);
         if (packed) {  // width is even: the front end refuses odd packed rows
-            kernel.split_packed(packed_row, y_out + row * width, u, v, cw, source.layout == kYuvUyvy);
+            kernel.split_packed(source.planes[0] + at * source.pitches[0], y_out + row * lw, u, v, cw,
+                                source.layout == kYuvUyvy);
         } else if (source.layout == kYuvNv12) {
-            kernel.split_uv(source.planes[1] + static_cast<std::ptrdiff_t>(row) * source.pitches[1], u, v, cw);
+            kernel.split_uv(source.planes[1] + at * source.pitches[1], u, v, cw);
         } else {
-            std::memcpy(u, source.planes[1] + static_cast<std::ptrdiff_t>(row) * source.pitches[1], cw);
-            std::memcpy(v, source.planes[2] + static_cast<std::ptrdiff_t>(row) * source.pitches[2], cw);
+            std::memcpy(u, source.planes[1] + at * source.pitches[1], cw);
+            std::memcpy(v, source.planes[2] + at * source.pitches[2], cw);
         }
-        if (convert == nullptr) continue;
-        image::convert_chroma_row(u, v, scratch.luma_delta.data(), cw, *convert);
+        if (convert != nullptr) image::convert_chroma_row(u, v, scratch.luma_delta.data(), cw, *convert);
+        if (!own_luma) continue;
         for (std::size_t y = row * rows_per_chroma; y < height && y < (row + 1) * rows_per_chroma; ++y) {
-            const std::uint8_t* in = packed ? y_out + y * width
-                                            : source.planes[0] + static_cast<std::ptrdiff_t>(y) * source.pitches[0];
-            image::convert_luma_row(in, y_out + y * width, scratch.luma_delta.data(), width, *convert);
+            std::uint8_t* out = y_out + y * lw;
+            const std::uint8_t* in =
+                packed ? out : source.planes[0] + static_cast<std::ptrdiff_t>(y) * source.pitches[0];
+            if (convert != nullptr)
+                image::convert_luma_row(in, out, scratch.luma_delta.data(), width, *convert);
+            else if (!packed)
+                std::memcpy(out, in, width);
+            if (lw > width) out[width] = out[width - 1];
         }
     }
     if (own_luma) {
+        if (lh > height) std::memcpy(y_out + height * lw, y_out + (height - 1) * lw, lw);
         planes[0] = y_out;
-        strides[0] = static_cast<int>(width);
+        strides[0] = static_cast<int>(lw);
     }
     planes[1] = u_out;
     planes[2] = v_out;

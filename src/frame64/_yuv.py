@@ -11,8 +11,10 @@ at a positive pitch; anything else is copied first):
 - a tuple of planes with their own strides (padded line sizes, crops):
   I420 ``(Y, U, V)`` with Y (H, W) and U, V (ceil(H/2), ceil(W/2)); NV12
   ``(Y, UV)`` with UV (ceil(H/2), 2*ceil(W/2)) or (ceil(H/2), ceil(W/2), 2).
-  Odd widths and heights are allowed: chroma covers them as libjpeg-turbo's
-  YUV functions define it (tjPlaneWidth/tjPlaneHeight);
+  Odd widths and heights are allowed, as libjpeg-turbo's YUV functions
+  define them (tjPlaneWidth/tjPlaneHeight): chroma covers the odd last
+  column/row, and TurboJPEG's luma plane, rounded up to even, is the
+  caller's with its last column/row repeated (never read past the plane);
 - a PyAV ``VideoFrame`` in yuv420p, yuvj420p, nv12, yuyv422 or uyvy422,
   read through its planes and line sizes without a copy. It supplies its
   own range and matrix (``color_range``, ``colorspace``).

@@ -68,6 +68,10 @@ def encode_yuv(planes: tuple[np.ndarray, ...], layout: int, width: int, height: 
                data_uri: bool) -> str:
     """Same contract as frame64._core.encode_yuv (planes already validated by frame64._yuv)."""
     y, u, v = to_full_bt601(*split_planes(planes, layout), yuv_range, yuv_matrix)
+    # TurboJPEG's luma plane is the image rounded up to the subsampling
+    # factors: the odd last column (and, for 4:2:0, row) repeats (yuv_encoder.cpp).
+    rows = height % 2 if layout in (_I420, _NV12) else 0
+    y = np.pad(y, ((0, rows), (0, width % 2)), mode="edge")
     try:
         jpeg = turbojpeg().encode_from_yuv(pack_pad4(y, u, v), height, width, quality=quality,
                                            jpeg_subsample=subsampling,
