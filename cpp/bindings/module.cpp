@@ -24,6 +24,7 @@ void bind_encoder(py::module_& m);
 void bind_png(py::module_& m);
 void bind_decode(py::module_& m);
 void bind_yuv(py::module_& m);
+void bind_resize(py::module_& m);
 
 namespace {
 
@@ -78,4 +79,5 @@ PYBIND11_MODULE(_core, m) {
     fb::bind_png(m);
     fb::bind_decode(m);
     fb::bind_yuv(m);
+    fb::bind_resize(m);
 }

@@ -7,14 +7,14 @@
 
 namespace frame64::image {
 
-#if defined(FRAME64_YUV_KERNEL_AVX2)
+#if defined(FRAME64_YUV_SPLIT_KERNEL_AVX2)
 extern const YuvSplitKernel kYuvSplitAvx2;
 #endif
 
 namespace {
 
 const YuvSplitKernel* const kCompiled[] = {
-#if defined(FRAME64_YUV_KERNEL_AVX2)
+#if defined(FRAME64_YUV_SPLIT_KERNEL_AVX2)
     &kYuvSplitAvx2,
 #endif
     &kYuvSplitScalar,

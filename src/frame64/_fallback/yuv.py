@@ -46,7 +46,8 @@ def to_full_bt601(y: np.ndarray, u: np.ndarray, v: np.ndarray, yuv_range: int,
     offset = 16 if yuv_range == YUV_RANGES["limited"] else 0
 
     def q14(value: np.ndarray, base: int) -> np.ndarray:
-        return np.clip(base + ((value + 8192) >> 14), 0, 255).astype(np.uint8)
+        result: np.ndarray = np.clip(base + ((value + 8192) >> 14), 0, 255).astype(np.uint8)
+        return result
 
     return (q14(ky * (y.astype(np.int32) - offset) + delta, 0), q14(kbb * cb + kbr * cr, 128),
             q14(krb * cb + krr * cr, 128))
