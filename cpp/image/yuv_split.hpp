@@ -1,4 +1,4 @@
-// Chroma (and packed 4:2:2) deinterleaving for the YUV encode path
+// Chroma (and packed 4:2:2) deinterleaving and range/matrix conversion for the YUV encode path
 // (cpp/jpeg/yuv_encoder.cpp): NV12's interleaved U/V rows and YUYV/UYVY's
 // packed rows are split into the separate planes tjCompressFromYUVPlanes
 // takes. One kernel per instruction set, each with the same contract as the
@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "image/yuv_convert.hpp"
+
 namespace frame64::image {
 
 struct YuvSplitKernel {
@@ -22,6 +24,12 @@ struct YuvSplitKernel {
     // with uyvy, UYVY (U Y0 V Y1), into y[2*pairs], u[pairs], v[pairs].
     void (*split_packed)(const std::uint8_t* src, std::uint8_t* y, std::uint8_t* u, std::uint8_t* v,
                          std::size_t pairs, bool uyvy);
+    // The fixed-point range/matrix rule of yuv_convert.hpp on one chroma row
+    // and one luma row (contracts of convert_chroma_row / convert_luma_row).
+    void (*convert_chroma)(std::uint8_t* u, std::uint8_t* v, std::int32_t* luma_delta, std::size_t count,
+                           const YuvCoefficients& k);
+    void (*convert_luma)(const std::uint8_t* in, std::uint8_t* out, const std::int32_t* luma_delta,
+                         std::size_t width, const YuvCoefficients& k);
 };
 
 extern const YuvSplitKernel kYuvSplitScalar;

@@ -1,4 +1,5 @@
-// The scalar twin of the YUV split kernels (the contract is in yuv_split.hpp).
+// The scalar twin of the YUV split kernels (the contract is in yuv_split.hpp);
+// its conversions are yuv_convert.cpp's reference rows.
 #include "image/yuv_split.hpp"
 
 namespace frame64::image {
@@ -25,6 +26,7 @@ void split_packed_scalar(const std::uint8_t* src, std::uint8_t* y, std::uint8_t*
 
 }  // namespace
 
-const YuvSplitKernel kYuvSplitScalar = {"scalar", 0, split_uv_scalar, split_packed_scalar};
+const YuvSplitKernel kYuvSplitScalar = {"scalar", 0, split_uv_scalar, split_packed_scalar, convert_chroma_row,
+                                        convert_luma_row};
 
 }  // namespace frame64::image

@@ -128,14 +128,14 @@ Bytes compress_yuv(const YuvSource& source, const CompressParams& options) {
             std::memcpy(u, source.planes[1] + at * source.pitches[1], cw);
             std::memcpy(v, source.planes[2] + at * source.pitches[2], cw);
         }
-        if (convert != nullptr) image::convert_chroma_row(u, v, scratch.luma_delta.data(), cw, *convert);
+        if (convert != nullptr) kernel.convert_chroma(u, v, scratch.luma_delta.data(), cw, *convert);
         if (!own_luma) continue;
         for (std::size_t y = row * rows_per_chroma; y < height && y < (row + 1) * rows_per_chroma; ++y) {
             std::uint8_t* out = y_out + y * lw;
             const std::uint8_t* in =
                 packed ? out : source.planes[0] + static_cast<std::ptrdiff_t>(y) * source.pitches[0];
             if (convert != nullptr)
-                image::convert_luma_row(in, out, scratch.luma_delta.data(), width, *convert);
+                kernel.convert_luma(in, out, scratch.luma_delta.data(), width, *convert);
             else if (!packed)
                 std::memcpy(out, in, width);
             if (lw > width) out[width] = out[width - 1];
