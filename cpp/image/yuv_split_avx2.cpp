@@ -93,19 +93,29 @@ void convert_chroma_avx2(std::uint8_t* u, std::uint8_t* v, std::int32_t* luma_de
 
 void convert_luma_avx2(const std::uint8_t* in, std::uint8_t* out, const std::int32_t* luma_delta, std::size_t width,
                        const YuvCoefficients& k) {
-    const __m256i ky = _mm256_set1_epi32(k.ky);
-    const __m256i offset = _mm256_set1_epi32(k.range == kYuvRangeLimited ? 16 : 0);
-    const __m256i pairs = _mm256_setr_epi32(0, 0, 1, 1, 2, 2, 3, 3);  // delta[x >> 1]
+    // (y - offset, 1) . (KY, 8192) with one madd per 8 samples: KY * (y - offset) + 8192 exactly (KY < 2^15).
+    const __m256i weights = _mm256_set1_epi32(static_cast<std::int32_t>((8192u << 16) | static_cast<std::uint32_t>(k.ky)));
+    const __m256i offset = _mm256_set1_epi16(static_cast<std::int16_t>(k.range == kYuvRangeLimited ? 16 : 0));
+    const __m256i ones = _mm256_set1_epi16(1);
+    // unpacklo/hi work per 128-bit lane: lo holds samples 0-3 and 8-11, hi 4-7 and 12-15;
+    // their deltas are luma_delta[x/2 + (0,0,1,1,4,4,5,5)] and [x/2 + (2,2,3,3,6,6,7,7)].
+    const __m256i lo_pairs = _mm256_setr_epi32(0, 0, 1, 1, 4, 4, 5, 5);
+    const __m256i hi_pairs = _mm256_setr_epi32(2, 2, 3, 3, 6, 6, 7, 7);
     std::size_t x = 0;
     for (; x + 16 <= width; x += 16) {
-        __m256i halves[2];
-        for (int half = 0; half < 2; ++half) {
-            const std::size_t at = x + 8 * static_cast<std::size_t>(half);
-            const __m256i delta = _mm256_permutevar8x32_epi32(
-                _mm256_castsi128_si256(_mm_loadu_si128(reinterpret_cast<const __m128i*>(luma_delta + at / 2))), pairs);
-            halves[half] = q14(_mm256_add_epi32(_mm256_mullo_epi32(ky, _mm256_sub_epi32(load8(in + at), offset)), delta));
-        }
-        _mm_storeu_si128(reinterpret_cast<__m128i*>(out + x), to_bytes(halves[0], halves[1]));
+        const __m256i y = _mm256_sub_epi16(
+            _mm256_cvtepu8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(in + x))), offset);
+        const __m256i delta = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(luma_delta + x / 2));
+        const __m256i lo = _mm256_srai_epi32(
+            _mm256_add_epi32(_mm256_madd_epi16(_mm256_unpacklo_epi16(y, ones), weights),
+                             _mm256_permutevar8x32_epi32(delta, lo_pairs)), 14);
+        const __m256i hi = _mm256_srai_epi32(
+            _mm256_add_epi32(_mm256_madd_epi16(_mm256_unpackhi_epi16(y, ones), weights),
+                             _mm256_permutevar8x32_epi32(delta, hi_pairs)), 14);
+        // packs keeps the lanes: lane 0 = samples 0-7, lane 1 = 8-15, in order.
+        const __m256i words = _mm256_packs_epi32(lo, hi);
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(out + x),
+                         _mm_packus_epi16(_mm256_castsi256_si128(words), _mm256_extracti128_si256(words, 1)));
     }
     // The tail: x is even, so the scalar row's delta[(x + j) >> 1] is luma_delta[x / 2 + (j >> 1)].
     convert_luma_row(in + x, out + x, luma_delta + x / 2, width - x, k);
