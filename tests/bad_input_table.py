@@ -233,6 +233,8 @@ ROWS += [
              'format: YUV input is compressed to JPEG only; convert to BGR for PNG'),
     BadInput("yuv", 'max_side with YUV input', "frame64.encode((Y, C, C), pixel_format='I420', max_side=2)", 'ValueError',
              'max_side and max_chars are not supported for YUV input yet; convert to BGR first (cv2.cvtColor) to use them'),
+    BadInput("yuv", "Encoder with a YUV pixel_format (not built yet)", "frame64.Encoder(pixel_format='NV12')", "ValueError",
+             "pixel_format: Encoder does not take YUV input ('NV12') yet; encode each frame with frame64.encode(frame, pixel_format=...)"),
 ]
 
 ROWS += [
