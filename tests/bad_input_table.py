@@ -58,6 +58,8 @@ def namespace() -> dict[str, Any]:
         "HUGE_WIDE": np.broadcast_to(frame[:1, :1], (1, 70000, 3)),
         "HUGE_SQUARE": np.broadcast_to(frame[:1, :1], (70000, 70000, 3)),
         "JPEG_FILE": jpeg,
+        "Y": np.zeros((4, 4), np.uint8),
+        "C": np.zeros((2, 2), np.uint8),
     }
 
 
@@ -199,6 +201,40 @@ ROWS += [
              "max_pixels must be an int or None, got float"),
     BadInput("options", "strict not a bool", "frame64.decode(J, strict=1)", "TypeError",
              "strict must be a bool, got int"),
+]
+
+ROWS += [
+    # --- YUV input (pixel_format='I420', 'NV12', 'YUYV', 'UYVY') ------------
+    BadInput("yuv", 'I420: a chroma plane of the wrong shape', "frame64.encode((Y, C, C[:1]), pixel_format='I420')", 'ValueError',
+             'image plane 2 (V) must have shape (2, 2), got (1, 2)'),
+    BadInput("yuv", 'I420: two planes', "frame64.encode((Y, C), pixel_format='I420')", 'ValueError',
+             'image: I420 planes are a tuple (Y, U, V), got 2 plane(s)'),
+    BadInput("yuv", "NV12: a UV plane of U's size", "frame64.encode((Y, C), pixel_format='NV12')", 'ValueError',
+             'image plane 1 (UV) must have shape (2, 4), got (2, 2)'),
+    BadInput("yuv", 'I420 plane of another dtype', "frame64.encode((Y, C.astype(np.uint16), C), pixel_format='I420')", 'TypeError',
+             'image plane 1 (U) must have dtype uint8, got uint16'),
+    BadInput("yuv", 'one-array I420 of odd width', "frame64.encode(np.zeros((6, 5), np.uint8), pixel_format='I420')", 'ValueError',
+             'image: the one-array I420 layout needs an even width and height, got 5x4; pass a tuple of planes for odd sizes'),
+    BadInput("yuv", 'one-array I420 with a row count not H*3/2', "frame64.encode(np.zeros((5, 4), np.uint8), pixel_format='I420')", 'ValueError',
+             "image must have shape (H*3/2, W) for pixel_format 'I420' (or pass a tuple of planes), got (5, 4)"),
+    BadInput("yuv", 'YUYV of odd width', "frame64.encode(np.zeros((2, 3, 2), np.uint8), pixel_format='YUYV')", 'ValueError',
+             'image: packed 4:2:2 (YUYV) needs an even width, got 3'),
+    BadInput("yuv", 'YUYV not (H, W, 2)', "frame64.encode(F, pixel_format='YUYV')", 'ValueError',
+             "image must have shape (H, W, 2) for pixel_format 'YUYV', got (4, 4, 3)"),
+    BadInput("yuv", "subsampling other than the input's", "frame64.encode((Y, C, C), pixel_format='I420', subsampling='444')", 'ValueError',
+             "subsampling: I420 input is 4:2:0 and compresses to subsampling='420' (or leave it out); got '444'"),
+    BadInput("yuv", 'an unknown yuv_range', "frame64.encode((Y, C, C), pixel_format='I420', yuv_range='tv')", 'ValueError',
+             "yuv_range must be one of 'full', 'limited'; got 'tv'"),
+    BadInput("yuv", 'an unknown yuv_matrix', "frame64.encode((Y, C, C), pixel_format='I420', yuv_matrix='bt2020')", 'ValueError',
+             "yuv_matrix must be one of 'bt601', 'bt709'; got 'bt2020'"),
+    BadInput("yuv", 'yuv_range for BGR input', "frame64.encode(F, yuv_range='full')", 'ValueError',
+             "yuv_range and yuv_matrix apply to YUV input only (pixel_format='I420', 'NV12', 'YUYV', 'UYVY' or a PyAV VideoFrame)"),
+    BadInput("yuv", 'YUV input to PNG', "frame64.encode((Y, C, C), pixel_format='I420', format='png')", 'ValueError',
+             'format: YUV input is compressed to JPEG only; convert to BGR for PNG'),
+    BadInput("yuv", 'max_side with YUV input', "frame64.encode((Y, C, C), pixel_format='I420', max_side=2)", 'ValueError',
+             'max_side and max_chars are not supported for YUV input yet; convert to BGR first (cv2.cvtColor) to use them'),
+    BadInput("yuv", "Encoder with a YUV pixel_format (not built yet)", "frame64.Encoder(pixel_format='NV12')", "ValueError",
+             "pixel_format: Encoder does not take YUV input ('NV12') yet; encode each frame with frame64.encode(frame, pixel_format=...)"),
 ]
 
 ROWS += [

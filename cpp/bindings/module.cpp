@@ -4,6 +4,7 @@
 
 #include "bindings/errors.hpp"
 #include "image/formats.hpp"
+#include "image/yuv_convert.hpp"
 
 #ifndef FRAME64_VERSION
 #define FRAME64_VERSION "0+unknown"
@@ -22,6 +23,7 @@ void bind_jpeg(py::module_& m);
 void bind_encoder(py::module_& m);
 void bind_png(py::module_& m);
 void bind_decode(py::module_& m);
+void bind_yuv(py::module_& m);
 void bind_resize(py::module_& m);
 
 namespace {
@@ -49,6 +51,10 @@ void export_formats(py::module_& m) {
     m.attr("PIXEL_SIZE") = pixel_size;
     m.attr("BLUE_FIRST") = py::reinterpret_steal<py::object>(PyFrozenSet_New(blue_first.ptr()));
     m.attr("MCU_SIZE") = mcu_size;
+    py::dict yuv_coefficients;
+    for (const image::YuvCoefficients& k : image::kYuvCoefficients)
+        yuv_coefficients[py::make_tuple(k.range, k.matrix)] = py::make_tuple(k.ky, k.kyb, k.kyr, k.kbb, k.kbr, k.krb, k.krr);
+    m.attr("YUV_COEFFICIENTS") = yuv_coefficients;
     m.attr("MAX_JPEG_SIDE") = image::kMaxJpegSide;
     m.attr("MAX_PNG_SIDE") = image::kMaxPngSide;
     m.attr("JPEG_MAGIC") = as_bytes(image::kJpegMagic, sizeof image::kJpegMagic);
@@ -72,5 +78,6 @@ PYBIND11_MODULE(_core, m) {
     fb::bind_encoder(m);
     fb::bind_png(m);
     fb::bind_decode(m);
+    fb::bind_yuv(m);
     fb::bind_resize(m);
 }

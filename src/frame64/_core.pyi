@@ -25,6 +25,7 @@ MAX_PNG_SIDE: int
 JPEG_MAGIC: bytes
 PNG_SIGNATURE: bytes
 DATA_URI_PREFIX: dict[str, str]
+YUV_COEFFICIENTS: dict[tuple[int, int], tuple[int, int, int, int, int, int, int]]
 
 # The classes of frame64._errors themselves (cpp/bindings/errors.cpp raises them).
 JpegError = frame64._errors.JpegError
@@ -51,6 +52,24 @@ def encode_jpeg(
     width: int = 0,
     height: int = 0,
 ) -> str: ...
+
+# YUV input (bind_yuv.cpp): planes validated by frame64._yuv
+def encode_yuv(
+    planes: tuple[Buffer, ...],
+    layout: int,
+    width: int,
+    height: int,
+    yuv_range: int,
+    yuv_matrix: int,
+    quality: int,
+    subsampling: int,
+    fast_dct: bool,
+    progressive: bool,
+    data_uri: bool,
+) -> str: ...
+def yuv_kernel() -> str: ...
+def set_yuv_kernel(name: str) -> None: ...
+def supported_yuv_kernels() -> list[str]: ...
 
 # decode (bind_decode.cpp): base64 text from `start` (after a data URI header), or raw image bytes
 def decode_image(

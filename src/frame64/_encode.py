@@ -5,7 +5,8 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from . import _backend, _budget, _encoder, _options, _png, _resize
+from ._formats import TJSAMP
+from . import _backend, _budget, _encoder, _options, _png, _resize, _yuv
 from ._budget import DEFAULT_MIN_QUALITY
 
 __all__ = ["encode"]
@@ -16,7 +17,7 @@ def encode(
     *,
     format: str = "jpeg",
     quality: int = 90,
-    subsampling: str = "420",
+    subsampling: str | None = None,
     pixel_format: str = "BGR",
     fast_dct: bool = False,
     progressive: bool = False,
@@ -27,6 +28,8 @@ def encode(
     max_side: int | None = None,
     max_chars: int | None = None,
     min_quality: int = DEFAULT_MIN_QUALITY,
+    yuv_range: str | None = None,
+    yuv_matrix: str | None = None,
 ) -> str:
     """Encode a uint8 frame as a base64 JPEG or PNG string (or a ``data:`` URI).
 
@@ -43,11 +46,20 @@ def encode(
         format: "jpeg" (default; "jpg" is accepted) or "png" (lossless: the
             exact pixels come back).
         quality: JPEG quality, 1..100. Default 90.
-        subsampling: chroma subsampling, "444", "422", "420" (default), "440",
-            "411" or "gray" (a grayscale JPEG). GRAY input always gives a
-            grayscale JPEG.
+        subsampling: chroma subsampling, "444", "422", "420" (default for
+            pixels), "440", "411" or "gray" (a grayscale JPEG). GRAY input
+            always gives a grayscale JPEG. YUV input compresses to its own
+            subsampling ("420" for I420/NV12, "422" for YUYV/UYVY): leave it
+            out or pass that value.
         pixel_format: channel order of ``image``: "BGR" (OpenCV, default),
-            "RGB", "BGRA", "RGBA" or "GRAY".
+            "RGB", "BGRA", "RGBA" or "GRAY"; or a YUV layout, "I420", "NV12",
+            "YUYV" or "UYVY", compressed straight from the planes with no RGB
+            image in between. YUV ``image`` is one array as OpenCV lays it out
+            ((H*3/2, W) for I420/NV12, (H, W, 2) for YUYV/UYVY), a tuple of
+            planes with their own strides ((Y, U, V) or (Y, UV); odd sizes
+            allowed), or a PyAV ``VideoFrame`` (yuv420p, yuvj420p, nv12,
+            yuyv422, uyvy422; pixel_format may then be left out). See
+            frame64._yuv for the layouts.
         fast_dct: use the faster, slightly less accurate integer DCT. It has
             no effect at quality 96 and above, where libjpeg-turbo 2.x always
             uses the accurate DCT (frame64 applies that rule on every version).
@@ -65,6 +77,8 @@ def encode(
             ``Encoder(threads=..., split_frames=True).encode`` does. This is
             the one way besides that Encoder option to get strips: the bytes
             then carry restart markers (the pixels equal threads=1's).
+            YUV input is always compressed in one piece (threads is checked
+            but has no effect: the bytes equal threads=1's).
             PNG is always encoded on one thread.
         max_pixels: the largest image (width x height) to encode, checked on
             the shape before anything is copied or allocated (a huge strided
@@ -86,6 +100,13 @@ def encode(
             not, is deterministic, and equals the other backend's for JPEG.
         min_quality: the lowest JPEG quality ``max_chars`` may use (1..100,
             default 30; a ``quality`` below it is its own floor).
+        yuv_range: YUV input only: "limited" (Y 16..235; the default for
+            arrays, as OpenCV's cvtColor and video decoders make) or "full".
+            A VideoFrame's own color_range is the default for it.
+        yuv_matrix: YUV input only: "bt601" (default for arrays) or "bt709".
+            A VideoFrame's own colorspace is the default for it. Anything but
+            full-range BT.601 is converted to it (what JPEG stores) with the
+            fixed-point rule documented in frame64._yuv.
 
     Returns:
         The base64 text (RFC 4648, padded), as a str.
@@ -96,8 +117,23 @@ def encode(
             over 65500 (libjpeg's limit) for JPEG or 2**31-1 for PNG, quality outside 1..100,
             compression outside 0..9 or given for JPEG, threads < 1, an image
             over max_pixels, max_side < 1, a max_chars that no image fits
-            (even 1x1), or an unknown option value.
+            (even 1x1), or an unknown option value; for YUV input, planes
+            of the wrong shape, odd sizes in a layout that forbids them, a
+            subsampling other than the input's, format="png", max_side or
+            max_chars; yuv_range/yuv_matrix given for non-YUV input.
     """
+    if _yuv.is_yuv(pixel_format, image):
+        if max_side is not None or max_chars is not None:
+            # Resizing planes (and the size budget that resizes) is not built for YUV input.
+            raise ValueError("max_side and max_chars are not supported for YUV input yet; "
+                             "convert to BGR first (cv2.cvtColor) to use them")
+        return _encode_yuv(image, pixel_format, format, quality, subsampling, fast_dct, progressive, data_uri,
+                           compression, threads, max_pixels, yuv_range, yuv_matrix)
+    if yuv_range is not None or yuv_matrix is not None:
+        raise ValueError("yuv_range and yuv_matrix apply to YUV input only (pixel_format='I420', 'NV12', 'YUYV', "
+                         "'UYVY' or a PyAV VideoFrame)")
+    if subsampling is None:
+        subsampling = "420"
     image, pixel_format = _options.from_pil(image, pixel_format)  # a PIL image's mode sets its format
     image_format = _options.check_format(format)
     options = _options.jpeg_options(
@@ -133,3 +169,23 @@ def encode(
     if chars is None:
         return encode_at(options.quality, *size)
     return _budget.fit(encode_at, size, options.quality, floor, chars)
+
+def _encode_yuv(image: Any, pixel_format: Any, format: Any, quality: Any, subsampling: Any, fast_dct: Any,
+                progressive: Any, data_uri: Any, compression: Any, threads: Any, max_pixels: Any, yuv_range: Any,
+                yuv_matrix: Any) -> str:
+    """encode() for YUV input: checked here, compressed by the backend's encode_yuv."""
+    if _options.check_format(format) != "jpeg":
+        raise ValueError("format: YUV input is compressed to JPEG only; convert to BGR for PNG")
+    if compression is not None:
+        raise ValueError("compression applies to format='png' only; use quality= for JPEG")
+    # threads is checked, but YUV input is always compressed in one piece
+    # (strips of planes are not built), as threads=N does for small frames.
+    _encoder.resolve_threads(threads)
+    limit = _options.check_max_pixels(max_pixels)
+    frame = _yuv.prepare_yuv(image, pixel_format, yuv_range, yuv_matrix, limit)
+    own = _yuv.check_subsampling(subsampling, _yuv.layout_name(frame.layout))
+    options = _options.jpeg_options(quality=quality, subsampling=own, pixel_format="GRAY", fast_dct=fast_dct,
+                                    progressive=progressive, data_uri=data_uri)
+    return _backend.current().encode_yuv(  # type: ignore[no-any-return]
+        frame.planes, frame.layout, frame.width, frame.height, frame.yuv_range, frame.yuv_matrix, options.quality,
+        TJSAMP[own], options.fast_dct, options.progressive, options.data_uri)

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from . import _backend, _options, _resize
-from ._formats import MCU_SIZE
+from ._formats import MCU_SIZE, YUV_FORMATS
 
 # A frame is split only into strips of at least this many pixels: below that
 # the hand-off between threads costs about as much as it saves.
@@ -144,6 +144,9 @@ class Encoder:
         self._format = _options.check_format(format)
         if self._format != "jpeg":
             raise ValueError(f"format: Encoder writes 'jpeg' only so far, got {format!r}; use frame64.encode for PNG")
+        if isinstance(pixel_format, str) and pixel_format.upper() in YUV_FORMATS:
+            raise ValueError(f"pixel_format: Encoder does not take YUV input ({pixel_format!r}) yet; "
+                             "encode each frame with frame64.encode(frame, pixel_format=...)")
         self._options = _options.jpeg_options(
             quality=quality,
             subsampling=subsampling,

@@ -42,6 +42,28 @@ TJCS_CMYK, TJCS_YCCK = 3, 4
 # MCU width and height in pixels for each TJSAMP value (turbojpeg.h tjMCUWidth/Height).
 MCU_SIZE = {0: (8, 8), 1: (16, 8), 2: (16, 16), 3: (8, 8), 4: (8, 16), 5: (32, 8)}
 
+# YUV input layouts. They are not TJPF codes: TurboJPEG takes YUV as planes
+# (tjCompressFromYUVPlanes), so these are frame64's own codes (as
+# cpp/jpeg/yuv_encoder.hpp kYuv*), each with the subsampling it compresses to.
+YUV_FORMATS = {"I420": 0, "NV12": 1, "YUYV": 2, "UYVY": 3}
+YUV_SUBSAMPLING = {"I420": "420", "NV12": "420", "YUYV": "422", "UYVY": "422"}
+# yuv_range and yuv_matrix codes (cpp/image/yuv_convert.hpp).
+YUV_RANGES = {"full": 0, "limited": 1}
+YUV_MATRICES = {"bt601": 0, "bt709": 1}
+# Q14 coefficients (KY, KYB, KYR, KBB, KBR, KRB, KRR) of the fixed-point rule
+# that turns (range, matrix) planes into full-range BT.601 (documented in
+# cpp/image/yuv_convert.hpp and frame64._yuv): round(16384 * c) of
+# KY = sy, [KYB KYR; KBB KBR; KRB KRR] = sc * (M601 @ inv(M709))[rows, 1:],
+# with sy = 255/219, sc = 255/224 for limited range (1 for full) and the
+# identity for bt601; M is the RGB -> (Y, Cb, Cr) matrix of Kr, Kb
+# (BT.601: 0.299, 0.114; BT.709: 0.2126, 0.0722). tests/api/test_yuv.py
+# derives them again. Full-range BT.601 is absent: it needs no conversion.
+YUV_COEFFICIENTS = {
+    (1, 0): (19077, 0, 0, 18651, 0, 0, 18651),
+    (0, 1): (16384, 1664, 3213, 16218, -1813, -1187, 16112),
+    (1, 1): (19077, 1895, 3657, 18462, -2064, -1351, 18342),
+}
+
 # JPEG stores each side in 16 bits (ITU T.81 B.2.2), but libjpeg(-turbo) refuses
 # sides over JPEG_MAX_DIMENSION = 65500 (jmorecfg.h) with a compression error.
 MAX_JPEG_SIDE = 65500

@@ -10,7 +10,7 @@ import frame64._formats as formats
 core = pytest.importorskip("frame64._core")
 
 NAMES = ["TJPF", "TJSAMP", "PIXEL_SIZE", "BLUE_FIRST", "MCU_SIZE", "MAX_JPEG_SIDE", "MAX_PNG_SIDE", "JPEG_MAGIC",
-         "PNG_SIGNATURE", "DATA_URI_PREFIX"]
+         "PNG_SIGNATURE", "DATA_URI_PREFIX", "YUV_COEFFICIENTS"]
 
 
 @pytest.mark.parametrize("name", NAMES)

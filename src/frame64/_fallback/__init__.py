@@ -14,6 +14,7 @@ module          mirrors                 what
 ``encoder``     ``bind_encoder.cpp``    BatchEncoder: frames and strips in parallel
 ``decode``      ``bind_decode.cpp``     decode_image, decode_image_bytes
 ``png``         ``bind_png.cpp``        encode_png, png_deflate, the PNG reader
+``yuv``         ``bind_yuv.cpp``        encode_yuv (numpy planes, PyTurboJPEG)
 ``resize``      ``bind_resize.cpp``     the area filter (numpy), kernel report
 ``arrays``      ``arrays.cpp``          the ``out=`` check, base64 into a str
 ``_turbo``      (libturbojpeg)          the one PyTurboJPEG handle, ``encode`` (a leaf)
@@ -29,6 +30,7 @@ from .decode import decode_image, decode_image_bytes
 from .encoder import BatchEncoder, PendingFrame
 from .jpeg import encode_jpeg
 from .png import encode_png, png_deflate
+from .yuv import encode_yuv, set_yuv_kernel, supported_yuv_kernels, yuv_kernel
 from .resize import resize, resize_kernel, set_resize_kernel, supported_resize_kernels
 
 __version__ = "fallback"
@@ -48,12 +50,16 @@ __all__ = [
     "decode_image_bytes",
     "encode_jpeg",
     "encode_png",
+    "encode_yuv",
     "png_deflate",
     "resize",
     "resize_kernel",
     "set_resize_kernel",
     "supported_resize_kernels",
     "set_simd",
+    "set_yuv_kernel",
     "simd",
     "supported_simd",
+    "supported_yuv_kernels",
+    "yuv_kernel",
 ]

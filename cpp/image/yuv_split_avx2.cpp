@@ -1,0 +1,130 @@
+// AVX2 YUV split and conversion kernels (compiled with -mavx2 from CMakeLists.txt's flag
+// table; run only where dispatch found AVX2). In-lane byte shuffles gather
+// the even and odd bytes of each 16-byte lane, a 64-bit permute joins the
+// lanes; the conversions are the Q14 rule of yuv_convert.hpp in eight 32-bit
+// lanes, the exact arithmetic of the scalar rows. Tails go to the scalar twin.
+#include <immintrin.h>
+
+#include "base64/base64.hpp"
+#include "image/yuv_split.hpp"
+
+namespace frame64::image {
+namespace {
+
+// Per lane: the 8 even bytes, then the 8 odd bytes.
+inline __m256i even_odd(__m256i x) {
+    const __m256i order = _mm256_setr_epi8(0, 2, 4, 6, 8, 10, 12, 14, 1, 3, 5, 7, 9, 11, 13, 15,  //
+                                           0, 2, 4, 6, 8, 10, 12, 14, 1, 3, 5, 7, 9, 11, 13, 15);
+    return _mm256_shuffle_epi8(x, order);
+}
+
+void split_uv_avx2(const std::uint8_t* uv, std::uint8_t* u, std::uint8_t* v, std::size_t pairs) {
+    std::size_t i = 0;
+    for (; i + 32 <= pairs; i += 32) {
+        const __m256i a = even_odd(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(uv + 2 * i)));
+        const __m256i b = even_odd(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(uv + 2 * i + 32)));
+        // a = [a.u0 a.v0 | a.u1 a.v1] in 64-bit quarters: gather the u quarters, then the v ones.
+        const __m256i a2 = _mm256_permute4x64_epi64(a, 0xD8);  // a.u0 a.u1 a.v0 a.v1
+        const __m256i b2 = _mm256_permute4x64_epi64(b, 0xD8);
+        _mm256_storeu_si256(reinterpret_cast<__m256i*>(u + i), _mm256_permute2x128_si256(a2, b2, 0x20));
+        _mm256_storeu_si256(reinterpret_cast<__m256i*>(v + i), _mm256_permute2x128_si256(a2, b2, 0x31));
+    }
+    kYuvSplitScalar.split_uv(uv + 2 * i, u + i, v + i, pairs - i);
+}
+
+void split_packed_avx2(const std::uint8_t* src, std::uint8_t* y, std::uint8_t* u, std::uint8_t* v,
+                       std::size_t pairs, bool uyvy) {
+    std::size_t i = 0;
+    // 16 groups (64 bytes) per step: 32 luma, 16 of each chroma.
+    for (; i + 16 <= pairs; i += 16) {
+        const __m256i a = even_odd(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(src + 4 * i)));
+        const __m256i b = even_odd(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(src + 4 * i + 32)));
+        const __m256i a2 = _mm256_permute4x64_epi64(a, 0xD8);  // evens (32 bytes over a, b), odds
+        const __m256i b2 = _mm256_permute4x64_epi64(b, 0xD8);
+        const __m256i evens = _mm256_permute2x128_si256(a2, b2, 0x20);
+        const __m256i odds = _mm256_permute2x128_si256(a2, b2, 0x31);
+        // YUYV: evens are luma, odds alternate U V; UYVY: the other way round.
+        const __m256i luma = uyvy ? odds : evens;
+        const __m256i chroma = even_odd(uyvy ? evens : odds);  // per lane: 8 U, then 8 V
+        const __m256i c2 = _mm256_permute4x64_epi64(chroma, 0xD8);  // 16 U, then 16 V
+        _mm256_storeu_si256(reinterpret_cast<__m256i*>(y + 2 * i), luma);
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(u + i), _mm256_castsi256_si128(c2));
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(v + i), _mm256_extracti128_si256(c2, 1));
+    }
+    kYuvSplitScalar.split_packed(src + 4 * i, y + 2 * i, u + i, v + i, pairs - i, uyvy);
+}
+
+// (x * k + 8192) >> 14 summed over terms is done in 32-bit lanes: the
+// largest |sum| is 19077 * 239 + 3657 * 128 + 1895 * 128 < 2^23, no overflow.
+inline __m256i q14(__m256i sum) { return _mm256_srai_epi32(_mm256_add_epi32(sum, _mm256_set1_epi32(8192)), 14); }
+
+// 16 int32 (a: samples 0-7, b: 8-15) to 16 bytes, saturated to 0..255 (the clamp).
+inline __m128i to_bytes(__m256i a, __m256i b) {
+    const __m256i words = _mm256_permute4x64_epi64(_mm256_packs_epi32(a, b), 0xD8);
+    return _mm_packus_epi16(_mm256_castsi256_si128(words), _mm256_extracti128_si256(words, 1));
+}
+
+inline __m256i load8(const std::uint8_t* p) {
+    return _mm256_cvtepu8_epi32(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(p)));
+}
+
+void convert_chroma_avx2(std::uint8_t* u, std::uint8_t* v, std::int32_t* luma_delta, std::size_t count,
+                         const YuvCoefficients& k) {
+    const __m256i bias = _mm256_set1_epi32(128);
+    const __m256i kbb = _mm256_set1_epi32(k.kbb), kbr = _mm256_set1_epi32(k.kbr);
+    const __m256i krb = _mm256_set1_epi32(k.krb), krr = _mm256_set1_epi32(k.krr);
+    const __m256i kyb = _mm256_set1_epi32(k.kyb), kyr = _mm256_set1_epi32(k.kyr);
+    std::size_t i = 0;
+    for (; i + 16 <= count; i += 16) {
+        __m256i outs_u[2], outs_v[2];
+        for (int half = 0; half < 2; ++half) {
+            const __m256i cb = _mm256_sub_epi32(load8(u + i + 8 * half), bias);
+            const __m256i cr = _mm256_sub_epi32(load8(v + i + 8 * half), bias);
+            outs_u[half] = _mm256_add_epi32(bias, q14(_mm256_add_epi32(_mm256_mullo_epi32(kbb, cb), _mm256_mullo_epi32(kbr, cr))));
+            outs_v[half] = _mm256_add_epi32(bias, q14(_mm256_add_epi32(_mm256_mullo_epi32(krb, cb), _mm256_mullo_epi32(krr, cr))));
+            _mm256_storeu_si256(reinterpret_cast<__m256i*>(luma_delta + i + 8 * half),
+                                _mm256_add_epi32(_mm256_mullo_epi32(kyb, cb), _mm256_mullo_epi32(kyr, cr)));
+        }
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(u + i), to_bytes(outs_u[0], outs_u[1]));
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(v + i), to_bytes(outs_v[0], outs_v[1]));
+    }
+    convert_chroma_row(u + i, v + i, luma_delta + i, count - i, k);
+}
+
+void convert_luma_avx2(const std::uint8_t* in, std::uint8_t* out, const std::int32_t* luma_delta, std::size_t width,
+                       const YuvCoefficients& k) {
+    // (y - offset, 1) . (KY, 8192) with one madd per 8 samples: KY * (y - offset) + 8192 exactly (KY < 2^15).
+    const __m256i weights = _mm256_set1_epi32(static_cast<std::int32_t>((8192u << 16) | static_cast<std::uint32_t>(k.ky)));
+    const __m256i offset = _mm256_set1_epi16(static_cast<std::int16_t>(k.range == kYuvRangeLimited ? 16 : 0));
+    const __m256i ones = _mm256_set1_epi16(1);
+    // unpacklo/hi work per 128-bit lane: lo holds samples 0-3 and 8-11, hi 4-7 and 12-15;
+    // their deltas are luma_delta[x/2 + (0,0,1,1,4,4,5,5)] and [x/2 + (2,2,3,3,6,6,7,7)].
+    const __m256i lo_pairs = _mm256_setr_epi32(0, 0, 1, 1, 4, 4, 5, 5);
+    const __m256i hi_pairs = _mm256_setr_epi32(2, 2, 3, 3, 6, 6, 7, 7);
+    std::size_t x = 0;
+    for (; x + 16 <= width; x += 16) {
+        const __m256i y = _mm256_sub_epi16(
+            _mm256_cvtepu8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(in + x))), offset);
+        const __m256i delta = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(luma_delta + x / 2));
+        const __m256i lo = _mm256_srai_epi32(
+            _mm256_add_epi32(_mm256_madd_epi16(_mm256_unpacklo_epi16(y, ones), weights),
+                             _mm256_permutevar8x32_epi32(delta, lo_pairs)), 14);
+        const __m256i hi = _mm256_srai_epi32(
+            _mm256_add_epi32(_mm256_madd_epi16(_mm256_unpackhi_epi16(y, ones), weights),
+                             _mm256_permutevar8x32_epi32(delta, hi_pairs)), 14);
+        // packs keeps the lanes: lane 0 = samples 0-7, lane 1 = 8-15, in order.
+        const __m256i words = _mm256_packs_epi32(lo, hi);
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(out + x),
+                         _mm_packus_epi16(_mm256_castsi256_si128(words), _mm256_extracti128_si256(words, 1)));
+    }
+    // The tail: x is even, so the scalar row's delta[(x + j) >> 1] is luma_delta[x / 2 + (j >> 1)].
+    convert_luma_row(in + x, out + x, luma_delta + x / 2, width - x, k);
+}
+
+}  // namespace
+
+extern const YuvSplitKernel kYuvSplitAvx2;
+const YuvSplitKernel kYuvSplitAvx2 = {"avx2",           base64::kFeatureAVX2, split_uv_avx2, split_packed_avx2,
+                                      convert_chroma_avx2, convert_luma_avx2};
+
+}  // namespace frame64::image

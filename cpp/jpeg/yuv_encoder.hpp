@@ -1,0 +1,39 @@
+// JPEG compression straight from YUV planes (tjCompressFromYUVPlanes): I420
+// and NV12 to 4:2:0, YUYV/UYVY to 4:2:2, with no RGB image in between.
+// Planes that are not full-range BT.601 are converted (image/yuv_convert.hpp)
+// while they are split into this thread's scratch planes.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "jpeg/jpeg_encoder.hpp"
+
+namespace frame64::jpeg {
+
+// Layout codes (frame64._formats.YUV_FORMATS).
+inline constexpr int kYuvI420 = 0, kYuvNv12 = 1, kYuvYuyv = 2, kYuvUyvy = 3;
+
+struct YuvSource {
+    int layout = kYuvI420;
+    int width = 0;   // luma samples per row
+    int height = 0;  // luma rows
+    // I420: Y, U, V; NV12: Y, UV; YUYV/UYVY: the packed rows. Row pitches in
+    // bytes, positive, each row at least as long as the layout needs.
+    const std::uint8_t* planes[3] = {nullptr, nullptr, nullptr};
+    std::ptrdiff_t pitches[3] = {0, 0, 0};
+    int range = 0;   // image::kYuvRange*
+    int matrix = 0;  // image::kYuvMatrix*
+};
+
+// Chroma plane size of a layout (tjPlaneWidth/tjPlaneHeight for its subsampling).
+int yuv_chroma_width(int layout, int width) noexcept;
+int yuv_chroma_height(int layout, int height) noexcept;
+int yuv_subsampling(int layout) noexcept;  // TJSAMP_420 or TJSAMP_422
+
+// Compresses on this thread's YUV compressor; params.width/height/subsampling
+// come from `source` (pitch and pixel_format are unused). The result stays
+// valid until this thread compresses YUV again.
+Bytes compress_yuv(const YuvSource& source, const CompressParams& params);
+
+}  // namespace frame64::jpeg

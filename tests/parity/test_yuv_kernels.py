@@ -1,0 +1,58 @@
+"""Every compiled YUV split kernel (NV12 chroma, YUYV/UYVY rows) gives the scalar twin's
+and the fallback's bytes: each one forced in turn, at widths that cover every
+vector body and tail length."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import numpy as np
+import pytest
+
+import frame64
+from frame64 import _backend
+
+core = pytest.importorskip("frame64._core")
+KERNELS = core.supported_yuv_kernels()
+WIDTHS = [2, 30, 62, 64, 66, 94, 126, 128, 130, 190, 256]
+
+
+@pytest.fixture(params=KERNELS)
+def kernel(request: pytest.FixtureRequest) -> Iterator[str]:
+    core.set_yuv_kernel(request.param)
+    try:
+        assert core.yuv_kernel() == request.param
+        yield request.param
+    finally:
+        core.set_yuv_kernel("auto")
+
+
+def test_scalar_is_always_there() -> None:
+    assert KERNELS[-1] == "scalar"
+
+
+@pytest.mark.parametrize("width", WIDTHS + [w + 1 for w in WIDTHS])
+def test_nv12_kernel_equals_fallback(kernel: str, width: int) -> None:
+    rng = np.random.default_rng(width)
+    y = rng.integers(0, 256, (6, width), np.uint8)
+    uv = rng.integers(0, 256, (3, 2 * ((width + 1) // 2)), np.uint8)
+    for yuv_range in ("full", "limited"):
+        got = frame64.encode((y, uv), pixel_format="NV12", yuv_range=yuv_range)
+        with _backend.use("python"):
+            assert got == frame64.encode((y, uv), pixel_format="NV12", yuv_range=yuv_range)
+
+
+@pytest.mark.parametrize("order", ["YUYV", "UYVY"])
+@pytest.mark.parametrize("width", WIDTHS)
+def test_packed_kernel_equals_fallback(kernel: str, order: str, width: int) -> None:
+    image = np.random.default_rng(width).integers(0, 256, (5, width, 2), np.uint8)
+    for matrix in ("bt601", "bt709"):
+        got = frame64.encode(image, pixel_format=order, yuv_matrix=matrix)
+        with _backend.use("python"):
+            assert got == frame64.encode(image, pixel_format=order, yuv_matrix=matrix)
+
+
+def test_unknown_kernel_is_a_value_error() -> None:
+    with pytest.raises(ValueError, match="unknown YUV kernel 'sse9'"):
+        core.set_yuv_kernel("sse9")
+    assert core.yuv_kernel() == KERNELS[0]
