@@ -1,11 +1,13 @@
 // Bindings for PNG: numpy frame -> PNG -> base64 str, and raw PNG bytes ->
 // numpy frame (frame64.decode calls the latter after base64-decoding).
 #include <pybind11/numpy.h>
+#include <pybind11/stl.h>  // png_kernels returns std::vector<std::string>
 
 #include <string>
 
 #include "bindings/common.hpp"
 #include "png/png_decoder.hpp"
+#include "png/kernels.hpp"
 #include "png/png_encoder.hpp"
 
 namespace frame64::bindings {
@@ -62,18 +64,21 @@ png::EncodeParams describe_frame(const BufferView& view, png::Layout layout) {
     return params;
 }
 
-py::str encode_png(py::handle image, int pixel_format, int compression, bool data_uri) {
+py::str encode_png(py::handle image, int pixel_format, int compression, bool data_uri, int threads) {
+    if (threads < 1) throw py::value_error("threads must be >= 1, got " + std::to_string(threads));
     if (compression < png::kMinCompression || compression > png::kMaxCompression)
         throw py::value_error("compression must be in 0..9, got " + std::to_string(compression));
     const png::Layout layout = layout_of(pixel_format);
     BufferView view(image, PyBUF_RECORDS_RO);
     png::EncodeParams params = describe_frame(view, layout);
     params.compression = compression;
+    params.threads = threads;
     png::PngEncoder& encoder = png::thread_encoder();
     png::Bytes png_bytes{};
     {
         // Every argument is converted, the pixels are pinned by `view` and the
-        // encoder belongs to this thread: no Python state is touched.
+        // encoder belongs to this thread (its band tasks share only its
+        // buffers, each band its own part): no Python state is touched.
         py::gil_scoped_release release;
         png_bytes = encoder.encode(view.bytes(), params);
     }
@@ -153,9 +158,26 @@ void check_out(const py::array& out, const std::vector<py::ssize_t>& shape) {
 void bind_png(py::module_& m) {
     py::register_exception<png::PngError>(m, "PngError", PyExc_ValueError);
     m.def("encode_png", &encode_png, py::arg("image"), py::arg("pixel_format"), py::arg("compression"),
-          py::arg("data_uri"), "Encode a uint8 frame as PNG and return its base64 (optionally as a data URI) as str.");
+          py::arg("data_uri"), py::arg("threads") = 1, "Encode a uint8 frame as PNG and return its base64 (optionally as a data URI) as str.");
     m.def("png_deflate", &png_deflate, py::arg("data"), py::arg("compression"),
           "Internal: the zlib stream frame64's PNG encoder writes for `data` at this compression level.");
+    m.def("png_simd", [] { return std::string(png::active_png_kernel().name); }, "Name of the active PNG kernel.");
+    m.def(
+        "set_png_simd",
+        [](const std::string& name) {
+            const std::string error = png::set_png_kernel(name);
+            if (!error.empty()) throw py::value_error(error);
+        },
+        py::arg("name"), "Force a PNG kernel by name ('auto' restores the best supported one); for tests.");
+    m.def(
+        "supported_png_simd",
+        [] {
+            std::vector<std::string> names;
+            for (const png::PngKernel* kernel : png::compiled_png_kernels())
+                if (png::png_kernel_supported(*kernel)) names.emplace_back(kernel->name);
+            return names;
+        },
+        "Compiled PNG kernels this CPU can run, best first.");
 }
 
 }  // namespace frame64::bindings

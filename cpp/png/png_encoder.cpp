@@ -6,9 +6,12 @@
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
+#include <memory>
 #include <new>
 
+#include "parallel/thread_pool.hpp"
 #include "png/fast_deflate.hpp"
+#include "png/kernels.hpp"
 
 namespace frame64::png {
 namespace {
@@ -100,45 +103,44 @@ std::uint64_t residual_cost(const std::uint8_t* out, std::size_t n) {
     return sum;
 }
 
-// Copies a BGR(A) row into RGB(A) order.
-void swap_red_blue(const std::uint8_t* src, std::size_t width, int channels, std::uint8_t* dst) {
-    if (channels == 3) {
-        for (std::size_t x = 0; x < width; ++x) {
-            dst[3 * x] = src[3 * x + 2];
-            dst[3 * x + 1] = src[3 * x + 1];
-            dst[3 * x + 2] = src[3 * x];
-        }
-    } else {
-        for (std::size_t x = 0; x < width; ++x) {
-            dst[4 * x] = src[4 * x + 2];
-            dst[4 * x + 1] = src[4 * x + 1];
-            dst[4 * x + 2] = src[4 * x];
-            dst[4 * x + 3] = src[4 * x + 3];
-        }
-    }
-}
+// Filtered bytes per band at levels 1 and 2 (rounded to whole rows): large
+// enough that the per-band cost (an aligning empty block, a pool task) is
+// negligible, small enough that a 4K frame gives the threads ~24 bands to share.
+constexpr std::size_t kBandBytes = std::size_t{1} << 20;
 
 }  // namespace
 
-void filter_image(const std::uint8_t* pixels, const EncodeParams& params, bool adaptive, FilterType fixed,
-                  std::uint8_t* filtered, std::vector<std::uint8_t>& scratch) {
+void filter_rows(const std::uint8_t* pixels, const EncodeParams& params, std::uint32_t first_row, std::uint32_t end_row,
+                 bool adaptive, FilterType fixed, std::uint8_t* filtered, std::vector<std::uint8_t>& scratch) {
+    const PngKernel& kernel = active_png_kernel();
     const std::size_t row_bytes = static_cast<std::size_t>(params.width) * params.channels;
     const int bpp = params.channels;
+    const bool swap = params.swap_red_blue && params.channels >= 3;
+    auto row = [&](std::uint32_t y) { return pixels + static_cast<std::size_t>(y) * params.pitch; };
     // Layout of scratch: zero row | two swapped rows | 5 candidate rows.
-    scratch.assign(row_bytes * (adaptive ? 8 : 3), 0);
+    scratch.assign(row_bytes * (adaptive ? 8 : 1), 0);
     const std::uint8_t* zero_row = scratch.data();
+    if (!adaptive && (fixed == kFilterUp || fixed == kFilterNone)) {
+        // Swap and filter in one pass: swap(cur) - swap(prev) = swap(cur - prev).
+        for (std::uint32_t y = first_row; y < end_row; ++y) {
+            std::uint8_t* out = filtered + static_cast<std::size_t>(y - first_row) * (row_bytes + 1);
+            out[0] = fixed;
+            const std::uint8_t* prev = fixed == kFilterUp && y > 0 ? row(y - 1) : zero_row;
+            kernel.filter_up(row(y), prev, params.width, params.channels, swap, out + 1);
+        }
+        return;
+    }
     std::uint8_t* swapped[2] = {scratch.data() + row_bytes, scratch.data() + 2 * row_bytes};
     std::uint8_t* candidates = scratch.data() + 3 * row_bytes;
-    const std::uint8_t* prev = zero_row;
-    for (std::uint32_t y = 0; y < params.height; ++y) {
-        const std::uint8_t* src = pixels + static_cast<std::size_t>(y) * params.pitch;
-        const std::uint8_t* cur = src;
-        if (params.swap_red_blue && params.channels >= 3) {
-            std::uint8_t* row = swapped[y & 1];
-            swap_red_blue(src, params.width, params.channels, row);
-            cur = row;
-        }
-        std::uint8_t* out = filtered + static_cast<std::size_t>(y) * (row_bytes + 1);
+    auto channel_ordered = [&](std::uint32_t y) -> const std::uint8_t* {
+        if (!swap) return row(y);
+        kernel.filter_up(row(y), zero_row, params.width, params.channels, true, swapped[y & 1]);
+        return swapped[y & 1];
+    };
+    const std::uint8_t* prev = first_row > 0 ? channel_ordered(first_row - 1) : zero_row;
+    for (std::uint32_t y = first_row; y < end_row; ++y) {
+        const std::uint8_t* cur = channel_ordered(y);
+        std::uint8_t* out = filtered + static_cast<std::size_t>(y - first_row) * (row_bytes + 1);
         if (!adaptive) {
             out[0] = fixed;
             kFilters[fixed](cur, prev, row_bytes, bpp, out + 1);
@@ -161,6 +163,15 @@ void filter_image(const std::uint8_t* pixels, const EncodeParams& params, bool a
     }
 }
 
+void filter_image(const std::uint8_t* pixels, const EncodeParams& params, bool adaptive, FilterType fixed,
+                  std::uint8_t* filtered, std::vector<std::uint8_t>& scratch) {
+    filter_rows(pixels, params, 0, params.height, adaptive, fixed, filtered, scratch);
+}
+
+std::size_t band_rows(std::size_t row_bytes) noexcept {
+    return std::max<std::size_t>(1, (kBandBytes + row_bytes) / (row_bytes + 1));
+}
+
 PngEncoder::~PngEncoder() {
     for (libdeflate_compressor* c : compressors_)
         if (c != nullptr) libdeflate_free_compressor(c);
@@ -177,9 +188,19 @@ Bytes PngEncoder::encode(const std::uint8_t* pixels, const EncodeParams& params)
         throw PngError("image too large for this platform's address space");
     const std::size_t filtered_size = (row_bytes + 1) * params.height;
     filtered_.resize(filtered_size);
-    filter_image(pixels, params, level.adaptive, level.fixed, filtered_.data(), rows_);
+    const bool banded = level.deflate == Deflate::kHuffmanRle;
+    if (!banded) filter_image(pixels, params, level.adaptive, level.fixed, filtered_.data(), rows_);
 
-    const std::size_t bound = deflate_bound(params.compression, filtered_size);
+    // Levels 1-2 deflate bands of rows independently (fast_deflate.hpp), so
+    // the stream is the same for every thread count.
+    const std::size_t rows_per_band = band_rows(row_bytes);
+    const std::size_t band_count = banded ? (params.height + rows_per_band - 1) / rows_per_band : 0;
+    std::vector<std::size_t> band_offsets(band_count + 1, 0);  // each band's room in the output
+    for (std::size_t b = 0; b < band_count; ++b) {
+        const std::size_t rows = std::min(rows_per_band, params.height - b * rows_per_band);
+        band_offsets[b + 1] = band_offsets[b] + band_bound(rows * (row_bytes + 1));
+    }
+    const std::size_t bound = banded ? band_offsets[band_count] + 2 + 4 : deflate_bound(params.compression, filtered_size);
     constexpr std::size_t kHeaderBytes = 8 + (12 + 13) + 8;  // signature, IHDR, IDAT length+type
     constexpr std::size_t kTrailerBytes = 4 + 12;             // IDAT CRC, IEND
     output_.resize(kHeaderBytes + bound + kTrailerBytes);
@@ -194,11 +215,60 @@ Bytes PngEncoder::encode(const std::uint8_t* pixels, const EncodeParams& params)
     ihdr[18] = ihdr[19] = ihdr[20] = 0;                                       // deflate, adaptive filters, no interlace
     std::uint8_t* idat = finish_chunk(ihdr, "IHDR", 13);
 
-    const std::size_t stream_size = deflate(params.compression, filtered_.data(), filtered_size, idat + 8);
+    std::size_t stream_size = 0;
+    if (banded)
+        stream_size = deflate_bands(pixels, params, level.adaptive, level.fixed, rows_per_band, band_offsets, idat + 8);
+    else
+        stream_size = deflate(params.compression, filtered_.data(), filtered_size, idat + 8);
     if (stream_size > 0x7FFFFFFF) throw PngError("the compressed image exceeds 2 GiB, the largest PNG chunk");
     std::uint8_t* iend = finish_chunk(idat, "IDAT", static_cast<std::uint32_t>(stream_size));
     std::uint8_t* end = finish_chunk(iend, "IEND", 0);
     return {out, static_cast<std::size_t>(end - out)};
+}
+
+std::size_t PngEncoder::deflate_bands(const std::uint8_t* pixels, const EncodeParams& params, bool adaptive,
+                                      FilterType fixed, std::size_t rows_per_band,
+                                      const std::vector<std::size_t>& band_offsets, std::uint8_t* stream) {
+    const std::size_t row_bytes = static_cast<std::size_t>(params.width) * params.channels;
+    const std::size_t band_count = band_offsets.size() - 1;
+    std::uint8_t* body = put_zlib_header(stream);
+    struct BandResult {
+        std::size_t size = 0;
+        std::uint32_t adler = 1;
+    };
+    std::vector<BandResult> results(band_count);
+    auto encode_band = [&](std::size_t b) {
+        const auto first_row = static_cast<std::uint32_t>(b * rows_per_band);
+        const auto end_row = static_cast<std::uint32_t>(std::min<std::size_t>(params.height, first_row + rows_per_band));
+        std::uint8_t* data = filtered_.data() + first_row * (row_bytes + 1);
+        const std::size_t n = (end_row - first_row) * (row_bytes + 1);
+        thread_local std::vector<std::uint8_t> scratch;
+        filter_rows(pixels, params, first_row, end_row, adaptive, fixed, data, scratch);
+        results[b].size = deflate_band(data, n, b + 1 == band_count, body + band_offsets[b]);
+        results[b].adler = libdeflate_adler32(1, data, n);
+    };
+    const std::size_t threads = std::min<std::size_t>(static_cast<std::size_t>(std::max(params.threads, 1)), band_count);
+    if (threads <= 1) {
+        for (std::size_t b = 0; b < band_count; ++b) encode_band(b);
+    } else {
+        // The calling thread works too: threads - 1 workers, for this frame only.
+        parallel::ThreadPool pool(threads - 1);
+        auto group = std::make_shared<parallel::TaskGroup>(band_count, encode_band);
+        pool.submit(group);
+        pool.wait(*group);
+        group->rethrow_if_failed();
+    }
+    // Join: each band moves down next to the previous one (their room in
+    // the buffer was the bound, not the size).
+    std::uint8_t* end = body + results[0].size;
+    std::uint32_t adler = results[0].adler;
+    for (std::size_t b = 1; b < band_count; ++b) {
+        std::memmove(end, body + band_offsets[b], results[b].size);
+        end += results[b].size;
+        const std::size_t rows = std::min(rows_per_band, params.height - b * rows_per_band);
+        adler = adler32_combine(adler, results[b].adler, rows * (row_bytes + 1));
+    }
+    return put_adler32(adler, end, stream);
 }
 
 libdeflate_compressor* PngEncoder::compressor(int level) {

@@ -42,6 +42,7 @@ struct EncodeParams {
     int channels = 3;       // 1 (gray), 3 (RGB), 4 (RGBA)
     bool swap_red_blue = false;  // the input is BGR / BGRA
     int compression = kDefaultCompression;
+    int threads = 1;  // levels 1-2: bands deflated on up to this many threads (same bytes for any value)
 };
 
 struct Bytes {
@@ -68,6 +69,12 @@ public:
 
 private:
     libdeflate_compressor* compressor(int level);
+    // Levels 1-2: filters and deflates each band of rows_per_band rows into
+    // its room (band_offsets) after the zlib header at `stream`, on
+    // params.threads threads, then joins them; returns the zlib stream size.
+    std::size_t deflate_bands(const std::uint8_t* pixels, const EncodeParams& params, bool adaptive, FilterType fixed,
+                              std::size_t rows_per_band, const std::vector<std::size_t>& band_offsets,
+                              std::uint8_t* stream);
 
     std::vector<std::uint8_t> filtered_;  // filter-type byte + residuals, per row
     std::vector<std::uint8_t> output_;    // the PNG file
@@ -82,5 +89,11 @@ PngEncoder& thread_encoder();
 // for tests of the filter stage.
 void filter_image(const std::uint8_t* pixels, const EncodeParams& params, bool adaptive, FilterType fixed,
                   std::uint8_t* filtered, std::vector<std::uint8_t>& scratch);
+// The same for rows [first_row, end_row) only, written from `filtered`.
+void filter_rows(const std::uint8_t* pixels, const EncodeParams& params, std::uint32_t first_row, std::uint32_t end_row,
+                 bool adaptive, FilterType fixed, std::uint8_t* filtered, std::vector<std::uint8_t>& scratch);
+// Rows per band at levels 1-2 for rows of `row_bytes` bytes (about 1 MiB of
+// filtered data; a fact of the width alone, never of the thread count).
+std::size_t band_rows(std::size_t row_bytes) noexcept;
 
 }  // namespace frame64::png

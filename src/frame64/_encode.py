@@ -57,7 +57,10 @@ def encode(
             all cores): a baseline JPEG is compressed in horizontal strips in
             parallel and stitched with restart markers, as
             ``Encoder(threads=...).encode`` does (same bytes; see Encoder).
-            PNG is always encoded on one thread.
+            For PNG at compression 1-2, the image's bands of rows (about
+            1 MiB of pixels each) are deflated on up to that many threads;
+            the PNG is byte-identical for every value. Other PNG levels use
+            one thread.
 
     Returns:
         The base64 text (RFC 4648, padded), as a str.
@@ -81,7 +84,9 @@ def encode(
     )
     thread_count = _encoder.resolve_threads(threads)
     if image_format == "png":
-        return _png.encode_png(image, pixel_format=pixel_format, compression=compression, data_uri=data_uri)
+        return _png.encode_png(
+            image, pixel_format=pixel_format, compression=compression, data_uri=data_uri, threads=thread_count
+        )
     if compression is not None:
         raise ValueError("compression applies to format='png' only; use quality= for JPEG")
     array = _options.prepare_image(image, options.pixel_format)

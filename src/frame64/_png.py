@@ -14,6 +14,14 @@ At levels 3-9 the Huffman+run stream is also made and kept when smaller: on
 camera frames, whose sensor noise leaves LZ77 little to find, it usually is,
 and the libdeflate levels pay off on synthetic images (screenshots, masks).
 
+At levels 1 and 2 the C++ backend cuts the filtered image into bands of
+whole rows, about 1 MiB each (the band height depends on the width alone),
+and deflates each band on its own: no run reaches back into the previous
+band, and a band ends on a byte boundary (an empty stored block when
+needed, RFC 1951 3.2.4), so the bands are joined by concatenation and their
+Adler-32 sums combined (RFC 1950). ``threads=N`` runs the bands on N threads;
+the PNG is byte-identical for every N. Levels 0 and 3-9 run on one thread.
+
 "Adaptive" picks, per row, the filter with the smallest sum of absolute
 residuals (PNG specification section 12.8). The pure-Python backend uses the
 same filters with zlib (levels 1-2: ``Z_RLE``), so it decodes to the same
@@ -38,8 +46,12 @@ def is_png(data: bytes | bytearray | memoryview) -> bool:
     return bytes(data[:8]) == PNG_SIGNATURE
 
 
-def encode_png(image: Any, *, pixel_format: Any, compression: Any, data_uri: Any) -> str:
+def encode_png(image: Any, *, pixel_format: Any, compression: Any, data_uri: Any, threads: int = 1) -> str:
     """Validate the arguments and encode ``image`` as base64 PNG text on the current backend.
+
+    ``threads`` (already resolved to a count >= 1) is how many threads
+    deflate the bands of a level 1-2 image; the bytes are the same for any
+    count (see the module docstring).
 
     Raises:
         TypeError: ``image`` is not uint8 pixels, or an option has the wrong type.
@@ -50,7 +62,7 @@ def encode_png(image: Any, *, pixel_format: Any, compression: Any, data_uri: Any
     level = _options.check_compression(compression)
     flag = _options.flag("data_uri", data_uri)
     array = _options.prepare_image(image, name, max_dimension=MAX_PNG_SIDE)
-    return _backend.current().encode_png(array, TJPF[name], level, flag)  # type: ignore[no-any-return]
+    return _backend.current().encode_png(array, TJPF[name], level, flag, threads)  # type: ignore[no-any-return]
 
 
 def decode_png(

@@ -27,7 +27,7 @@ from .base64 import b64decode, b64encode, b64encode_str, compiled_simd, set_simd
 from .decode import decode_image, decode_image_bytes
 from .encoder import BatchEncoder, PendingFrame
 from .jpeg import encode_jpeg
-from .png import encode_png, png_deflate
+from .png import encode_png, png_deflate, png_simd, set_png_simd, supported_png_simd
 
 __version__ = "fallback"
 
@@ -47,7 +47,10 @@ __all__ = [
     "encode_jpeg",
     "encode_png",
     "png_deflate",
+    "png_simd",
+    "set_png_simd",
     "set_simd",
     "simd",
+    "supported_png_simd",
     "supported_simd",
 ]
