@@ -9,6 +9,7 @@
 
 #include "base64/base64.hpp"  // Feature bits
 #include "png/kernel_common.hpp"
+#include "png/simd_filters.hpp"
 
 namespace frame64::png {
 namespace {
@@ -68,9 +69,40 @@ void filter_up_avx2(const std::uint8_t* cur, const std::uint8_t* prev, std::size
         filter_up_scalar(cur + i, prev + i, width - i / static_cast<std::size_t>(channels), channels, true, out + i);
 }
 
+struct Avx2Ops {
+    using V = __m256i;
+    using M = __m256i;  // 0xFF bytes where true
+    using Acc = __m256i;
+    static constexpr std::size_t kWidth = 32;
+    static V load(const std::uint8_t* p) { return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)); }
+    static void store(std::uint8_t* p, V v) { _mm256_storeu_si256(reinterpret_cast<__m256i*>(p), v); }
+    static V sub(V x, V y) { return _mm256_sub_epi8(x, y); }
+    static V subs(V x, V y) { return _mm256_subs_epu8(x, y); }
+    static V adds(V x, V y) { return _mm256_adds_epu8(x, y); }
+    static V avg(V x, V y) { return _mm256_avg_epu8(x, y); }
+    static V bit_or(V x, V y) { return _mm256_or_si256(x, y); }
+    static V bit_and(V x, V y) { return _mm256_and_si256(x, y); }
+    static V bit_xor(V x, V y) { return _mm256_xor_si256(x, y); }
+    static V ones() { return _mm256_set1_epi8(1); }
+    static M le(V x, V y) { return _mm256_cmpeq_epi8(_mm256_min_epu8(x, y), x); }  // unsigned x <= y
+    static M same(M p, M q) { return _mm256_cmpeq_epi8(p, q); }
+    static M both(M p, M q) { return _mm256_and_si256(p, q); }
+    static V select(M m, V if_true, V if_false) { return _mm256_blendv_epi8(if_false, if_true, m); }
+    static Acc zero_acc() { return _mm256_setzero_si256(); }
+    static Acc accumulate(Acc acc, V residual) {
+        return _mm256_add_epi64(acc, _mm256_sad_epu8(_mm256_abs_epi8(residual), _mm256_setzero_si256()));
+    }
+    static std::uint64_t total(Acc acc) {
+        alignas(32) std::uint64_t lanes[4];
+        _mm256_store_si256(reinterpret_cast<__m256i*>(lanes), acc);
+        return lanes[0] + lanes[1] + lanes[2] + lanes[3];
+    }
+};
+
 }  // namespace
 
 extern const PngKernel kPngAvx2Kernel;
-const PngKernel kPngAvx2Kernel{"avx2", base64::kFeatureAVX2, find_run_avx2, pack_literals_scalar, filter_up_avx2};
+const PngKernel kPngAvx2Kernel{"avx2", base64::kFeatureAVX2, find_run_avx2, pack_literals_scalar, filter_up_avx2,
+                                FilterSimd<Avx2Ops>::costs, FilterSimd<Avx2Ops>::row};
 
 }  // namespace frame64::png

@@ -15,6 +15,7 @@
 
 #include "base64/base64.hpp"  // Feature bits
 #include "png/kernel_common.hpp"
+#include "png/simd_filters.hpp"
 
 namespace frame64::png {
 namespace {
@@ -122,10 +123,36 @@ void filter_up_avx512(const std::uint8_t* cur, const std::uint8_t* prev, std::si
     filter_up_scalar(cur + i, prev + i, width - i / static_cast<std::size_t>(channels), channels, true, out + i);
 }
 
+struct Avx512Ops {
+    using V = __m512i;
+    using M = __mmask64;
+    using Acc = __m512i;
+    static constexpr std::size_t kWidth = 64;
+    static V load(const std::uint8_t* p) { return _mm512_loadu_si512(p); }
+    static void store(std::uint8_t* p, V v) { _mm512_storeu_si512(p, v); }
+    static V sub(V x, V y) { return _mm512_sub_epi8(x, y); }
+    static V subs(V x, V y) { return _mm512_subs_epu8(x, y); }
+    static V adds(V x, V y) { return _mm512_adds_epu8(x, y); }
+    static V avg(V x, V y) { return _mm512_avg_epu8(x, y); }
+    static V bit_or(V x, V y) { return _mm512_or_si512(x, y); }
+    static V bit_and(V x, V y) { return _mm512_and_si512(x, y); }
+    static V bit_xor(V x, V y) { return _mm512_xor_si512(x, y); }
+    static V ones() { return _mm512_set1_epi8(1); }
+    static M le(V x, V y) { return _mm512_cmple_epu8_mask(x, y); }
+    static M same(M p, M q) { return static_cast<M>(~(p ^ q)); }
+    static M both(M p, M q) { return p & q; }
+    static V select(M m, V if_true, V if_false) { return _mm512_mask_blend_epi8(m, if_false, if_true); }
+    static Acc zero_acc() { return _mm512_setzero_si512(); }
+    static Acc accumulate(Acc acc, V residual) {
+        return _mm512_add_epi64(acc, _mm512_sad_epu8(_mm512_abs_epi8(residual), _mm512_setzero_si512()));
+    }
+    static std::uint64_t total(Acc acc) { return static_cast<std::uint64_t>(_mm512_reduce_add_epi64(acc)); }
+};
+
 }  // namespace
 
 extern const PngKernel kPngAvx512VbmiKernel;
 const PngKernel kPngAvx512VbmiKernel{"avx512vbmi", base64::kFeatureAVX512VBMI, find_run_avx512, pack_literals_avx512,
-                                     filter_up_avx512};
+                                     filter_up_avx512, FilterSimd<Avx512Ops>::costs, FilterSimd<Avx512Ops>::row};
 
 }  // namespace frame64::png

@@ -50,6 +50,15 @@ struct PngKernel {
     // (BGR(A) -> RGB(A); channels 3 or 4). Reads and writes only the row.
     void (*filter_up)(const std::uint8_t* cur, const std::uint8_t* prev, std::size_t width, int channels, bool swap,
                       std::uint8_t* out);
+    // The five filters of spec 9.2 on a channel-ordered row of n bytes
+    // (`bpp` bytes per pixel, `prev` all zeros for the first row):
+    // costs[type] = the sum of |residual| with each residual read as a signed
+    // byte, the heuristic of spec 12.8.
+    void (*filter_costs)(const std::uint8_t* cur, const std::uint8_t* prev, std::size_t n, int bpp,
+                         std::uint64_t costs[5]);
+    // Writes the residuals of filter `type` (0..4) for the same row.
+    void (*filter_row)(int type, const std::uint8_t* cur, const std::uint8_t* prev, std::size_t n, int bpp,
+                       std::uint8_t* out);
 };
 
 extern const PngKernel kPngScalarKernel;

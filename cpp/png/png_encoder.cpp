@@ -52,56 +52,8 @@ std::uint8_t* finish_chunk(std::uint8_t* chunk, const char type[4], std::uint32_
     return chunk + 12 + length;
 }
 
-// --- filters (spec 9.2), on channel-ordered rows; `prev` is all zeros for row 0.
-// Each loop handles the first `bpp` bytes (no left neighbour) apart, so the
-// main loop has no branch and the compiler vectorises it at -O3.
-
-void filter_sub(const std::uint8_t* cur, const std::uint8_t*, std::size_t n, int bpp, std::uint8_t* out) {
-    for (int i = 0; i < bpp; ++i) out[i] = cur[i];
-    for (std::size_t i = bpp; i < n; ++i) out[i] = static_cast<std::uint8_t>(cur[i] - cur[i - bpp]);
-}
-
-void filter_up(const std::uint8_t* cur, const std::uint8_t* prev, std::size_t n, int, std::uint8_t* out) {
-    for (std::size_t i = 0; i < n; ++i) out[i] = static_cast<std::uint8_t>(cur[i] - prev[i]);
-}
-
-void filter_average(const std::uint8_t* cur, const std::uint8_t* prev, std::size_t n, int bpp, std::uint8_t* out) {
-    for (int i = 0; i < bpp; ++i) out[i] = static_cast<std::uint8_t>(cur[i] - (prev[i] >> 1));
-    for (std::size_t i = bpp; i < n; ++i)
-        out[i] = static_cast<std::uint8_t>(cur[i] - ((cur[i - bpp] + prev[i]) >> 1));
-}
-
-// Paeth predictor (spec 9.4): the neighbour nearest to left + up - upper_left.
-inline std::uint8_t paeth(int left, int up, int upper_left) {
-    const int pa = std::abs(up - upper_left);                 // |p - left|
-    const int pb = std::abs(left - upper_left);               // |p - up|
-    const int pc = std::abs(left + up - 2 * upper_left);      // |p - upper_left|
-    if (pa <= pb && pa <= pc) return static_cast<std::uint8_t>(left);
-    return static_cast<std::uint8_t>(pb <= pc ? up : upper_left);
-}
-
-void filter_paeth(const std::uint8_t* cur, const std::uint8_t* prev, std::size_t n, int bpp, std::uint8_t* out) {
-    for (int i = 0; i < bpp; ++i) out[i] = static_cast<std::uint8_t>(cur[i] - prev[i]);  // Paeth(0, up, 0) = up
-    for (std::size_t i = bpp; i < n; ++i)
-        out[i] = static_cast<std::uint8_t>(cur[i] - paeth(cur[i - bpp], prev[i], prev[i - bpp]));
-}
-
-void filter_none(const std::uint8_t* cur, const std::uint8_t*, std::size_t n, int, std::uint8_t* out) {
-    std::memcpy(out, cur, n);
-}
-
-using FilterFn = void (*)(const std::uint8_t*, const std::uint8_t*, std::size_t, int, std::uint8_t*);
-constexpr FilterFn kFilters[5] = {filter_none, filter_sub, filter_up, filter_average, filter_paeth};
-
-// The heuristic of spec 12.8: residual bytes read as signed, summed in magnitude.
-std::uint64_t residual_cost(const std::uint8_t* out, std::size_t n) {
-    std::uint64_t sum = 0;
-    for (std::size_t i = 0; i < n; ++i) {
-        const int v = static_cast<std::int8_t>(out[i]);
-        sum += static_cast<std::uint64_t>(v < 0 ? -v : v);
-    }
-    return sum;
-}
+// The filters (spec 9.2) and the adaptive choice's cost (spec 12.8) are
+// the PNG kernel's (kernels.hpp).
 
 // Filtered bytes per band at levels 1 and 2 (rounded to whole rows): large
 // enough that the per-band cost (an aligning empty block, a pool task) is
@@ -117,8 +69,8 @@ void filter_rows(const std::uint8_t* pixels, const EncodeParams& params, std::ui
     const int bpp = params.channels;
     const bool swap = params.swap_red_blue && params.channels >= 3;
     auto row = [&](std::uint32_t y) { return pixels + static_cast<std::size_t>(y) * params.pitch; };
-    // Layout of scratch: zero row | two swapped rows | 5 candidate rows.
-    scratch.assign(row_bytes * (adaptive ? 8 : 1), 0);
+    // Layout of scratch: zero row | two swapped rows.
+    scratch.assign(row_bytes * 3, 0);
     const std::uint8_t* zero_row = scratch.data();
     if (!adaptive && (fixed == kFilterUp || fixed == kFilterNone)) {
         // Swap and filter in one pass: swap(cur) - swap(prev) = swap(cur - prev).
@@ -131,7 +83,6 @@ void filter_rows(const std::uint8_t* pixels, const EncodeParams& params, std::ui
         return;
     }
     std::uint8_t* swapped[2] = {scratch.data() + row_bytes, scratch.data() + 2 * row_bytes};
-    std::uint8_t* candidates = scratch.data() + 3 * row_bytes;
     auto channel_ordered = [&](std::uint32_t y) -> const std::uint8_t* {
         if (!swap) return row(y);
         kernel.filter_up(row(y), zero_row, params.width, params.channels, true, swapped[y & 1]);
@@ -141,24 +92,16 @@ void filter_rows(const std::uint8_t* pixels, const EncodeParams& params, std::ui
     for (std::uint32_t y = first_row; y < end_row; ++y) {
         const std::uint8_t* cur = channel_ordered(y);
         std::uint8_t* out = filtered + static_cast<std::size_t>(y - first_row) * (row_bytes + 1);
-        if (!adaptive) {
-            out[0] = fixed;
-            kFilters[fixed](cur, prev, row_bytes, bpp, out + 1);
-        } else {
-            int best = 0;
-            std::uint64_t best_cost = 0;
-            for (int type = 0; type < 5; ++type) {
-                std::uint8_t* candidate = candidates + type * row_bytes;
-                kFilters[type](cur, prev, row_bytes, bpp, candidate);
-                const std::uint64_t cost = residual_cost(candidate, row_bytes);
-                if (type == 0 || cost < best_cost) {
-                    best = type;
-                    best_cost = cost;
-                }
-            }
-            out[0] = static_cast<std::uint8_t>(best);
-            std::memcpy(out + 1, candidates + best * row_bytes, row_bytes);
+        int best = fixed;
+        if (adaptive) {
+            std::uint64_t costs[5];
+            kernel.filter_costs(cur, prev, row_bytes, bpp, costs);
+            best = 0;  // the lowest filter type wins a tie
+            for (int type = 1; type < 5; ++type)
+                if (costs[type] < costs[best]) best = type;
         }
+        out[0] = static_cast<std::uint8_t>(best);
+        kernel.filter_row(best, cur, prev, row_bytes, bpp, out + 1);
         prev = cur;
     }
 }

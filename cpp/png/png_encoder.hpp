@@ -78,7 +78,7 @@ private:
 
     std::vector<std::uint8_t> filtered_;  // filter-type byte + residuals, per row
     std::vector<std::uint8_t> output_;    // the PNG file
-    std::vector<std::uint8_t> rows_;      // two channel-swapped rows, plus scratch rows for the adaptive choice
+    std::vector<std::uint8_t> rows_;      // a zero row and two channel-swapped rows (filter_rows)
     std::vector<std::uint8_t> alternative_;  // the Huffman+run stream, raced against libdeflate
     libdeflate_compressor* compressors_[13] = {};
 };

@@ -4,6 +4,7 @@
 
 namespace frame64::png {
 
-const PngKernel kPngScalarKernel{"scalar", 0, find_run_scalar, pack_literals_scalar, filter_up_scalar};
+const PngKernel kPngScalarKernel{"scalar", 0, find_run_scalar, pack_literals_scalar, filter_up_scalar,
+                                   filter_costs_scalar, filter_row_scalar};
 
 }  // namespace frame64::png
