@@ -22,6 +22,18 @@ PIXEL_CASES = ("BGR", "RGB", "BGRA", "RGBA", "GRAY", "GRAY3")
 SUBSAMPLINGS = ("444", "422", "420", "440", "411", "gray")
 
 
+@contextlib.contextmanager
+def forced_kernel(active: Callable[[], str], force: Callable[[str], None], name: str) -> Iterator[str]:
+    """Forces kernel `name` (base64: core.simd/set_simd; PNG: core.png_simd/set_png_simd), then restores the previous one."""
+    previous = active()
+    force(name)
+    assert active() == name
+    try:
+        yield name
+    finally:
+        force(previous)
+
+
 def core_module() -> Any:
     """frame64._core; skips the calling test when the extension is not built or cannot load."""
     try:

@@ -20,6 +20,8 @@ from frame64 import _fallback
 from frame64._fallback import png as fallback_png
 from frame64._sample import camera_frame
 
+from ..conftest import forced_kernel
+
 core = pytest.importorskip("frame64._core")
 
 KERNELS = core.supported_png_simd()
@@ -30,22 +32,13 @@ FORMATS = {"BGR": (1, 3), "RGB": (0, 3), "BGRA": (8, 4), "RGBA": (7, 4), "GRAY":
 @pytest.fixture(params=KERNELS, ids=[f"kernel={name}" for name in KERNELS])
 def kernel(request: pytest.FixtureRequest) -> Iterator[str]:
     """Forces one PNG kernel for the test and restores the previous one afterwards."""
-    previous = core.png_simd()
-    core.set_png_simd(request.param)
-    assert core.png_simd() == request.param
-    try:
-        yield request.param
-    finally:
-        core.set_png_simd(previous)
+    with forced_kernel(core.png_simd, core.set_png_simd, request.param) as name:
+        yield name
 
 
 def on_kernel(name: str, call: Any) -> Any:
-    previous = core.png_simd()
-    core.set_png_simd(name)
-    try:
+    with forced_kernel(core.png_simd, core.set_png_simd, name):
         return call()
-    finally:
-        core.set_png_simd(previous)
 
 
 def png_bytes(image: np.ndarray, pixel_format: str, level: int, threads: int = 1) -> bytes:
