@@ -389,6 +389,40 @@ std::uint32_t adler32_combine(std::uint32_t first, std::uint32_t second, std::si
     return static_cast<std::uint32_t>(b << 16 | a);
 }
 
+namespace {
+
+// CRC-32 (ISO 3309, as PNG uses it, spec 5.5) is the remainder of the
+// message polynomial modulo P over GF(2); in the reflected form bit 31 holds
+// x^0 and 0xEDB88320 is P without its x^32 term. The product a*b mod P:
+// b times each power of x that a contains.
+std::uint32_t multiply_mod_p(std::uint32_t a, std::uint32_t b) noexcept {
+    std::uint32_t product = 0;
+    for (int power = 0; power < 32; ++power) {  // b holds b * x^power mod P
+        if (a & (0x80000000u >> power)) product ^= b;
+        b = (b & 1) ? (b >> 1) ^ 0xEDB88320u : b >> 1;
+    }
+    return product;
+}
+
+// x^(8n) mod P, by squaring: the shift that appending n bytes applies.
+std::uint32_t x_to_8n_mod_p(std::uint64_t n) noexcept {
+    std::uint32_t result = 0x80000000u;  // x^0
+    std::uint32_t square = 0x00800000u;  // x^8
+    for (; n != 0; n >>= 1) {
+        if (n & 1) result = multiply_mod_p(result, square);
+        square = multiply_mod_p(square, square);
+    }
+    return result;
+}
+
+}  // namespace
+
+std::uint32_t crc32_combine(std::uint32_t first, std::uint32_t second, std::size_t second_length) noexcept {
+    // The CRC is linear: CRC(XY) = CRC(X) * x^(8|Y|) + CRC(Y) mod P; the
+    // initial and final inversions cancel out in that sum.
+    return multiply_mod_p(x_to_8n_mod_p(second_length), first) ^ second;
+}
+
 std::size_t zlib_store(const std::uint8_t* data, std::size_t n, std::uint8_t* out) noexcept {
     BitWriter bits(put_zlib_header(out));
     put_stored_blocks(bits, data, n, true);

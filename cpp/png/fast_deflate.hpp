@@ -46,6 +46,10 @@ std::size_t deflate_band(const std::uint8_t* data, std::size_t n, bool final, st
 // The Adler-32 of X followed by Y from those of X and Y (RFC 1950 8.2).
 std::uint32_t adler32_combine(std::uint32_t first, std::uint32_t second, std::size_t second_length) noexcept;
 
+// The CRC-32 of X followed by Y from those of X and Y (the CRC of PNG
+// chunks, spec 5.5; libdeflate_crc32 conventions).
+std::uint32_t crc32_combine(std::uint32_t first, std::uint32_t second, std::size_t second_length) noexcept;
+
 // The 2-byte zlib header (RFC 1950 2.2); returns the position after it.
 std::uint8_t* put_zlib_header(std::uint8_t* out) noexcept;
 // Writes the big-endian Adler-32 at `out`; returns the stream size from `stream_start`.

@@ -51,6 +51,14 @@ std::uint8_t* finish_chunk(std::uint8_t* chunk, const char type[4], std::uint32_
     return chunk + 12 + length;
 }
 
+// The same when the CRC-32 of the data is known already.
+std::uint8_t* finish_chunk(std::uint8_t* chunk, const char type[4], std::uint32_t length, std::uint32_t data_crc) {
+    put_u32(chunk, length);
+    std::memcpy(chunk + 4, type, 4);
+    put_u32(chunk + 8 + length, crc32_combine(libdeflate_crc32(0, type, 4), data_crc, length));
+    return chunk + 12 + length;
+}
+
 // The filters (spec 9.2) and the adaptive choice's cost (spec 12.8) are
 // the PNG kernel's (kernels.hpp).
 
@@ -158,25 +166,31 @@ Bytes PngEncoder::encode(const std::uint8_t* pixels, const EncodeParams& params)
     std::uint8_t* idat = finish_chunk(ihdr, "IHDR", 13);
 
     std::size_t stream_size = 0;
+    std::uint32_t stream_crc = 0;
     if (banded)
-        stream_size = deflate_bands(pixels, params, level.adaptive, level.fixed, rows_per_band, band_offsets, idat + 8);
+        stream_size = deflate_bands(pixels, params, level.adaptive, level.fixed, rows_per_band, band_offsets, idat + 8,
+                                    stream_crc);
     else
         stream_size = deflate(params.compression, filtered_.data(), filtered_size, idat + 8);
     if (stream_size > image::kMaxPngChunkLength) throw PngError("the compressed image exceeds 2 GiB, the largest PNG chunk");
-    std::uint8_t* iend = finish_chunk(idat, "IDAT", static_cast<std::uint32_t>(stream_size));
+    const auto idat_length = static_cast<std::uint32_t>(stream_size);
+    std::uint8_t* iend =
+        banded ? finish_chunk(idat, "IDAT", idat_length, stream_crc) : finish_chunk(idat, "IDAT", idat_length);
     std::uint8_t* end = finish_chunk(iend, "IEND", 0);
     return {out, static_cast<std::size_t>(end - out)};
 }
 
 std::size_t PngEncoder::deflate_bands(const std::uint8_t* pixels, const EncodeParams& params, bool adaptive,
                                       FilterType fixed, std::size_t rows_per_band,
-                                      const std::vector<std::size_t>& band_offsets, std::uint8_t* stream) {
+                                      const std::vector<std::size_t>& band_offsets, std::uint8_t* stream,
+                                      std::uint32_t& stream_crc) {
     const std::size_t row_bytes = static_cast<std::size_t>(params.width) * params.channels;
     const std::size_t band_count = band_offsets.size() - 1;
     std::uint8_t* body = put_zlib_header(stream);
     struct BandResult {
         std::size_t size = 0;
         std::uint32_t adler = 1;
+        std::uint32_t crc = 0;  // of the band's deflate bytes
     };
     std::vector<BandResult> results(band_count);
     auto encode_band = [&](std::size_t b) {
@@ -188,6 +202,7 @@ std::size_t PngEncoder::deflate_bands(const std::uint8_t* pixels, const EncodePa
         filter_rows(pixels, params, first_row, end_row, adaptive, fixed, data, scratch);
         results[b].size = deflate_band(data, n, b + 1 == band_count, body + band_offsets[b]);
         results[b].adler = libdeflate_adler32(1, data, n);
+        results[b].crc = libdeflate_crc32(0, body + band_offsets[b], results[b].size);
     };
     const std::size_t threads = std::min<std::size_t>(static_cast<std::size_t>(std::max(params.threads, 1)), band_count);
     if (threads <= 1) {
@@ -201,16 +216,21 @@ std::size_t PngEncoder::deflate_bands(const std::uint8_t* pixels, const EncodePa
         group->rethrow_if_failed();
     }
     // Join: each band moves down next to the previous one (their room in
-    // the buffer was the bound, not the size).
+    // the buffer was the bound, not the size); the checksums of the whole
+    // (Adler-32 of the scanlines, CRC-32 of the stream) come from the bands'.
     std::uint8_t* end = body + results[0].size;
     std::uint32_t adler = results[0].adler;
+    std::uint32_t crc = crc32_combine(libdeflate_crc32(0, stream, 2), results[0].crc, results[0].size);
     for (std::size_t b = 1; b < band_count; ++b) {
         std::memmove(end, body + band_offsets[b], results[b].size);
         end += results[b].size;
         const std::size_t rows = std::min(rows_per_band, params.height - b * rows_per_band);
         adler = adler32_combine(adler, results[b].adler, rows * (row_bytes + 1));
+        crc = crc32_combine(crc, results[b].crc, results[b].size);
     }
-    return put_adler32(adler, end, stream);
+    const std::size_t size = put_adler32(adler, end, stream);
+    stream_crc = libdeflate_crc32(crc, end, 4);
+    return size;
 }
 
 libdeflate_compressor* PngEncoder::compressor(int level) {

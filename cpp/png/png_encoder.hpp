@@ -70,10 +70,11 @@ private:
     libdeflate_compressor* compressor(int level);
     // Levels 1-2: filters and deflates each band of rows_per_band rows into
     // its room (band_offsets) after the zlib header at `stream`, on
-    // params.threads threads, then joins them; returns the zlib stream size.
+    // params.threads threads, then joins them; returns the zlib stream size
+    // and sets `stream_crc` to the stream's CRC-32 (combined from the bands').
     std::size_t deflate_bands(const std::uint8_t* pixels, const EncodeParams& params, bool adaptive, FilterType fixed,
                               std::size_t rows_per_band, const std::vector<std::size_t>& band_offsets,
-                              std::uint8_t* stream);
+                              std::uint8_t* stream, std::uint32_t& stream_crc);
 
     std::vector<std::uint8_t> filtered_;  // filter-type byte + residuals, per row
     std::vector<std::uint8_t> output_;    // the PNG file

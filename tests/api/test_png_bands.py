@@ -151,14 +151,18 @@ def test_threads_give_identical_bytes_around_band_boundaries(pixel_format: str, 
                 np.testing.assert_array_equal(pixels, image, err_msg=f"{height} rows, level {level}, {decoder}")
 
 
-def test_bands_join_into_one_zlib_stream_with_the_adler32_of_the_whole() -> None:
-    image = camera_frame(3 * band_rows(640, 3) + 5, 640)
+@pytest.mark.parametrize("bands", [1, 2, 4])
+def test_bands_join_into_one_zlib_stream_with_the_checksums_of_the_whole(bands: int) -> None:
+    # Adler-32 of the scanlines and the IDAT CRC-32 are combined from the bands'.
+    image = camera_frame((bands - 1) * band_rows(640, 3) + 5, 640)
     png = encode_png(image, 1, 3)
     pos, stream = 8, b""
     while pos < len(png):
         length = int.from_bytes(png[pos : pos + 4], "big")
-        if png[pos + 4 : pos + 8] == b"IDAT":
-            stream += png[pos + 8 : pos + 8 + length]
+        kind, payload = png[pos + 4 : pos + 8], png[pos + 8 : pos + 8 + length]
+        assert int.from_bytes(png[pos + 8 + length : pos + 12 + length], "big") == zlib.crc32(kind + payload), kind
+        if kind == b"IDAT":
+            stream += payload
         pos += 12 + length
     inflater = zlib.decompressobj()
     scanlines = inflater.decompress(stream)  # zlib checks the Adler-32 trailer
