@@ -76,7 +76,7 @@ def contenders(image: np.ndarray, baseline: ModuleType | None, threads: tuple[in
             runs[f"baseline c{level}"] = lambda level=level: baseline.encode_png(image, BGR, level, False)
         for count in threads:
             runs[f"frame64 c{level} threads={count}"] = lambda level=level, count=count: _core.encode_png(
-                image, BGR, level, False, count
+                image, BGR, level, False, threads=count
             )
     runs["cv2 c1 + base64"] = opencv
     try:

@@ -22,18 +22,6 @@ PIXEL_CASES = ("BGR", "RGB", "BGRA", "RGBA", "GRAY", "GRAY3")
 SUBSAMPLINGS = ("444", "422", "420", "440", "411", "gray")
 
 
-@contextlib.contextmanager
-def forced_kernel(active: Callable[[], str], force: Callable[[str], None], name: str) -> Iterator[str]:
-    """Forces kernel `name` (base64: core.simd/set_simd; PNG: core.png_simd/set_png_simd), then restores the previous one."""
-    previous = active()
-    force(name)
-    assert active() == name
-    try:
-        yield name
-    finally:
-        force(previous)
-
-
 def core_module() -> Any:
     """frame64._core; skips the calling test when the extension is not built or cannot load."""
     try:
@@ -114,3 +102,15 @@ def pil_open(text: str) -> Any:
     image = Image.open(io.BytesIO(jpeg_bytes(text)))
     image.load()
     return image
+
+
+@contextlib.contextmanager
+def forced(get: Callable[[], str], set_: Callable[[str], None], name: str) -> Iterator[str]:
+    """Forces the kernel ``name`` through a backend's getter/setter pair and restores the previous one."""
+    previous = get()
+    set_(name)
+    assert get() == name
+    try:
+        yield name
+    finally:
+        set_(previous)

@@ -100,7 +100,7 @@ def decoded_by_all(png: bytes, pixel_format: str) -> dict[str, np.ndarray]:
 def test_every_decoder_reads_every_pixel(name: str, pixel_format: str, level: int) -> None:
     image = to_format(PICTURES[name], pixel_format)
     for writer in (core, _fallback):
-        png = base64.b64decode(writer.encode_png(image, TJPF[pixel_format], level, False, 1))
+        png = base64.b64decode(writer.encode_png(image, TJPF[pixel_format], level, False, threads=1))
         for decoder, pixels in decoded_by_all(png, pixel_format).items():
             np.testing.assert_array_equal(pixels, image, err_msg=f"{writer.__name__} -> {decoder}")
 
@@ -197,9 +197,9 @@ def test_png_threads_is_checked_like_jpeg(backend: str) -> None:
 
 def test_core_encode_png_rejects_threads_below_one() -> None:
     with pytest.raises(ValueError, match="threads"):
-        core.encode_png(camera_frame(4, 4), 1, 1, False, 0)
+        core.encode_png(camera_frame(4, 4), 1, 1, False, threads=0)
     with pytest.raises(ValueError, match="threads"):
-        _fallback.encode_png(camera_frame(4, 4), 1, 1, False, 0)
+        _fallback.encode_png(camera_frame(4, 4), 1, 1, False, threads=0)
 
 
 def test_level_1_size_stays_within_5_percent_of_the_single_stream() -> None:

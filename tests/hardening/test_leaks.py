@@ -126,7 +126,7 @@ ERROR_CALLS: dict[str, Callable[[], object]] = {
     "core-encode-wrong-channels": raises(
         ValueError, lambda: core.encode_jpeg(SMALL_FRAME, 7, 90, 2, False, False, False)
     ),
-    "core-encode-png-threads-below-one": raises(ValueError, lambda: core.encode_png(SMALL_FRAME, 1, 1, False, 0)),
+    "core-encode-png-threads-below-one": raises(ValueError, lambda: core.encode_png(SMALL_FRAME, 1, 1, False, threads=0)),
     "encode-png-bad-threads": raises(ValueError, lambda: frame64.encode(SMALL_FRAME, format="png", threads=0)),
 }
 

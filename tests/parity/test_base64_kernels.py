@@ -19,7 +19,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ..conftest import forced_kernel
+from ..conftest import forced
 
 core = pytest.importorskip("frame64._core")
 
@@ -31,7 +31,7 @@ ALPHABET = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
 @pytest.fixture(params=KERNELS, ids=[f"kernel={name}" for name in KERNELS])
 def kernel(request: pytest.FixtureRequest) -> Iterator[str]:
     """Forces one kernel for the test and restores the previous one afterwards."""
-    with forced_kernel(core.simd, core.set_simd, request.param) as name:
+    with forced(core.simd, core.set_simd, request.param) as name:
         yield name
 
 

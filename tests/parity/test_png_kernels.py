@@ -20,7 +20,7 @@ from frame64 import _fallback
 from frame64._fallback import png as fallback_png
 from frame64._sample import camera_frame
 
-from ..conftest import forced_kernel
+from ..conftest import forced
 
 core = pytest.importorskip("frame64._core")
 
@@ -32,18 +32,18 @@ FORMATS = {"BGR": (1, 3), "RGB": (0, 3), "BGRA": (8, 4), "RGBA": (7, 4), "GRAY":
 @pytest.fixture(params=KERNELS, ids=[f"kernel={name}" for name in KERNELS])
 def kernel(request: pytest.FixtureRequest) -> Iterator[str]:
     """Forces one PNG kernel for the test and restores the previous one afterwards."""
-    with forced_kernel(core.png_simd, core.set_png_simd, request.param) as name:
+    with forced(core.png_simd, core.set_png_simd, request.param) as name:
         yield name
 
 
 def on_kernel(name: str, call: Any) -> Any:
-    with forced_kernel(core.png_simd, core.set_png_simd, name):
+    with forced(core.png_simd, core.set_png_simd, name):
         return call()
 
 
 def png_bytes(image: np.ndarray, pixel_format: str, level: int, threads: int = 1) -> bytes:
     code, _ = FORMATS[pixel_format]
-    return base64.b64decode(core.encode_png(image, code, level, False, threads))
+    return base64.b64decode(core.encode_png(image, code, level, False, threads=threads))
 
 
 def idat(png: bytes) -> bytes:

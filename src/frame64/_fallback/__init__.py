@@ -14,6 +14,7 @@ module          mirrors                 what
 ``encoder``     ``bind_encoder.cpp``    BatchEncoder: frames and strips in parallel
 ``decode``      ``bind_decode.cpp``     decode_image, decode_image_bytes
 ``png``         ``bind_png.cpp``        encode_png, png_deflate, the PNG reader
+``resize``      ``bind_resize.cpp``     the area filter (numpy), kernel report
 ``arrays``      ``arrays.cpp``          the ``out=`` check, base64 into a str
 ``_turbo``      (libturbojpeg)          the one PyTurboJPEG handle (a leaf)
 ==============  ======================  =======================================
@@ -28,6 +29,7 @@ from .decode import decode_image, decode_image_bytes
 from .encoder import BatchEncoder, PendingFrame
 from .jpeg import encode_jpeg
 from .png import encode_png, png_deflate, png_simd, set_png_simd, supported_png_simd
+from .resize import resize, resize_kernel, set_resize_kernel, supported_resize_kernels
 
 __version__ = "fallback"
 
@@ -48,9 +50,13 @@ __all__ = [
     "encode_png",
     "png_deflate",
     "png_simd",
+    "resize",
+    "resize_kernel",
     "set_png_simd",
+    "set_resize_kernel",
     "set_simd",
     "simd",
     "supported_png_simd",
+    "supported_resize_kernels",
     "supported_simd",
 ]
