@@ -10,8 +10,14 @@
 //          or the Huffman+run stream when that is smaller (as on sensor noise).
 // The adaptive choice is the PNG specification's heuristic (section 12.8):
 // the filter with the smallest sum of |signed residual| per row, lowest
-// filter type on ties. The fallback (frame64/_png_fallback.py) uses the same
-// filters, so both backends deflate the very same bytes.
+// filter type on ties. The fallback (frame64/_fallback/png.py) uses the same
+// filters, so both backends deflate the very same scanlines.
+//
+// Levels 1-2 filter and deflate the image in bands of whole rows (about
+// 1 MiB each, band_rows()), each on its own and byte-aligned at its end
+// (fast_deflate.hpp), so EncodeParams::threads threads can share them and
+// the bytes do not depend on how many did. The filters and the bit packing
+// run on the PNG kernel this CPU supports best (kernels.hpp).
 #pragma once
 
 #include <cstddef>
