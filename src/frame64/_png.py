@@ -38,6 +38,10 @@ from . import _backend, _budget, _options
 from ._errors import DecodeError, PngDecodeError
 from ._formats import MAX_PNG_SIDE, PIXEL_FORMATS, PNG_SIGNATURE, TJPF
 
+# More threads than bands would idle, and a 64 GiB image has 2**16 bands:
+# larger counts (any Python int is valid) are clamped before the C++ int.
+_MAX_THREADS = 1 << 16
+
 __all__ = ["PngDecodeError", "decode_png", "encode_png", "is_png"]
 
 
@@ -80,7 +84,7 @@ def encode_png(
     size = _options.fit_max_side(array.shape[1], array.shape[0], max_side)
 
     def encode_at(quality: int, width: int, height: int) -> str:
-        return _backend.current().encode_png(array, TJPF[name], level, flag, width, height, threads)  # type: ignore[no-any-return]
+        return _backend.current().encode_png(array, TJPF[name], level, flag, width, height, min(threads, _MAX_THREADS))  # type: ignore[no-any-return]
 
     if max_chars is None:
         return encode_at(0, *size)

@@ -178,6 +178,11 @@ def test_png_threads_none_means_every_core_and_gives_the_same_bytes() -> None:
         assert frame64.encode(image, format="png") == frame64.encode(image, format="png", threads=1)
 
 
+def test_any_thread_count_is_accepted_and_changes_no_byte() -> None:
+    image = camera_frame(400, 1000)  # two bands
+    assert encode_png(image, 1, 2**70) == encode_png(image, 1, 1)
+
+
 @pytest.mark.parametrize("level", [0, 3, 9])
 def test_other_levels_accept_threads_and_ignore_it(level: int) -> None:
     image = camera_frame(100, 120)
