@@ -55,7 +55,14 @@ PROVIDER_LIMITS: dict[str, ProviderLimits] = {
     "gemini": ProviderLimits(("jpeg", "png"), None, 20 * MIB, False),
 }
 
-_UNSET: Any = object()
+class _ProviderDefault:
+    """The default of image_block's limits: the provider's value from PROVIDER_LIMITS."""
+
+    def __repr__(self) -> str:
+        return "<the provider's limit>"
+
+
+_UNSET: Any = _ProviderDefault()
 # Options the block itself decides.
 _FIXED_OPTIONS = ("data_uri",)
 
