@@ -141,6 +141,17 @@ ROWS: list[BadInput] = [
              "encode() got an unexpected keyword argument 'speed'"),
     BadInput("options", "options passed positionally", "frame64.encode(F, 90)", "TypeError",
              "encode() takes 1 positional argument but 2 were given"),
+    BadInput("options", "PNG threads below 1", "frame64.encode(F, format='png', threads=0)", "ValueError",
+             "threads must be >= 1 (or None for all cores), got 0"),
+    BadInput("options", "PNG threads not an int", "frame64.encode(F, format='png', threads=2.0)", "TypeError",
+             "threads must be an int >= 1 (or None for all cores), got float"),
+    BadInput("options", "PNG threads a bool", "frame64.encode(F, format='png', threads=True)", "TypeError",
+             "threads must be an int >= 1 (or None for all cores), got bool"),
+    BadInput("options", "PNG compression out of range", "frame64.encode(F, format='png', compression=10, threads=2)",
+             "ValueError", "compression must be in 0..9, got 10"),
+    BadInput("size", "a PNG side over 2**31-1, threaded",
+             "frame64.encode(np.broadcast_to(F[:1, :1], (2, 2**31, 3)), format='png', threads=2)", "ValueError",
+             "image is 2147483648x2; the format holds at most 2147483647 pixels per side"),
 ]
 
 ROWS += [

@@ -1,9 +1,8 @@
 // Runtime kernel selection, after simdutf's design: one Kernel object per
 // instruction set, a best-first list, detection on first use behind an atomic
 // pointer. Compiled without any -m flags so it runs on every CPU.
-#include <atomic>
-
 #include "base64/base64.hpp"
+#include "image/kernel_choice.hpp"
 
 #if defined(__x86_64__) || defined(_M_X64) || defined(__i386__)
 #define FRAME64_X86 1
@@ -79,12 +78,9 @@ std::uint32_t detect() { return kFeatureNEON; }  // Advanced SIMD is mandatory o
 std::uint32_t detect() { return 0; }
 #endif
 
-std::atomic<const Kernel*> g_active{nullptr};
-
-const Kernel& best_supported() {
-    for (const Kernel* kernel : compiled_kernels())
-        if (kernel_supported(*kernel)) return *kernel;
-    return kScalarKernel;
+image::KernelChoice<Kernel>& choice() {
+    static image::KernelChoice<Kernel> instance("base64", {"avx512vbmi", "avx2", "neon", "scalar"});
+    return instance;
 }
 
 }  // namespace
@@ -111,39 +107,13 @@ const std::vector<const Kernel*>& compiled_kernels() noexcept {
 }
 
 bool kernel_supported(const Kernel& kernel) noexcept {
-    return (kernel.required_features & detected_features()) == kernel.required_features;
+    return image::KernelChoice<Kernel>::supported(kernel, detected_features());
 }
 
-const Kernel& active_kernel() noexcept {
-    const Kernel* kernel = g_active.load(std::memory_order_acquire);
-    if (kernel == nullptr) {
-        const Kernel* expected = nullptr;
-        const Kernel* best = &best_supported();
-        // Several threads may race here; they all compute the same answer.
-        if (g_active.compare_exchange_strong(expected, best, std::memory_order_acq_rel)) return *best;
-        return *expected;
-    }
-    return *kernel;
-}
+const Kernel& active_kernel() noexcept { return choice().active(compiled_kernels(), detected_features()); }
 
 std::string set_active_kernel(const std::string& name) {
-    if (name == "auto") {
-        g_active.store(&best_supported(), std::memory_order_release);
-        return {};
-    }
-    static const char* const kKnown[] = {"avx512vbmi", "avx2", "neon", "scalar"};
-    for (const Kernel* kernel : compiled_kernels()) {
-        if (name != kernel->name) continue;
-        if (!kernel_supported(*kernel))
-            return "the '" + name + "' base64 kernel is compiled in but this CPU (or its OS) cannot run it";
-        g_active.store(kernel, std::memory_order_release);
-        return {};
-    }
-    for (const char* known : kKnown)
-        if (name == known) return "the '" + name + "' base64 kernel is not compiled into this build";
-    std::string message = "unknown base64 kernel '" + name + "'; expected one of: auto";
-    for (const char* known : kKnown) message += std::string(", ") + known;
-    return message;
+    return choice().set(name, compiled_kernels(), detected_features());
 }
 
 }  // namespace frame64::base64

@@ -1,11 +1,15 @@
-// Bindings for PNG encoding: numpy frame -> PNG -> base64 str, and the
-// deflate stage alone. (Raw PNG bytes are decoded by bind_decode.cpp.)
+// Bindings for PNG encoding: numpy frame -> PNG -> base64 str, the deflate
+// stage alone, and the PNG kernel choice for tests. (Raw PNG bytes are
+// decoded by bind_decode.cpp.)
+#include <pybind11/stl.h>  // supported_png_simd returns std::vector<std::string>
+
 #include <string>
 
 #include "bindings/arrays.hpp"
 #include "image/formats.hpp"
 #include "image/resize.hpp"
 #include "png/png_decoder.hpp"
+#include "png/kernels.hpp"
 #include "png/png_encoder.hpp"
 
 namespace frame64::bindings {
@@ -29,7 +33,9 @@ png::EncodeParams png_frame_params(const BufferView& view, int pixel_format) {
     return params;
 }
 
-py::str encode_png(py::handle image, int pixel_format, int compression, bool data_uri, int width, int height) {
+py::str encode_png(py::handle image, int pixel_format, int compression, bool data_uri, int width, int height,
+                   int threads) {
+    if (threads < 1) throw py::value_error("threads must be >= 1, got " + std::to_string(threads));
     check_compression(compression);
     png::Layout layout;
     if (!png::layout_of(pixel_format, layout))
@@ -46,9 +52,11 @@ py::str encode_png(py::handle image, int pixel_format, int compression, bool dat
         params.height = static_cast<std::uint32_t>(height);
         params.pitch = static_cast<std::size_t>(width) * params.channels;
     }
+    params.threads = threads;
     png::PngEncoder& encoder = png::thread_encoder();
     // The pixels are pinned by `view`; the encoder (and the resize buffer:
-    // no full-size copy for max_side) are this thread's.
+    // no full-size copy for max_side) are this thread's; its band tasks
+    // share only its buffers, each band its own part.
     auto pixels = [&] { return resized ? image::resize_to_thread_buffer(source, width, height) : view.bytes(); };
     return base64_of_encoded([&] { return encoder.encode(pixels(), params); },
                              data_uri ? image::kPngDataUriPrefix : std::string_view());
@@ -72,11 +80,28 @@ py::bytes png_deflate(py::handle data, int compression) {
 
 void bind_png(py::module_& m) {
     m.def("encode_png", &encode_png, py::arg("image"), py::arg("pixel_format"), py::arg("compression"),
-          py::arg("data_uri"), py::arg("width") = 0, py::arg("height") = 0,
-          "Encode a uint8 frame (area-resized to width x height first when that differs; 0, 0: as it is) as PNG "
-          "and return its base64 (optionally as a data URI) as str.");
+          py::arg("data_uri"), py::arg("width") = 0, py::arg("height") = 0, py::arg("threads") = 1,
+          "Encode a uint8 frame (area-resized to width x height first when that differs; 0, 0: as it is) as PNG, "
+          "deflating its bands on `threads` threads (the same bytes for any count), and return its base64 (optionally as a data URI) as str.");
     m.def("png_deflate", &png_deflate, py::arg("data"), py::arg("compression"),
           "Internal: the zlib stream frame64's PNG encoder writes for `data` at this compression level.");
+    m.def("png_simd", [] { return std::string(png::active_png_kernel().name); }, "Name of the active PNG kernel.");
+    m.def(
+        "set_png_simd",
+        [](const std::string& name) {
+            const std::string error = png::set_png_kernel(name);
+            if (!error.empty()) throw py::value_error(error);
+        },
+        py::arg("name"), "Force a PNG kernel by name ('auto' restores the best supported one); for tests.");
+    m.def(
+        "supported_png_simd",
+        [] {
+            std::vector<std::string> names;
+            for (const png::PngKernel* kernel : png::compiled_png_kernels())
+                if (png::png_kernel_supported(*kernel)) names.emplace_back(kernel->name);
+            return names;
+        },
+        "Compiled PNG kernels this CPU can run, best first.");
 }
 
 }  // namespace frame64::bindings

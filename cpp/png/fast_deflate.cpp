@@ -7,6 +7,9 @@
 #include <cstring>
 #include <vector>
 
+#include "png/kernel_common.hpp"  // sink_put
+#include "png/kernels.hpp"
+
 namespace frame64::png {
 namespace {
 
@@ -50,44 +53,29 @@ struct LengthTable {
 };
 const LengthTable kLengths;
 
-// LSB-first bit packing (RFC 1951 3.1.1). Whole 32-bit words go out as soon
-// as they are complete, so `out` never runs ahead of the bits written.
+// LSB-first bit packing (RFC 1951 3.1.1) over the kernels' BitSink: at
+// most 7 bits stay pending; every put stores 8 bytes, so `out` needs 8 bytes
+// of slack (included in every bound below).
 class BitWriter {
 public:
-    explicit BitWriter(std::uint8_t* out) : out_(out) {}
+    explicit BitWriter(std::uint8_t* out) : sink_{out, 0, 0} {}
 
-    // Hot loops use a local copy (see put_block): byte stores may alias any
-    // object in memory, which would make the compiler reload the state of a
-    // writer it cannot prove private after every store.
-    void put(std::uint32_t bits, unsigned count) {
-        buffer_ |= static_cast<std::uint64_t>(bits) << filled_;
-        filled_ += count;
-        if (filled_ >= 32) {
-            const auto word = static_cast<std::uint32_t>(buffer_);
-            out_[0] = static_cast<std::uint8_t>(word);
-            out_[1] = static_cast<std::uint8_t>(word >> 8);
-            out_[2] = static_cast<std::uint8_t>(word >> 16);
-            out_[3] = static_cast<std::uint8_t>(word >> 24);
-            out_ += 4;
-            buffer_ >>= 32;
-            filled_ -= 32;
-        }
-    }
-    // Pads with zero bits to a byte boundary and writes out every pending byte.
+    void put(std::uint32_t bits, unsigned count) { sink_put(sink_, bits, count); }  // count <= 32
+    // Pads with zero bits to a byte boundary.
     void align() {
-        while (filled_ > 0) {
-            *out_++ = static_cast<std::uint8_t>(buffer_);
-            buffer_ >>= 8;
-            filled_ = filled_ >= 8 ? filled_ - 8 : 0;
+        if (sink_.filled > 0) {
+            *sink_.out++ = static_cast<std::uint8_t>(sink_.buffer);
+            sink_.buffer = 0;
+            sink_.filled = 0;
         }
     }
-    std::uint8_t* byte_position() const noexcept { return out_; }  // valid after align()
-    void skip_bytes(std::size_t n) noexcept { out_ += n; }
+    bool aligned() const noexcept { return sink_.filled == 0; }
+    std::uint8_t* byte_position() const noexcept { return sink_.out; }  // valid after align()
+    void skip_bytes(std::size_t n) noexcept { sink_.out += n; }
+    BitSink& sink() noexcept { return sink_; }
 
 private:
-    std::uint8_t* out_;
-    std::uint64_t buffer_ = 0;
-    unsigned filled_ = 0;
+    BitSink sink_;
 };
 
 void put_stored_blocks(BitWriter& bits, const std::uint8_t* data, std::size_t n, bool final) {
@@ -193,26 +181,43 @@ void canonical_codes(const std::uint8_t* lengths, int n, std::uint16_t* codes) {
     }
 }
 
-// Splits [begin, end) into literals and runs of the byte before them (a
-// match at distance 1). data[begin-1] may be read when begin > 0: deflate's
-// window spans blocks.
-template <typename Literal, typename Run>
-inline void tokenize(const std::uint8_t* data, std::size_t begin, std::size_t end, Literal&& literal, Run&& run) {
+struct Run {
+    std::size_t position;
+    int length;  // kMinRun..kMaxRun, a match at distance 1
+};
+
+// Literal counts in four tables in turn, so that repeats of one byte value
+// do not wait on each other's increments.
+void count_literals(const std::uint8_t* data, std::size_t n, std::uint32_t (&freq)[4][256]) {
+    std::size_t i = 0;
+    for (; i + 4 <= n; i += 4) {
+        ++freq[0][data[i]];
+        ++freq[1][data[i + 1]];
+        ++freq[2][data[i + 2]];
+        ++freq[3][data[i + 3]];
+    }
+    for (; i < n; ++i) ++freq[0][data[i]];
+}
+
+// Splits data[begin, end) greedily into literals and runs of the byte before
+// them (at least kMinRun long, at most kMaxRun), counting the literals and
+// listing the runs. No run starts at data[0], the start of the band: bands
+// are encoded independently, so nothing before it may be referenced; a run
+// at `begin` > 0 may reach back into the previous block (deflate's window
+// spans blocks).
+void tokenize(const PngKernel& kernel, const std::uint8_t* data, std::size_t begin, std::size_t end,
+              std::uint32_t (&literal_freq)[4][256], std::vector<Run>& runs) {
     std::size_t i = begin;
     while (i < end) {
-        if (i > 0 && data[i] == data[i - 1]) {
-            const std::uint8_t value = data[i];
-            const std::size_t limit = std::min(end, i + kMaxRun);
-            std::size_t j = i + 1;
-            while (j < limit && data[j] == value) ++j;
-            if (j - i >= static_cast<std::size_t>(kMinRun)) {
-                run(static_cast<int>(j - i));
-                i = j;
-                continue;
-            }
-        }
-        literal(data[i]);
-        ++i;
+        const std::size_t k = kernel.find_run(data, i == 0 ? 1 : i, end);
+        count_literals(data + i, k - i, literal_freq);
+        if (k == end) break;
+        const std::uint8_t value = data[k - 1];
+        const std::size_t limit = std::min(end, k + kMaxRun);
+        std::size_t j = k + kMinRun;  // find_run checked the first three
+        while (j < limit && data[j] == value) ++j;
+        runs.push_back({k, static_cast<int>(j - k)});
+        i = j;
     }
 }
 
@@ -253,28 +258,25 @@ std::vector<CodeLengthToken> code_length_tokens(const std::uint8_t* lengths, int
 constexpr std::uint8_t code_length_extra_bits(int symbol) { return symbol == 16 ? 2 : symbol == 17 ? 3 : symbol == 18 ? 7 : 0; }
 
 // Encodes data[begin, end) as one dynamic block, or as stored blocks when
-// that is not smaller (so the output stays within zlib_bound).
-void put_block(BitWriter& bits, const std::uint8_t* data, std::size_t begin, std::size_t end, bool final) {
+// that is not smaller (so the output stays within the bounds below).
+void put_block(const PngKernel& kernel, BitWriter& bits, const std::uint8_t* data, std::size_t begin, std::size_t end,
+               bool final, std::vector<Run>& runs) {
     std::array<std::uint32_t, kLitLenSymbols> freq{};
-    // Literals are counted in four tables in turn, so that repeats of one
-    // byte value do not wait on each other's increments.
     std::uint32_t literal_freq[4][256] = {};
-    std::size_t literals = 0;
+    runs.clear();
+    tokenize(kernel, data, begin, end, literal_freq, runs);
     std::uint64_t extra_bits = 0;
-    std::uint64_t runs = 0;
-    tokenize(
-        data, begin, end, [&](std::uint8_t byte) { ++literal_freq[literals++ & 3][byte]; },
-        [&](int length) {
-            const LengthCode& code = kLengths.by_length[length];
-            ++freq[code.symbol];
-            extra_bits += code.extra_bits;
-            ++runs;
-        });
+    for (const Run& run : runs) {
+        const LengthCode& code = kLengths.by_length[run.length];
+        ++freq[code.symbol];
+        extra_bits += code.extra_bits;
+    }
+    const std::uint64_t run_count = runs.size();
     for (int s = 0; s < 256; ++s) freq[s] = literal_freq[0][s] + literal_freq[1][s] + literal_freq[2][s] + literal_freq[3][s];
     freq[kEndOfBlock] = 1;
 
     std::array<std::uint8_t, kLitLenSymbols> lengths{};
-    huffman_lengths(freq.data(), kLitLenSymbols, 15, lengths.data());
+    huffman_lengths(freq.data(), kLitLenSymbols, kMaxLiteralCodeBits, lengths.data());
     int literal_count = kLitLenSymbols;
     while (literal_count > 257 && lengths[literal_count - 1] == 0) --literal_count;
     // The header lists the literal/length code lengths, then the distance
@@ -295,7 +297,7 @@ void put_block(BitWriter& bits, const std::uint8_t* data, std::size_t begin, std
     int clen_count = kCodeLengthSymbols;
     while (clen_count > 4 && clen_lengths[kCodeLengthOrder[clen_count - 1]] == 0) --clen_count;
 
-    std::uint64_t dynamic_bits = 3 + 5 + 5 + 4 + 3 * static_cast<std::uint64_t>(clen_count) + extra_bits + runs;
+    std::uint64_t dynamic_bits = 3 + 5 + 5 + 4 + 3 * static_cast<std::uint64_t>(clen_count) + extra_bits + run_count;
     for (const CodeLengthToken& t : tokens) dynamic_bits += clen_lengths[t.symbol] + code_length_extra_bits(t.symbol);
     for (int s = 0; s < kLitLenSymbols; ++s) dynamic_bits += static_cast<std::uint64_t>(freq[s]) * lengths[s];
     const std::size_t n = end - begin;
@@ -320,28 +322,120 @@ void put_block(BitWriter& bits, const std::uint8_t* data, std::size_t begin, std
         bits.put(clen_codes[t.symbol], clen_lengths[t.symbol]);
         if (const std::uint8_t extra = code_length_extra_bits(t.symbol)) bits.put(t.extra, extra);
     }
-    // Each literal as one (code, length) pair; a run as its length code, its
-    // extra bits and distance code 0 (the one-bit code 0), in one put.
-    std::array<std::uint32_t, 256> literal_bits{};
-    std::array<std::uint8_t, 256> literal_count_bits{};
+    LiteralCodes literal_codes;
     for (int s = 0; s < 256; ++s) {
-        literal_bits[s] = codes[s];
-        literal_count_bits[s] = lengths[s];
+        literal_codes.packed[s] = codes[s] | static_cast<std::uint32_t>(lengths[s]) << 16;
+        literal_codes.low[s] = static_cast<std::uint8_t>(codes[s]);
+        literal_codes.high[s] = static_cast<std::uint8_t>(codes[s] >> 8);
+        literal_codes.length[s] = lengths[s];
     }
-    BitWriter local = bits;
-    tokenize(
-        data, begin, end, [&](std::uint8_t byte) { local.put(literal_bits[byte], literal_count_bits[byte]); },
-        [&](int length) {
-            const LengthCode& code = kLengths.by_length[length];
-            const unsigned code_bits = lengths[code.symbol];
-            const std::uint32_t value = codes[code.symbol] | (static_cast<std::uint32_t>(code.extra_value) << code_bits);
-            local.put(value, code_bits + code.extra_bits + 1);  // + the distance code's 0 bit
-        });
-    local.put(codes[kEndOfBlock], lengths[kEndOfBlock]);
-    bits = local;
+    // Literal stretches go to the kernel; a run is its length code, its
+    // extra bits and distance code 0 (the one-bit code 0), in one put.
+    BitSink& sink = bits.sink();
+    std::size_t position = begin;
+    for (const Run& run : runs) {
+        kernel.pack_literals(data + position, run.position - position, literal_codes, sink);
+        const LengthCode& code = kLengths.by_length[run.length];
+        const unsigned code_bits = lengths[code.symbol];
+        const std::uint32_t value = codes[code.symbol] | (static_cast<std::uint32_t>(code.extra_value) << code_bits);
+        bits.put(value, code_bits + code.extra_bits + 1);  // + the distance code's 0 bit
+        position = run.position + static_cast<std::size_t>(run.length);
+    }
+    kernel.pack_literals(data + position, end - position, literal_codes, sink);
+    bits.put(codes[kEndOfBlock], lengths[kEndOfBlock]);
 }
 
-std::uint8_t* put_zlib_header(std::uint8_t* out) {
+}  // namespace
+
+std::size_t band_bound(std::size_t n) noexcept {
+    // Per block, the choice between Huffman and stored costs at most the
+    // stored overhead: 5 bytes per 65535 plus 1 for the partial byte; then
+    // the aligning empty block (5 bytes) and the bit writer's 8-byte slack.
+    return n + 6 * (n / kStoredMax + n / kBlockBytes + 2) + 5 + 8;
+}
+
+std::size_t zlib_bound(std::size_t n) noexcept { return band_bound(n) + 2 + 4; }
+
+std::size_t deflate_band(const std::uint8_t* data, std::size_t n, bool final, std::uint8_t* out) {
+    const PngKernel& kernel = active_png_kernel();
+    BitWriter bits(out);
+    if (n == 0) {
+        if (final) put_stored_blocks(bits, data, 0, true);
+        return static_cast<std::size_t>(bits.byte_position() - out);
+    }
+    std::vector<Run> runs;
+    for (std::size_t begin = 0; begin < n; begin += kBlockBytes) {
+        const std::size_t end = std::min(n, begin + kBlockBytes);
+        put_block(kernel, bits, data, begin, end, final && end == n, runs);
+    }
+    if (!final && !bits.aligned()) {
+        // An empty stored block brings the stream to a byte boundary, so the
+        // next band (encoded on its own) can start there (RFC 1951 3.2.4).
+        put_stored_blocks(bits, data, 0, false);
+    }
+    bits.align();
+    return static_cast<std::size_t>(bits.byte_position() - out);
+}
+
+std::uint32_t adler32_combine(std::uint32_t first, std::uint32_t second, std::size_t second_length) noexcept {
+    // Adler-32 (RFC 1950 8.2) of X then Y: A = 1 + sum of bytes, B = sum of
+    // the A after each byte. So A(XY) = A(X) + A(Y) - 1, and each of Y's
+    // n bytes adds A(X) - 1 to B on top of B(Y): B(XY) = B(X) + B(Y) + n (A(X) - 1).
+    constexpr std::uint64_t kBase = 65521;
+    const std::uint64_t a1 = first & 0xFFFF, b1 = first >> 16, a2 = second & 0xFFFF, b2 = second >> 16;
+    const std::uint64_t n = second_length % kBase;
+    const std::uint64_t a = (a1 + a2 + kBase - 1) % kBase;
+    const std::uint64_t b = (b1 + b2 + n * ((a1 + kBase - 1) % kBase)) % kBase;
+    return static_cast<std::uint32_t>(b << 16 | a);
+}
+
+namespace {
+
+// CRC-32 (ISO 3309, as PNG uses it, spec 5.5) is the remainder of the
+// message polynomial modulo P over GF(2); in the reflected form bit 31 holds
+// x^0 and 0xEDB88320 is P without its x^32 term. The product a*b mod P:
+// b times each power of x that a contains.
+std::uint32_t multiply_mod_p(std::uint32_t a, std::uint32_t b) noexcept {
+    std::uint32_t product = 0;
+    for (int power = 0; power < 32; ++power) {  // b holds b * x^power mod P
+        if (a & (0x80000000u >> power)) product ^= b;
+        b = (b & 1) ? (b >> 1) ^ 0xEDB88320u : b >> 1;
+    }
+    return product;
+}
+
+// x^(8n) mod P, by squaring: the shift that appending n bytes applies.
+std::uint32_t x_to_8n_mod_p(std::uint64_t n) noexcept {
+    std::uint32_t result = 0x80000000u;  // x^0
+    std::uint32_t square = 0x00800000u;  // x^8
+    for (; n != 0; n >>= 1) {
+        if (n & 1) result = multiply_mod_p(result, square);
+        square = multiply_mod_p(square, square);
+    }
+    return result;
+}
+
+}  // namespace
+
+std::uint32_t crc32_combine(std::uint32_t first, std::uint32_t second, std::size_t second_length) noexcept {
+    // The CRC is linear: CRC(XY) = CRC(X) * x^(8|Y|) + CRC(Y) mod P; the
+    // initial and final inversions cancel out in that sum.
+    return multiply_mod_p(x_to_8n_mod_p(second_length), first) ^ second;
+}
+
+std::size_t zlib_store(const std::uint8_t* data, std::size_t n, std::uint8_t* out) noexcept {
+    BitWriter bits(put_zlib_header(out));
+    put_stored_blocks(bits, data, n, true);
+    return put_adler32(libdeflate_adler32(1, data, n), bits.byte_position(), out);
+}
+
+std::size_t zlib_huffman_rle(const std::uint8_t* data, std::size_t n, std::uint8_t* out) {
+    std::uint8_t* body = put_zlib_header(out);
+    const std::size_t size = deflate_band(data, n, true, body);
+    return put_adler32(libdeflate_adler32(1, data, n), body + size, out);
+}
+
+std::uint8_t* put_zlib_header(std::uint8_t* out) noexcept {
     // CM=8 (deflate), CINFO=7 (32K window), FLEVEL=0, FCHECK making it a
     // multiple of 31 (RFC 1950 2.2).
     out[0] = 0x78;
@@ -349,41 +443,12 @@ std::uint8_t* put_zlib_header(std::uint8_t* out) {
     return out + 2;
 }
 
-std::size_t put_adler32(const std::uint8_t* data, std::size_t n, std::uint8_t* out, std::uint8_t* stream_start) {
-    const std::uint32_t adler = libdeflate_adler32(1, data, n);
+std::size_t put_adler32(std::uint32_t adler, std::uint8_t* out, std::uint8_t* stream_start) noexcept {
     out[0] = static_cast<std::uint8_t>(adler >> 24);
     out[1] = static_cast<std::uint8_t>(adler >> 16);
     out[2] = static_cast<std::uint8_t>(adler >> 8);
     out[3] = static_cast<std::uint8_t>(adler);
     return static_cast<std::size_t>(out + 4 - stream_start);
-}
-
-}  // namespace
-
-std::size_t zlib_bound(std::size_t n) noexcept {
-    // Per block, the choice between Huffman and stored costs at most the
-    // stored overhead: 5 bytes per 65535 plus 1 for the partial byte.
-    return n + 6 * (n / kStoredMax + n / kBlockBytes + 2) + 2 + 4 + 8;
-}
-
-std::size_t zlib_store(const std::uint8_t* data, std::size_t n, std::uint8_t* out) noexcept {
-    BitWriter bits(put_zlib_header(out));
-    put_stored_blocks(bits, data, n, true);
-    return put_adler32(data, n, bits.byte_position(), out);
-}
-
-std::size_t zlib_huffman_rle(const std::uint8_t* data, std::size_t n, std::uint8_t* out) {
-    BitWriter bits(put_zlib_header(out));
-    if (n == 0) {
-        put_stored_blocks(bits, data, 0, true);
-    } else {
-        for (std::size_t begin = 0; begin < n; begin += kBlockBytes) {
-            const std::size_t end = std::min(n, begin + kBlockBytes);
-            put_block(bits, data, begin, end, end == n);
-        }
-        bits.align();
-    }
-    return put_adler32(data, n, bits.byte_position(), out);
 }
 
 }  // namespace frame64::png

@@ -6,10 +6,13 @@
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
+#include <memory>
 #include <new>
 
 #include "image/formats.hpp"
+#include "parallel/thread_pool.hpp"
 #include "png/fast_deflate.hpp"
+#include "png/kernels.hpp"
 
 namespace frame64::png {
 namespace {
@@ -48,116 +51,75 @@ std::uint8_t* finish_chunk(std::uint8_t* chunk, const char type[4], std::uint32_
     return chunk + 12 + length;
 }
 
-// --- filters (spec 9.2), on channel-ordered rows; `prev` is all zeros for row 0.
-// Each loop handles the first `bpp` bytes (no left neighbour) apart, so the
-// main loop has no branch and the compiler vectorises it at -O3.
-
-void filter_sub(const std::uint8_t* cur, const std::uint8_t*, std::size_t n, int bpp, std::uint8_t* out) {
-    for (int i = 0; i < bpp; ++i) out[i] = cur[i];
-    for (std::size_t i = bpp; i < n; ++i) out[i] = static_cast<std::uint8_t>(cur[i] - cur[i - bpp]);
+// The same when the CRC-32 of the data is known already.
+std::uint8_t* finish_chunk(std::uint8_t* chunk, const char type[4], std::uint32_t length, std::uint32_t data_crc) {
+    put_u32(chunk, length);
+    std::memcpy(chunk + 4, type, 4);
+    put_u32(chunk + 8 + length, crc32_combine(libdeflate_crc32(0, type, 4), data_crc, length));
+    return chunk + 12 + length;
 }
 
-void filter_up(const std::uint8_t* cur, const std::uint8_t* prev, std::size_t n, int, std::uint8_t* out) {
-    for (std::size_t i = 0; i < n; ++i) out[i] = static_cast<std::uint8_t>(cur[i] - prev[i]);
-}
+// The filters (spec 9.2) and the adaptive choice's cost (spec 12.8) are
+// the PNG kernel's (kernels.hpp).
 
-void filter_average(const std::uint8_t* cur, const std::uint8_t* prev, std::size_t n, int bpp, std::uint8_t* out) {
-    for (int i = 0; i < bpp; ++i) out[i] = static_cast<std::uint8_t>(cur[i] - (prev[i] >> 1));
-    for (std::size_t i = bpp; i < n; ++i)
-        out[i] = static_cast<std::uint8_t>(cur[i] - ((cur[i - bpp] + prev[i]) >> 1));
-}
-
-// Paeth predictor (spec 9.4): the neighbour nearest to left + up - upper_left.
-inline std::uint8_t paeth(int left, int up, int upper_left) {
-    const int pa = std::abs(up - upper_left);                 // |p - left|
-    const int pb = std::abs(left - upper_left);               // |p - up|
-    const int pc = std::abs(left + up - 2 * upper_left);      // |p - upper_left|
-    if (pa <= pb && pa <= pc) return static_cast<std::uint8_t>(left);
-    return static_cast<std::uint8_t>(pb <= pc ? up : upper_left);
-}
-
-void filter_paeth(const std::uint8_t* cur, const std::uint8_t* prev, std::size_t n, int bpp, std::uint8_t* out) {
-    for (int i = 0; i < bpp; ++i) out[i] = static_cast<std::uint8_t>(cur[i] - prev[i]);  // Paeth(0, up, 0) = up
-    for (std::size_t i = bpp; i < n; ++i)
-        out[i] = static_cast<std::uint8_t>(cur[i] - paeth(cur[i - bpp], prev[i], prev[i - bpp]));
-}
-
-void filter_none(const std::uint8_t* cur, const std::uint8_t*, std::size_t n, int, std::uint8_t* out) {
-    std::memcpy(out, cur, n);
-}
-
-using FilterFn = void (*)(const std::uint8_t*, const std::uint8_t*, std::size_t, int, std::uint8_t*);
-constexpr FilterFn kFilters[5] = {filter_none, filter_sub, filter_up, filter_average, filter_paeth};
-
-// The heuristic of spec 12.8: residual bytes read as signed, summed in magnitude.
-std::uint64_t residual_cost(const std::uint8_t* out, std::size_t n) {
-    std::uint64_t sum = 0;
-    for (std::size_t i = 0; i < n; ++i) {
-        const int v = static_cast<std::int8_t>(out[i]);
-        sum += static_cast<std::uint64_t>(v < 0 ? -v : v);
-    }
-    return sum;
-}
-
-// Copies a BGR(A) row into RGB(A) order.
-void swap_red_blue(const std::uint8_t* src, std::size_t width, int channels, std::uint8_t* dst) {
-    if (channels == 3) {
-        for (std::size_t x = 0; x < width; ++x) {
-            dst[3 * x] = src[3 * x + 2];
-            dst[3 * x + 1] = src[3 * x + 1];
-            dst[3 * x + 2] = src[3 * x];
-        }
-    } else {
-        for (std::size_t x = 0; x < width; ++x) {
-            dst[4 * x] = src[4 * x + 2];
-            dst[4 * x + 1] = src[4 * x + 1];
-            dst[4 * x + 2] = src[4 * x];
-            dst[4 * x + 3] = src[4 * x + 3];
-        }
-    }
-}
+// Filtered bytes per band at levels 1 and 2 (rounded to whole rows): large
+// enough that the per-band cost (an aligning empty block, a pool task) is
+// negligible, small enough that a 4K frame gives the threads ~24 bands to share.
+constexpr std::size_t kBandBytes = std::size_t{1} << 20;
 
 }  // namespace
 
-void filter_image(const std::uint8_t* pixels, const EncodeParams& params, bool adaptive, FilterType fixed,
-                  std::uint8_t* filtered, std::vector<std::uint8_t>& scratch) {
+void filter_rows(const std::uint8_t* pixels, const EncodeParams& params, std::uint32_t first_row, std::uint32_t end_row,
+                 bool adaptive, FilterType fixed, std::uint8_t* filtered, std::vector<std::uint8_t>& scratch) {
+    const PngKernel& kernel = active_png_kernel();
     const std::size_t row_bytes = static_cast<std::size_t>(params.width) * params.channels;
     const int bpp = params.channels;
-    // Layout of scratch: zero row | two swapped rows | 5 candidate rows.
-    scratch.assign(row_bytes * (adaptive ? 8 : 3), 0);
+    const bool swap = params.swap_red_blue && params.channels >= 3;
+    auto row = [&](std::uint32_t y) { return pixels + static_cast<std::size_t>(y) * params.pitch; };
+    // Layout of scratch: zero row | two swapped rows.
+    scratch.assign(row_bytes * 3, 0);
     const std::uint8_t* zero_row = scratch.data();
-    std::uint8_t* swapped[2] = {scratch.data() + row_bytes, scratch.data() + 2 * row_bytes};
-    std::uint8_t* candidates = scratch.data() + 3 * row_bytes;
-    const std::uint8_t* prev = zero_row;
-    for (std::uint32_t y = 0; y < params.height; ++y) {
-        const std::uint8_t* src = pixels + static_cast<std::size_t>(y) * params.pitch;
-        const std::uint8_t* cur = src;
-        if (params.swap_red_blue && params.channels >= 3) {
-            std::uint8_t* row = swapped[y & 1];
-            swap_red_blue(src, params.width, params.channels, row);
-            cur = row;
-        }
-        std::uint8_t* out = filtered + static_cast<std::size_t>(y) * (row_bytes + 1);
-        if (!adaptive) {
+    if (!adaptive && (fixed == kFilterUp || fixed == kFilterNone)) {
+        // Swap and filter in one pass: swap(cur) - swap(prev) = swap(cur - prev).
+        for (std::uint32_t y = first_row; y < end_row; ++y) {
+            std::uint8_t* out = filtered + static_cast<std::size_t>(y - first_row) * (row_bytes + 1);
             out[0] = fixed;
-            kFilters[fixed](cur, prev, row_bytes, bpp, out + 1);
-        } else {
-            int best = 0;
-            std::uint64_t best_cost = 0;
-            for (int type = 0; type < 5; ++type) {
-                std::uint8_t* candidate = candidates + type * row_bytes;
-                kFilters[type](cur, prev, row_bytes, bpp, candidate);
-                const std::uint64_t cost = residual_cost(candidate, row_bytes);
-                if (type == 0 || cost < best_cost) {
-                    best = type;
-                    best_cost = cost;
-                }
-            }
-            out[0] = static_cast<std::uint8_t>(best);
-            std::memcpy(out + 1, candidates + best * row_bytes, row_bytes);
+            const std::uint8_t* prev = fixed == kFilterUp && y > 0 ? row(y - 1) : zero_row;
+            kernel.filter_up(row(y), prev, params.width, params.channels, swap, out + 1);
         }
+        return;
+    }
+    std::uint8_t* swapped[2] = {scratch.data() + row_bytes, scratch.data() + 2 * row_bytes};
+    auto channel_ordered = [&](std::uint32_t y) -> const std::uint8_t* {
+        if (!swap) return row(y);
+        kernel.filter_up(row(y), zero_row, params.width, params.channels, true, swapped[y & 1]);
+        return swapped[y & 1];
+    };
+    const std::uint8_t* prev = first_row > 0 ? channel_ordered(first_row - 1) : zero_row;
+    for (std::uint32_t y = first_row; y < end_row; ++y) {
+        const std::uint8_t* cur = channel_ordered(y);
+        std::uint8_t* out = filtered + static_cast<std::size_t>(y - first_row) * (row_bytes + 1);
+        int best = fixed;
+        if (adaptive) {
+            std::uint64_t costs[5];
+            kernel.filter_costs(cur, prev, row_bytes, bpp, costs);
+            best = 0;  // the lowest filter type wins a tie
+            for (int type = 1; type < 5; ++type)
+                if (costs[type] < costs[best]) best = type;
+        }
+        out[0] = static_cast<std::uint8_t>(best);
+        kernel.filter_row(best, cur, prev, row_bytes, bpp, out + 1);
         prev = cur;
     }
+}
+
+void filter_image(const std::uint8_t* pixels, const EncodeParams& params, bool adaptive, FilterType fixed,
+                  std::uint8_t* filtered, std::vector<std::uint8_t>& scratch) {
+    filter_rows(pixels, params, 0, params.height, adaptive, fixed, filtered, scratch);
+}
+
+std::size_t band_rows(std::size_t row_bytes) noexcept {
+    return std::max<std::size_t>(1, (kBandBytes + row_bytes) / (row_bytes + 1));
 }
 
 PngEncoder::~PngEncoder() {
@@ -176,9 +138,19 @@ Bytes PngEncoder::encode(const std::uint8_t* pixels, const EncodeParams& params)
         throw PngError("image too large for this platform's address space");
     const std::size_t filtered_size = (row_bytes + 1) * params.height;
     filtered_.resize(filtered_size);
-    filter_image(pixels, params, level.adaptive, level.fixed, filtered_.data(), rows_);
+    const bool banded = level.deflate == Deflate::kHuffmanRle;
+    if (!banded) filter_image(pixels, params, level.adaptive, level.fixed, filtered_.data(), rows_);
 
-    const std::size_t bound = deflate_bound(params.compression, filtered_size);
+    // Levels 1-2 deflate bands of rows independently (fast_deflate.hpp), so
+    // the stream is the same for every thread count.
+    const std::size_t rows_per_band = band_rows(row_bytes);
+    const std::size_t band_count = banded ? (params.height + rows_per_band - 1) / rows_per_band : 0;
+    std::vector<std::size_t> band_offsets(band_count + 1, 0);  // each band's room in the output
+    for (std::size_t b = 0; b < band_count; ++b) {
+        const std::size_t rows = std::min(rows_per_band, params.height - b * rows_per_band);
+        band_offsets[b + 1] = band_offsets[b] + band_bound(rows * (row_bytes + 1));
+    }
+    const std::size_t bound = banded ? band_offsets[band_count] + 2 + 4 : deflate_bound(params.compression, filtered_size);
     constexpr std::size_t kHeaderBytes = 8 + (12 + 13) + 8;  // signature, IHDR, IDAT length+type
     constexpr std::size_t kTrailerBytes = 4 + 12;             // IDAT CRC, IEND
     output_.resize(kHeaderBytes + bound + kTrailerBytes);
@@ -193,11 +165,72 @@ Bytes PngEncoder::encode(const std::uint8_t* pixels, const EncodeParams& params)
     ihdr[18] = ihdr[19] = ihdr[20] = 0;                                       // deflate, adaptive filters, no interlace
     std::uint8_t* idat = finish_chunk(ihdr, "IHDR", 13);
 
-    const std::size_t stream_size = deflate(params.compression, filtered_.data(), filtered_size, idat + 8);
+    std::size_t stream_size = 0;
+    std::uint32_t stream_crc = 0;
+    if (banded)
+        stream_size = deflate_bands(pixels, params, level.adaptive, level.fixed, rows_per_band, band_offsets, idat + 8,
+                                    stream_crc);
+    else
+        stream_size = deflate(params.compression, filtered_.data(), filtered_size, idat + 8);
     if (stream_size > image::kMaxPngChunkLength) throw PngError("the compressed image exceeds 2 GiB, the largest PNG chunk");
-    std::uint8_t* iend = finish_chunk(idat, "IDAT", static_cast<std::uint32_t>(stream_size));
+    const auto idat_length = static_cast<std::uint32_t>(stream_size);
+    std::uint8_t* iend =
+        banded ? finish_chunk(idat, "IDAT", idat_length, stream_crc) : finish_chunk(idat, "IDAT", idat_length);
     std::uint8_t* end = finish_chunk(iend, "IEND", 0);
     return {out, static_cast<std::size_t>(end - out)};
+}
+
+std::size_t PngEncoder::deflate_bands(const std::uint8_t* pixels, const EncodeParams& params, bool adaptive,
+                                      FilterType fixed, std::size_t rows_per_band,
+                                      const std::vector<std::size_t>& band_offsets, std::uint8_t* stream,
+                                      std::uint32_t& stream_crc) {
+    const std::size_t row_bytes = static_cast<std::size_t>(params.width) * params.channels;
+    const std::size_t band_count = band_offsets.size() - 1;
+    std::uint8_t* body = put_zlib_header(stream);
+    struct BandResult {
+        std::size_t size = 0;
+        std::uint32_t adler = 1;
+        std::uint32_t crc = 0;  // of the band's deflate bytes
+    };
+    std::vector<BandResult> results(band_count);
+    auto encode_band = [&](std::size_t b) {
+        const auto first_row = static_cast<std::uint32_t>(b * rows_per_band);
+        const auto end_row = static_cast<std::uint32_t>(std::min<std::size_t>(params.height, first_row + rows_per_band));
+        std::uint8_t* data = filtered_.data() + first_row * (row_bytes + 1);
+        const std::size_t n = (end_row - first_row) * (row_bytes + 1);
+        thread_local std::vector<std::uint8_t> scratch;
+        filter_rows(pixels, params, first_row, end_row, adaptive, fixed, data, scratch);
+        results[b].size = deflate_band(data, n, b + 1 == band_count, body + band_offsets[b]);
+        results[b].adler = libdeflate_adler32(1, data, n);
+        results[b].crc = libdeflate_crc32(0, body + band_offsets[b], results[b].size);
+    };
+    const std::size_t threads = std::min<std::size_t>(static_cast<std::size_t>(std::max(params.threads, 1)), band_count);
+    if (threads <= 1) {
+        for (std::size_t b = 0; b < band_count; ++b) encode_band(b);
+    } else {
+        // The calling thread works too: threads - 1 workers, for this frame only.
+        parallel::ThreadPool pool(threads - 1);
+        auto group = std::make_shared<parallel::TaskGroup>(band_count, encode_band);
+        pool.submit(group);
+        pool.wait(*group);
+        group->rethrow_if_failed();
+    }
+    // Join: each band moves down next to the previous one (their room in
+    // the buffer was the bound, not the size); the checksums of the whole
+    // (Adler-32 of the scanlines, CRC-32 of the stream) come from the bands'.
+    std::uint8_t* end = body + results[0].size;
+    std::uint32_t adler = results[0].adler;
+    std::uint32_t crc = crc32_combine(libdeflate_crc32(0, stream, 2), results[0].crc, results[0].size);
+    for (std::size_t b = 1; b < band_count; ++b) {
+        std::memmove(end, body + band_offsets[b], results[b].size);
+        end += results[b].size;
+        const std::size_t rows = std::min(rows_per_band, params.height - b * rows_per_band);
+        adler = adler32_combine(adler, results[b].adler, rows * (row_bytes + 1));
+        crc = crc32_combine(crc, results[b].crc, results[b].size);
+    }
+    const std::size_t size = put_adler32(adler, end, stream);
+    stream_crc = libdeflate_crc32(crc, end, 4);
+    return size;
 }
 
 libdeflate_compressor* PngEncoder::compressor(int level) {

@@ -10,8 +10,14 @@
 //          or the Huffman+run stream when that is smaller (as on sensor noise).
 // The adaptive choice is the PNG specification's heuristic (section 12.8):
 // the filter with the smallest sum of |signed residual| per row, lowest
-// filter type on ties. The fallback (frame64/_png_fallback.py) uses the same
-// filters, so both backends deflate the very same bytes.
+// filter type on ties. The fallback (frame64/_fallback/png.py) uses the same
+// filters, so both backends deflate the very same scanlines.
+//
+// Levels 1-2 filter and deflate the image in bands of whole rows (about
+// 1 MiB each, band_rows()), each on its own and byte-aligned at its end
+// (fast_deflate.hpp), so EncodeParams::threads threads can share them and
+// the bytes do not depend on how many did. The filters and the bit packing
+// run on the PNG kernel this CPU supports best (kernels.hpp).
 #pragma once
 
 #include <cstddef>
@@ -41,6 +47,7 @@ struct EncodeParams {
     int channels = 3;       // 1 (gray), 3 (RGB), 4 (RGBA)
     bool swap_red_blue = false;  // the input is BGR / BGRA
     int compression = kDefaultCompression;
+    int threads = 1;  // levels 1-2: bands deflated on up to this many threads (same bytes for any value)
 };
 
 struct Bytes {
@@ -67,10 +74,17 @@ public:
 
 private:
     libdeflate_compressor* compressor(int level);
+    // Levels 1-2: filters and deflates each band of rows_per_band rows into
+    // its room (band_offsets) after the zlib header at `stream`, on
+    // params.threads threads, then joins them; returns the zlib stream size
+    // and sets `stream_crc` to the stream's CRC-32 (combined from the bands').
+    std::size_t deflate_bands(const std::uint8_t* pixels, const EncodeParams& params, bool adaptive, FilterType fixed,
+                              std::size_t rows_per_band, const std::vector<std::size_t>& band_offsets,
+                              std::uint8_t* stream, std::uint32_t& stream_crc);
 
     std::vector<std::uint8_t> filtered_;  // filter-type byte + residuals, per row
     std::vector<std::uint8_t> output_;    // the PNG file
-    std::vector<std::uint8_t> rows_;      // two channel-swapped rows, plus scratch rows for the adaptive choice
+    std::vector<std::uint8_t> rows_;      // a zero row and two channel-swapped rows (filter_rows)
     std::vector<std::uint8_t> alternative_;  // the Huffman+run stream, raced against libdeflate
     libdeflate_compressor* compressors_[13] = {};
 };
@@ -81,5 +95,11 @@ PngEncoder& thread_encoder();
 // for tests of the filter stage.
 void filter_image(const std::uint8_t* pixels, const EncodeParams& params, bool adaptive, FilterType fixed,
                   std::uint8_t* filtered, std::vector<std::uint8_t>& scratch);
+// The same for rows [first_row, end_row) only, written from `filtered`.
+void filter_rows(const std::uint8_t* pixels, const EncodeParams& params, std::uint32_t first_row, std::uint32_t end_row,
+                 bool adaptive, FilterType fixed, std::uint8_t* filtered, std::vector<std::uint8_t>& scratch);
+// Rows per band at levels 1-2 for rows of `row_bytes` bytes (about 1 MiB of
+// filtered data; a fact of the width alone, never of the thread count).
+std::size_t band_rows(std::size_t row_bytes) noexcept;
 
 }  // namespace frame64::png

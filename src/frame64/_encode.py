@@ -79,7 +79,10 @@ def encode(
             then carry restart markers (the pixels equal threads=1's).
             YUV input is always compressed in one piece (threads is checked
             but has no effect: the bytes equal threads=1's).
-            PNG is always encoded on one thread.
+            For PNG at compression 1-2, the image's bands of rows (about
+            1 MiB of pixels each) are deflated on up to that many threads;
+            the PNG is byte-identical for every value (no markers: see
+            frame64._png). Other PNG levels use one thread.
         max_pixels: the largest image (width x height) to encode, checked on
             the shape before anything is copied or allocated (a huge strided
             view would otherwise be copied first). Default 178,956,970, the
@@ -150,8 +153,14 @@ def encode(
     chars = _budget.check_max_chars(max_chars)
     if image_format == "png":
         return _png.encode_png(
-            image, pixel_format=pixel_format, compression=compression, data_uri=data_uri, max_pixels=limit,
-            max_side=side, max_chars=chars,
+            image,
+            pixel_format=pixel_format,
+            compression=compression,
+            data_uri=data_uri,
+            max_pixels=limit,
+            max_side=side,
+            max_chars=chars,
+            threads=thread_count,
         )
     if compression is not None:
         raise ValueError("compression applies to format='png' only; use quality= for JPEG")

@@ -14,6 +14,14 @@ At levels 3-9 the Huffman+run stream is also made and kept when smaller: on
 camera frames, whose sensor noise leaves LZ77 little to find, it usually is,
 and the libdeflate levels pay off on synthetic images (screenshots, masks).
 
+At levels 1 and 2 the C++ backend cuts the filtered image into bands of
+whole rows, about 1 MiB each (the band height depends on the width alone),
+and deflates each band on its own: no run reaches back into the previous
+band, and a band ends on a byte boundary (an empty stored block when
+needed, RFC 1951 3.2.4), so the bands are joined by concatenation and their
+Adler-32 sums combined (RFC 1950). ``threads=N`` runs the bands on N threads;
+the PNG is byte-identical for every N. Levels 0 and 3-9 run on one thread.
+
 "Adaptive" picks, per row, the filter with the smallest sum of absolute
 residuals (PNG specification section 12.8). The pure-Python backend uses the
 same filters with zlib (levels 1-2: ``Z_RLE``), so it decodes to the same
@@ -29,6 +37,10 @@ import numpy as np
 from . import _backend, _budget, _options
 from ._errors import DecodeError, PngDecodeError
 from ._formats import MAX_PNG_SIDE, PIXEL_FORMATS, PNG_SIGNATURE, TJPF
+
+# More threads than bands would idle, and a 64 GiB image has 2**16 bands:
+# larger counts (any Python int is valid) are clamped before the C++ int.
+_MAX_THREADS = 1 << 16
 
 __all__ = ["PngDecodeError", "decode_png", "encode_png", "is_png"]
 
@@ -47,8 +59,13 @@ def encode_png(
     max_pixels: Any = _options.MAX_PIXELS_DEFAULT,
     max_side: int | None = None,
     max_chars: int | None = None,
+    threads: int = 1,
 ) -> str:
     """Validate the arguments and encode ``image`` as base64 PNG text on the current backend.
+
+    ``threads`` (already resolved to a count >= 1) is how many threads
+    deflate the bands of a level 1-2 image; the bytes are the same for any
+    count (see the module docstring).
 
     Raises:
         TypeError: ``image`` is not uint8 pixels, or an option has the wrong type.
@@ -67,7 +84,7 @@ def encode_png(
     size = _options.fit_max_side(array.shape[1], array.shape[0], max_side)
 
     def encode_at(quality: int, width: int, height: int) -> str:
-        return _backend.current().encode_png(array, TJPF[name], level, flag, width, height)  # type: ignore[no-any-return]
+        return _backend.current().encode_png(array, TJPF[name], level, flag, width, height, min(threads, _MAX_THREADS))  # type: ignore[no-any-return]
 
     if max_chars is None:
         return encode_at(0, *size)

@@ -35,6 +35,7 @@ FRAMES = {
     "odd": camera_frame(37, 53),
     "gray": camera_frame(31, 45, 1),
     "bgra": camera_frame(24, 40, 4),
+    "banded": camera_frame(720, 640),  # two PNG bands of ~1 MiB
 }
 BLOBS = {n: bytes((i * 7 + n) % 256 for i in range(n)) for n in (0, 1, 63, 1000, 40_000)}
 
@@ -54,6 +55,8 @@ def _tasks() -> dict[str, Callable[[], Any]]:
     gray_png = frame64.encode(FRAMES["gray"], format="png", pixel_format="GRAY", compression=5)
     tasks.update({
         "encode-png": lambda: frame64.encode(FRAMES["odd"], format="png"),
+        "encode-png-banded-threads": lambda: frame64.encode(FRAMES["banded"], format="png", threads=2),
+        "encode-png-level-2-threads": lambda: frame64.encode(FRAMES["vga"], format="png", compression=2, threads=3),
         "encode-png-level-9": lambda: frame64.encode(FRAMES["bgra"], format="png", pixel_format="BGRA", compression=9),
         "decode-jpeg": lambda: frame64.decode(jpeg),
         "decode-jpeg-gray": lambda: frame64.decode(jpeg, pixel_format="GRAY"),
@@ -136,19 +139,34 @@ def test_eight_threads_match_the_single_thread_reference() -> None:
     assert all(count > 0 for count in counts), counts
 
 
-def test_switching_the_base64_kernel_under_load_changes_no_result() -> None:
-    """Kernels are stateless and the active one is an atomic pointer: switching
-    it while seven threads encode and decode must not change any result."""
-    kernels = _supported_kernels()
+def _kernel_areas() -> dict[str, tuple[list[str], Callable[[str], None], Callable[[], bool]]]:
+    """Per kernel family: the names to cycle through, the setter, and one check of a result."""
     blob = BLOBS[40_000]
     text = binascii.b2a_base64(blob, newline=False)
+    image = FRAMES["vga"]
+    png = frame64.encode(image, format="png", compression=2)
+    return {
+        "base64": (_supported_kernels(), core.set_simd, lambda: core.b64encode(blob) == text and core.b64decode(text) == blob),
+        "png": (
+            list(core.supported_png_simd()),
+            core.set_png_simd,
+            lambda: frame64.encode(image, format="png", compression=2) == png,
+        ),
+    }
+
+
+@pytest.mark.parametrize("area", ["base64", "png"])
+def test_switching_a_kernel_under_load_changes_no_result(area: str) -> None:
+    """Kernels are stateless and the active one is an atomic pointer: switching
+    it while seven threads encode and decode must not change any result."""
+    kernels, set_kernel, result_is_right = _kernel_areas()[area]
     stop = threading.Event()
     failures: list[str] = []
 
     def worker() -> None:
         while not stop.is_set():
-            if core.b64encode(blob) != text or core.b64decode(text) != blob:
-                failures.append(f"wrong result with kernel {core.simd()}")
+            if not result_is_right():
+                failures.append(f"wrong {area} result while switching kernels")
                 return
 
     threads = [threading.Thread(target=worker, daemon=True) for _ in range(THREADS - 1)]
@@ -158,11 +176,11 @@ def test_switching_the_base64_kernel_under_load_changes_no_result() -> None:
         deadline = time.monotonic() + min(STRESS_SECONDS, 5.0)
         while time.monotonic() < deadline and not failures:
             for name in kernels:
-                core.set_simd(name)
+                set_kernel(name)
                 time.sleep(0.001)
     finally:
         stop.set()
-        core.set_simd("auto")
+        set_kernel("auto")
     for thread in threads:
         thread.join(timeout=WATCHDOG_SECONDS)
     assert not any(t.is_alive() for t in threads), "a worker hung"

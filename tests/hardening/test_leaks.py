@@ -83,6 +83,8 @@ SUCCESS_CALLS: dict[str, Callable[[], object]] = {
     "encoder-create-destroy-1-thread": lambda: frame64.Encoder(threads=1),
     "encoder-batch": lambda: ENCODER.encode_batch([SMALL_FRAME, SMALL_FRAME[::-1], SMALL_FRAME]),
     "encoder-imap": lambda: list(ENCODER.imap([SMALL_FRAME, SMALL_FRAME])),
+    "encode-png-threads": lambda: frame64.encode(SMALL_FRAME, format="png", threads=3),
+    "encode-png-level-2-threads": lambda: frame64.encode(SMALL_FRAME, format="png", compression=2, threads=2),
 }
 
 ERROR_CALLS: dict[str, Callable[[], object]] = {
@@ -124,6 +126,8 @@ ERROR_CALLS: dict[str, Callable[[], object]] = {
     "core-encode-wrong-channels": raises(
         ValueError, lambda: core.encode_jpeg(SMALL_FRAME, 7, 90, 2, False, False, False)
     ),
+    "core-encode-png-threads-below-one": raises(ValueError, lambda: core.encode_png(SMALL_FRAME, 1, 1, False, threads=0)),
+    "encode-png-bad-threads": raises(ValueError, lambda: frame64.encode(SMALL_FRAME, format="png", threads=0)),
 }
 
 
@@ -140,6 +144,21 @@ def test_error_path_is_flat(name: str) -> None:
 def test_encoder_pool_create_and_destroy_is_flat() -> None:
     growth = rss_growth(lambda: frame64.Encoder(threads=2).encode(SMALL_FRAME), calls=POOL_LOOP_CALLS, warmup=500)
     assert growth <= TOLERANCE_BYTES, f"RSS grew by {growth / 2**20:.2f} MiB over {POOL_LOOP_CALLS} pools"
+
+
+# Two bands of about 1 MiB each: every call deflates them on a pool of its
+# own (threads - 1 workers) and joins them. Each call allocates megabytes, so
+# a few hundred calls show any leak of its buffers or threads.
+BANDED_FRAME = camera_frame(720, 640)
+BANDED_CALLS = 300
+
+
+@pytest.mark.parametrize("threads", [1, 2, 3])
+def test_banded_png_is_flat(threads: int) -> None:
+    growth = rss_growth(
+        lambda: frame64.encode(BANDED_FRAME, format="png", threads=threads), calls=BANDED_CALLS, warmup=20
+    )
+    assert growth <= TOLERANCE_BYTES, f"RSS grew by {growth / 2**20:.2f} MiB over {BANDED_CALLS} banded PNGs"
 
 
 def test_a_real_leak_is_detected() -> None:

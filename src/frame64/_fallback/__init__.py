@@ -29,7 +29,7 @@ from .base64 import b64decode, b64encode, b64encode_str, compiled_simd, set_simd
 from .decode import decode_image, decode_image_bytes
 from .encoder import BatchEncoder, PendingFrame
 from .jpeg import encode_jpeg
-from .png import encode_png, png_deflate
+from .png import encode_png, png_deflate, png_simd, set_png_simd, supported_png_simd
 from .yuv import encode_yuv, set_yuv_kernel, supported_yuv_kernels, yuv_kernel
 from .resize import resize, resize_kernel, set_resize_kernel, supported_resize_kernels
 
@@ -52,13 +52,16 @@ __all__ = [
     "encode_png",
     "encode_yuv",
     "png_deflate",
+    "png_simd",
     "resize",
     "resize_kernel",
+    "set_png_simd",
     "set_resize_kernel",
-    "supported_resize_kernels",
     "set_simd",
     "set_yuv_kernel",
     "simd",
+    "supported_png_simd",
+    "supported_resize_kernels",
     "supported_simd",
     "supported_yuv_kernels",
     "yuv_kernel",

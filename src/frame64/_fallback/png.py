@@ -164,11 +164,35 @@ def encode_png_bytes(image: np.ndarray, pixel_format: int, compression: int) -> 
 
 
 def encode_png(
-    image: np.ndarray, pixel_format: int, compression: int, data_uri: bool, width: int = 0, height: int = 0
+    image: np.ndarray,
+    pixel_format: int,
+    compression: int,
+    data_uri: bool,
+    width: int = 0,
+    height: int = 0,
+    threads: int = 1,
 ) -> str:
-    """Same contract as frame64._core.encode_png (image already validated; width, height 0: as it is)."""
+    """Same contract as frame64._core.encode_png (image already validated; width, height 0: as it is;
+    always one thread, whatever ``threads``)."""
+    if not isinstance(threads, int) or threads < 1:
+        raise ValueError(f"threads must be >= 1, got {threads}")
     image = resized(image, width, height)
     return base64_str(encode_png_bytes(image, pixel_format, compression), DATA_URI_PREFIX["png"] if data_uri else "")
+
+
+def png_simd() -> str:
+    """The pure-Python backend has no PNG kernels; "python" stands for it."""
+    return "python"
+
+
+def supported_png_simd() -> list[str]:
+    return ["python"]
+
+
+def set_png_simd(name: str) -> None:
+    """Accepts only "auto" and "python": there is no kernel to force here."""
+    if name not in ("auto", "python"):
+        raise ValueError(f"the {name!r} PNG kernel needs the compiled backend (expected 'auto' or 'python')")
 
 
 # --- decoding -----------------------------------------------------------------
