@@ -55,7 +55,7 @@ def contenders(text: str, jpeg: bytes, shape: tuple[int, ...]) -> dict[str, Call
         "simplejpeg pybase64+decode": lambda: simplejpeg.decode_jpeg(
             pybase64.b64decode(text), colorspace="BGR", fastdct=False, fastupsample=False
         ),
-        "bare frame64 decompress": lambda: _core.decode_image_bytes(jpeg, 1, bare_out, 1 << 32, False),
+        "bare frame64 decompress": lambda: _core.decode_image_bytes(jpeg, 1, bare_out, 1 << 32, 1, True),
         "bare PyTurboJPEG decompress": lambda: turbo.decode(jpeg, dst=turbo_dst),
         "bare simplejpeg decompress": lambda: simplejpeg.decode_jpeg(
             jpeg, colorspace="BGR", fastdct=False, fastupsample=False, buffer=simple_dst

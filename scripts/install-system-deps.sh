@@ -3,8 +3,8 @@
 # Debian/Ubuntu via apt-get (as root, or with sudo); elsewhere prints what to install.
 set -euo pipefail
 
-PKGCONFIG_MODULES=(libturbojpeg libdeflate spng)
-APT_PACKAGES=(g++ pkg-config libturbojpeg0-dev libdeflate-dev libspng-dev)
+PKGCONFIG_MODULES=(libturbojpeg libjpeg libdeflate spng)
+APT_PACKAGES=(g++ pkg-config libturbojpeg0-dev libjpeg62-turbo-dev libdeflate-dev libspng-dev)
 
 have_all() {
     command -v pkg-config >/dev/null 2>&1 || return 1
@@ -28,7 +28,7 @@ fi
 
 cat >&2 <<'MSG'
 frame64: could not install the system libraries automatically. Install them, then retry:
-  Fedora:   sudo dnf install gcc-c++ pkgconf-pkg-config turbojpeg-devel libdeflate-devel libspng-devel
+  Fedora:   sudo dnf install gcc-c++ pkgconf-pkg-config turbojpeg-devel libjpeg-turbo-devel libdeflate-devel libspng-devel
   macOS:    brew install pkg-config jpeg-turbo libdeflate libspng
   conda:    conda install -c conda-forge cxx-compiler pkg-config libjpeg-turbo libdeflate libspng
 MSG

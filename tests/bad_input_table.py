@@ -138,10 +138,13 @@ ROWS += [
              "invalid base64: character 0xE9 at position 0 is not in the base64 alphabet"),
     BadInput("wrong base64", "not text", "frame64.decode(12345)", "TypeError",
              "data must be a str, bytes, bytearray or memoryview of base64 text, got int"),
-    BadInput("truncated image", "a JPEG cut inside its tables", "frame64.decode(J_TRUNCATED)", "frame64.DecodeError",
-             "JPEG data holds no image: it is truncated or holds only tables"),
+    BadInput("truncated image", "a JPEG cut inside its tables", "frame64.decode(J_TRUNCATED)",
+             "frame64.JpegDecodeError", "JPEG data holds no image: it is truncated or holds only tables"),
+    BadInput("truncated image", "a JPEG cut inside its scan", "frame64.decode(J_CUT_SCAN)",
+             "frame64.JpegDecodeError", "JPEG data is truncated or corrupt, so part of the frame would be made up: "
+             "Premature end of JPEG file (best_effort=True returns that frame anyway)"),
     BadInput("truncated image", "a JPEG cut inside its scan, strict", "frame64.decode(J_CUT_SCAN, strict=True)",
-             "frame64.DecodeError", "JPEG data has a defect that libjpeg-turbo reports as a warning (strict=True "
+             "frame64.JpegDecodeError", "JPEG data has a defect that libjpeg-turbo reports as a warning (strict=True "
              "rejects it): Premature end of JPEG file"),
     BadInput("unknown format", "a GIF", "frame64.decode('R0lGODlhAQABAAAAACw=')", "frame64.DecodeError",
              "not a JPEG or PNG image: the decoded data starts with 47 49 46 38 39 61 01 00"),
@@ -154,7 +157,7 @@ ROWS += [
     BadInput("wrong data URI", "no comma after the header", "frame64.decode('data:image/jpeg;base64')",
              "frame64.DecodeError", "malformed data URI: no ',' ends its header within 1024 characters of 'data:'"),
     BadInput("huge size", "more pixels than max_pixels (checked on the header)", "frame64.decode(J, max_pixels=15)",
-             "frame64.DecodeError", "image is 4x4 (16 pixels), over max_pixels=15; pass a larger max_pixels to "
+             "frame64.JpegDecodeError", "image is 4x4 (16 pixels), over max_pixels=15; pass a larger max_pixels to "
              "decode it"),
     # --- decode: out= ---------------------------------------------------------
     BadInput("read-only out", "a read-only array", "frame64.decode(J, out=READ_ONLY)", "ValueError",

@@ -37,7 +37,7 @@ from ._base64 import (
 from ._decode import MAX_PIXELS_DEFAULT, decode
 from ._encode import encode
 from ._encoder import Encoder
-from ._errors import DecodeError, JpegError, PngDecodeError
+from ._errors import DecodeError, JpegDecodeError, JpegError, PngDecodeError
 
 __version__ = "0.1.0"
 
@@ -59,6 +59,7 @@ __all__ = [
     "backend",
     "decode",
     "DecodeError",
+    "JpegDecodeError",
     "encode",
     "Encoder",
     "JpegError",

@@ -18,6 +18,8 @@ EXCEPTIONS = {
     "ValueError": ValueError,
     "binascii.Error": binascii.Error,
     "frame64.DecodeError": frame64.DecodeError,
+    "frame64.JpegDecodeError": frame64.JpegDecodeError,
+    "frame64.PngDecodeError": frame64.PngDecodeError,
 }
 BACKENDS = ["cpp", "python"] if frame64.backend == "cpp" else ["python"]
 

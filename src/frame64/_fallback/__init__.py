@@ -14,6 +14,7 @@ module          mirrors                 what
 ``encoder``     ``bind_encoder.cpp``    BatchEncoder: frames and strips in parallel
 ``decode``      ``bind_decode.cpp``     decode_image, decode_image_bytes
 ``png``         ``bind_png.cpp``        encode_png, png_deflate, the PNG reader
+``exif``        ``image/exif.cpp``      the EXIF Orientation and the turn that undoes it
 ``arrays``      ``arrays.cpp``          the ``out=`` check, base64 into a str
 ``_turbo``      (libturbojpeg)          the one PyTurboJPEG handle (a leaf)
 ==============  ======================  =======================================
