@@ -4,46 +4,37 @@ memcpy of the same size, and the targets of issue 3.
 
     python benchmarks/base64_table.py [--rounds 15] [--sizes 64B,1KiB,...] [--kernels auto,avx2,scalar]
 
-The contenders are timed round-robin (one batch each per round), so that
-frequency changes and noise from other processes hit them all alike; a
-contender's figure is the median over rounds of its time per call.
+The contenders are timed round-robin by frame64._timing (one batch each per
+round), so that frequency changes and noise from other processes hit them all
+alike; a contender's figure is the median over rounds of its time per call.
 """
 
 from __future__ import annotations
 
 import argparse
-import statistics
-import time
+import functools
 from typing import Any, Callable, Dict, List
 
 from base64_contenders import OPERATIONS, SIZES, expected_output, make_inputs
 
 import frame64
-from frame64 import _backend
+from frame64 import _backend, _timing
 
 TARGET_KEYS = {"encode": "encode (str out)", "decode-validate": "validating decode"}
 
 
-def batch_size(function: Callable[[Any], Any], argument: Any) -> int:
-    """Calls per timed batch, so that a batch takes about 0.25 ms (short batches are rarely preempted)."""
-    start = time.perf_counter()
-    function(argument)
-    once = max(time.perf_counter() - start, 1e-7)
-    return max(1, min(20000, int(0.00025 / once)))
+def _batch(function: Callable[[Any], Any], argument: Any, calls: int) -> None:
+    for _ in range(calls):
+        function(argument)
 
 
-def interleaved_medians(contenders: Dict[str, tuple[Callable[[Any], Any], Any]], rounds: int) -> Dict[str, float]:
-    """Median seconds per call of each contender, timed round-robin."""
-    batches = {name: batch_size(function, argument) for name, (function, argument) in contenders.items()}
-    samples: Dict[str, List[float]] = {name: [] for name in contenders}
-    for _ in range(rounds):
-        for name, (function, argument) in contenders.items():
-            calls = batches[name]
-            start = time.perf_counter()
-            for _ in range(calls):
-                function(argument)
-            samples[name].append((time.perf_counter() - start) / calls)
-    return {name: statistics.median(values) for name, values in samples.items()}
+def per_call_medians(contenders: Dict[str, tuple[Callable[[Any], Any], Any]], rounds: int) -> Dict[str, float]:
+    """Median seconds per call of each contender, timed in interleaved batches of about 0.25 ms."""
+    calls = {name: _timing.calls_per_batch(functools.partial(function, argument))
+             for name, (function, argument) in contenders.items()}
+    batches = {name: functools.partial(_batch, function, argument, calls[name])
+               for name, (function, argument) in contenders.items()}
+    return {name: seconds / calls[name] for name, seconds in _timing.interleaved_medians(batches, rounds).items()}
 
 
 def run_kernel(kernel: str, sizes: List[str], rounds: int) -> List[str]:
@@ -61,7 +52,7 @@ def run_kernel(kernel: str, sizes: List[str], rounds: int) -> List[str]:
             for contender, (key, function) in contenders.items():
                 assert function(inputs[key]) == expected_output(operation, contender, inputs), (operation, contender)
                 chosen[contender] = (function, inputs[key])
-            medians = interleaved_medians(chosen, rounds)
+            medians = per_call_medians(chosen, rounds)
             speed = {name: size / seconds / 1e9 for name, seconds in medians.items()}
             vs_pybase64 = medians["pybase64"] / medians["frame64"]
             vs_memcpy = medians["memcpy"] / medians["frame64"] if "memcpy" in medians else float("nan")

@@ -27,9 +27,7 @@ import argparse
 import base64
 import os
 import platform
-import statistics
 import sys
-import time
 from typing import Callable
 
 import numpy as np
@@ -38,7 +36,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import _encoders as enc  # noqa: E402
 
-from frame64 import _core  # noqa: E402
+from frame64 import _core, _timing  # noqa: E402
 from frame64._sample import camera_frame  # noqa: E402
 
 BARE = "bare tjCompress2, system libturbojpeg"
@@ -70,30 +68,12 @@ def contenders(frame: np.ndarray) -> dict[str, Callable[[], object]]:
     return calls
 
 
-def interleaved_medians(
+def wall_and_cpu_medians(
     calls: dict[str, Callable[[], object]], rounds: int
 ) -> tuple[dict[str, float], dict[str, float]]:
-    """Median wall time and median CPU time of this thread, per contender.
-
-    The CPU time leaves out the time other processes take the core from us,
-    so it is the steadier figure on a shared, loaded machine.
-    """
-    names = list(calls)
-    wall: dict[str, list[float]] = {name: [] for name in names}
-    cpu: dict[str, list[float]] = {name: [] for name in names}
-    for name in names:  # warm-up: handles, buffers, page faults
-        calls[name]()
-    for round_index in range(rounds):
-        shift = round_index % len(names)
-        for name in names[shift:] + names[:shift]:
-            start_cpu, start = time.thread_time(), time.perf_counter()
-            calls[name]()
-            wall[name].append(time.perf_counter() - start)
-            cpu[name].append(time.thread_time() - start_cpu)
-    return (
-        {name: statistics.median(values) for name, values in wall.items()},
-        {name: statistics.median(values) for name, values in cpu.items()},
-    )
+    """Median wall time and median CPU time of this thread (the steadier figure on a loaded machine)."""
+    wall, cpu = _timing.interleaved_samples(calls, rounds, (_timing.WALL, _timing.THREAD_CPU), warm_up=True)
+    return _timing.medians(wall), _timing.medians(cpu)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -108,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
           f"{args.rounds} interleaved rounds, medians")  # fmt: skip
     for width, height in sizes:
         frame = camera_frame(height, width)
-        wall, cpu = interleaved_medians(contenders(frame), args.rounds)
+        wall, cpu = wall_and_cpu_medians(contenders(frame), args.rounds)
         print(f"\n## {width}x{height} BGR, quality 90, 4:2:0  (JPEG {len(enc.frame64_cpp(frame)) * 3 // 4:,} bytes)")
         print(f"| {'contender':<52} | {'wall ms':>8} | {'x bare':>7} | {'CPU ms':>8} | {'x bare':>7} |")
         print(f"|{'-' * 54}|{'-' * 10}|{'-' * 9}|{'-' * 10}|{'-' * 9}|")

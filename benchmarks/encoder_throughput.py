@@ -14,35 +14,16 @@ import base64
 import concurrent.futures
 import os
 import statistics
-import time
-from collections.abc import Callable
-from typing import Any
 
 import cv2
 import numpy as np
 import turbojpeg
 
 import frame64
+from frame64 import _timing
 from frame64._sample import camera_frame
 
 QUALITY = 90
-
-
-def interleaved(
-    contenders: dict[str, Callable[[], Any]], rounds: int, cpu: dict[str, list[float]] | None = None
-) -> dict[str, list[float]]:
-    """Wall times per contender; also process CPU times (all threads) into ``cpu``."""
-    times: dict[str, list[float]] = {name: [] for name in contenders}
-    for fn in contenders.values():  # warm-up: pools, buffers, page faults
-        fn()
-    for _ in range(rounds):
-        for name, fn in contenders.items():
-            start, start_cpu = time.perf_counter(), time.process_time()
-            fn()
-            times[name].append(time.perf_counter() - start)
-            if cpu is not None:
-                cpu.setdefault(name, []).append(time.process_time() - start_cpu)
-    return times
 
 
 def spread(samples: list[float]) -> str:
@@ -73,9 +54,9 @@ def main() -> None:
     batch = [distinct[i % len(distinct)] for i in range(args.batch)]
     enc1 = frame64.Encoder(quality=QUALITY, threads=1)
     enc2 = frame64.Encoder(quality=QUALITY, threads=2)
-    cpu: dict[str, list[float]] = {}
     with concurrent.futures.ThreadPoolExecutor(2) as pool:
-        times = interleaved(
+        # Wall times, and the CPU time of all threads (the pools' included).
+        times, cpu = _timing.interleaved_samples(
             {
                 "frame64 threads=1": lambda: enc1.encode_batch(batch),
                 "frame64 threads=2": lambda: enc2.encode_batch(batch),
@@ -84,7 +65,8 @@ def main() -> None:
                 "cv2 ThreadPoolExecutor(2)": lambda: list(pool.map(cv2_str, batch)),
             },
             args.rounds,
-            cpu,
+            (_timing.WALL, _timing.PROCESS_CPU),
+            warm_up=True,
         )
     base = statistics.median(times["frame64 threads=1"])
     print(f"\nThroughput, batch of {args.batch} frames 1920x1080 (median of {args.rounds} interleaved rounds)")
@@ -97,7 +79,7 @@ def main() -> None:
     print("\nLatency, one frame (median; bare = single-thread compress + base64 into a str)")
     for height, width in ((1080, 1920), (2160, 3840)):
         frame = camera_frame(height, width, seed=1)
-        lat = interleaved(
+        (lat,) = _timing.interleaved_samples(
             {
                 "bare threads=1": lambda: frame64.encode(frame, quality=QUALITY),
                 "frame64.encode threads=2": lambda: frame64.encode(frame, quality=QUALITY, threads=2),
@@ -105,6 +87,7 @@ def main() -> None:
                 "PyTurboJPEG": lambda: pyturbojpeg_str(frame),
             },
             args.rounds * 3,
+            warm_up=True,
         )
         bare = statistics.median(lat["bare threads=1"])
         single = len(base64.b64decode(frame64.encode(frame, quality=QUALITY)))

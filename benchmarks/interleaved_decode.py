@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import argparse
 import base64
-import statistics
-import time
 from typing import Any, Callable
 
 import cv2
@@ -27,7 +25,7 @@ import simplejpeg
 from turbojpeg import TurboJPEG
 
 import frame64
-from frame64 import _backend, _core, _fallback
+from frame64 import _backend, _core, _fallback, _timing
 from frame64._sample import camera_frame
 
 SIZES = {"640x480": (480, 640), "1920x1080": (1080, 1920), "3840x2160": (2160, 3840)}
@@ -63,7 +61,7 @@ def contenders(text: str, jpeg: bytes, shape: tuple[int, ...]) -> dict[str, Call
     }
 
 
-def measure(name: str, rounds: int, clock: Callable[[], int]) -> dict[str, float]:
+def measure(name: str, rounds: int, clock: _timing.Clock) -> dict[str, float]:
     height, width = SIZES[name]
     text = frame64.encode(camera_frame(height, width), quality=90, subsampling="420")
     jpeg = base64.b64decode(text)
@@ -72,15 +70,7 @@ def measure(name: str, rounds: int, clock: Callable[[], int]) -> dict[str, float
     for label, run in runs.items():
         result = run()
         assert np.array_equal(np.asarray(result).reshape(expected.shape), expected), label
-    times: dict[str, list[float]] = {label: [] for label in runs}
-    labels = list(runs)
-    for round_ in range(rounds):
-        shift = round_ % len(labels)
-        for label in labels[shift:] + labels[:shift]:
-            start = clock()
-            runs[label]()
-            times[label].append((clock() - start) / 1e6)
-    return {label: statistics.median(values) for label, values in times.items()}
+    return {label: seconds * 1e3 for label, seconds in _timing.interleaved_medians(runs, rounds, clock).items()}
 
 
 def main(argv: Any = None) -> None:
@@ -89,7 +79,7 @@ def main(argv: Any = None) -> None:
     parser.add_argument("--sizes", nargs="*", default=list(SIZES))
     parser.add_argument("--clock", choices=["thread", "wall"], default="thread")
     args = parser.parse_args(argv)
-    clock = time.thread_time_ns if args.clock == "thread" else time.perf_counter_ns
+    clock = _timing.THREAD_CPU if args.clock == "thread" else _timing.WALL
     print(
         f"frame64 backend={frame64.backend} simd={frame64.simd} libturbojpeg={_core.turbojpeg_version} "
         f"clock={args.clock}"

@@ -19,9 +19,7 @@ from __future__ import annotations
 
 import base64
 import os
-import statistics
 import sys
-import time
 import zlib
 from typing import Callable
 
@@ -31,21 +29,14 @@ sys.path.insert(0, os.path.dirname(__file__))
 
 from bench_png import decoders, encoders  # noqa: E402
 
-from frame64 import _core  # noqa: E402
+from frame64 import _core, _timing  # noqa: E402
 from frame64._fallback import png as fallback_png  # noqa: E402
 from frame64._sample import camera_frame  # noqa: E402
 
 
 def medians(contenders: dict[str, Callable[[], object]], rounds: int) -> dict[str, float]:
-    for run in contenders.values():
-        run()  # warm-up: per-thread buffers, first-touch pages
-    times: dict[str, list[float]] = {name: [] for name in contenders}
-    for _ in range(rounds):
-        for name, run in contenders.items():
-            start = time.perf_counter()
-            run()
-            times[name].append(time.perf_counter() - start)
-    return {name: statistics.median(t) for name, t in times.items()}
+    """Interleaved medians, after a warm-up call each (per-thread buffers, first-touch pages)."""
+    return _timing.interleaved_medians(contenders, rounds, warm_up=True)
 
 
 def encode_table(image: np.ndarray, rounds: int) -> None:

@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Runs the base64 tests against an AddressSanitizer build of frame64._core.
+# Runs the base64 kernel contract (tests/native, through CMake and ctest, via
+# scripts/check-base64-kernels.sh native), then the base64 tests against an
+# AddressSanitizer build of frame64._core.
 # The extension is built with -fsanitize=address into its own build dir and
 # installed into its own venv (build/asan-venv), so the dev install is left
 # alone. Python itself is not instrumented, hence LD_PRELOAD of libasan;
@@ -12,6 +14,8 @@ cd "$(dirname "$0")/.."
 python="${PYTHON:-python3}"
 venv="$(pwd)/${ASAN_VENV:-build/asan-venv}"
 flags="-fsanitize=address -fno-omit-frame-pointer -g"
+
+bash scripts/check-base64-kernels.sh native
 
 [ -x "$venv/bin/python" ] || "$python" -m venv --system-site-packages "$venv"
 "$venv/bin/pip" install -q --no-build-isolation --no-deps --force-reinstall \
@@ -35,4 +39,4 @@ sys.exit(0 if "__asan_init" in symbols or "__asan_report" in symbols else f"{cor
 PY
 cd tests  # import frame64 from the ASan venv, not from src/
 exec "$venv/bin/python" -m pytest -q -p no:cacheprovider --rootdir=.. -c ../pyproject.toml \
-    test_base64_kernels.py test_base64_dropin.py "$@"
+    parity/test_base64_kernels.py api/test_base64_dropin.py "$@"

@@ -56,6 +56,8 @@ def namespace() -> dict[str, Any]:
         "F": frame,
         "HUGE_TALL": np.broadcast_to(frame[:1, :1], (65501, 1, 3)),
         "HUGE_WIDE": np.broadcast_to(frame[:1, :1], (1, 70000, 3)),
+        "HUGE_SQUARE": np.broadcast_to(frame[:1, :1], (70000, 70000, 3)),
+        "JPEG_FILE": jpeg,
     }
 
 
@@ -66,11 +68,12 @@ SUBSAMPLINGS = "'444', '422', '420', 'gray', '440', '411'"
 ROWS: list[BadInput] = [
     # --- the image -------------------------------------------------------
     BadInput("dtype", "float pixels", "frame64.encode(F.astype(np.float32))", "TypeError",
-             "image must have dtype uint8, got float32"),
+             "image must have dtype uint8, got float32; convert first, e.g. (np.clip(image, 0.0, 1.0) * 255 + 0.5)"
+             ".astype(np.uint8) for floats in 0..1"),
     BadInput("dtype", "bool pixels", "frame64.encode(F.astype(bool))", "TypeError",
-             "image must have dtype uint8, got bool"),
+             "image must have dtype uint8, got bool; convert first, e.g. image.astype(np.uint8) * 255"),
     BadInput("dtype", "16-bit pixels", "frame64.encode(F.astype(np.uint16))", "TypeError",
-             "image must have dtype uint8, got uint16"),
+             "image must have dtype uint8, got uint16; convert first, e.g. (image >> 8).astype(np.uint8) for 16-bit samples"),
     BadInput("dtype", "Python objects", "frame64.encode(np.array([[object()]]))", "TypeError",
              "image must be a numpy array or a buffer of uint8 pixels, got ndarray"),
     BadInput("dtype", "not an array at all", "frame64.encode(None)", "TypeError",
@@ -81,13 +84,16 @@ ROWS: list[BadInput] = [
     BadInput("ndim", "4-D (a batch)", "frame64.encode(np.zeros((2, 4, 4, 3), np.uint8))", "ValueError",
              "image must have shape (H, W, 3) for pixel_format 'BGR', got (2, 4, 4, 3)"),
     BadInput("ndim", "2-D for a colour format", "frame64.encode(F[:, :, 0])", "ValueError",
-             "image must have shape (H, W, 3) for pixel_format 'BGR', got (4, 4)"),
+             "image must have shape (H, W, 3) for pixel_format 'BGR', got (4, 4); for a one-channel image pass "
+             "pixel_format='GRAY'"),
     BadInput("channels", "2 channels", "frame64.encode(np.zeros((4, 4, 2), np.uint8))", "ValueError",
              "image must have shape (H, W, 3) for pixel_format 'BGR', got (4, 4, 2)"),
     BadInput("channels", "3 channels for BGRA", "frame64.encode(F, pixel_format='BGRA')", "ValueError",
-             "image must have shape (H, W, 4) for pixel_format 'BGRA', got (4, 4, 3)"),
+             "image must have shape (H, W, 4) for pixel_format 'BGRA', got (4, 4, 3); for a 3-channel image pass "
+             "pixel_format='BGR' (OpenCV) or 'RGB'"),
     BadInput("channels", "3 channels for GRAY", "frame64.encode(F, pixel_format='GRAY')", "ValueError",
-             "image must have shape (H, W) or (H, W, 1) for pixel_format 'GRAY', got (4, 4, 3)"),
+             "image must have shape (H, W) or (H, W, 1) for pixel_format 'GRAY', got (4, 4, 3); for a 3-channel image "
+             "pass pixel_format='BGR' (OpenCV) or 'RGB'"),
     BadInput("zero size", "no rows", "frame64.encode(np.zeros((0, 4, 3), np.uint8))", "ValueError",
              "image is empty (shape (0, 4, 3))"),
     BadInput("zero size", "no columns", "frame64.encode(np.zeros((4, 0, 3), np.uint8))", "ValueError",
@@ -96,6 +102,16 @@ ROWS: list[BadInput] = [
              "image is 1x65501; the format holds at most 65500 pixels per side"),
     BadInput("huge size", "70000 columns (refused before any allocation)", "frame64.encode(HUGE_WIDE)",
              "ValueError", "image is 70000x1; the format holds at most 65500 pixels per side"),
+    BadInput("huge size", "a 70000x70000 view as PNG (refused before it is copied)",
+             "frame64.encode(HUGE_SQUARE, format='png')", "ValueError",
+             "image is 70000x70000 (4900000000 pixels), over max_pixels=178956970; pass a larger max_pixels to "
+             "encode it"),
+    BadInput("dtype", "a JPEG file's bytes instead of pixels", "frame64.encode(JPEG_FILE)", "TypeError",
+             "image must have dtype uint8, got |S631; these look like the bytes of an encoded JPEG file, not "
+             "pixels: frame64.b64encode_str(data) gives their base64 as they are, and "
+             "frame64.decode(frame64.b64encode_str(data)) their pixels"),
+    BadInput("options", "encode max_pixels below 1", "frame64.encode(F, max_pixels=0)", "ValueError",
+             "max_pixels must be at least 1, got 0"),
     # --- the options -----------------------------------------------------
     BadInput("unknown format", "an unsupported output format", "frame64.encode(F, format='webp')", "ValueError",
              f"format must be one of {ENCODE_CHOICES_FORMAT}; got 'webp'"),

@@ -4,13 +4,11 @@
 
 #include <new>
 #include <optional>
-#include <string_view>
 #include <string>
+#include <string_view>
 #include <vector>
 
-#include <pybind11/stl.h>  // std::vector<std::string> -> list[str]
-
-#include "bindings/common.hpp"
+#include "bindings/arrays.hpp"
 
 namespace frame64::bindings {
 namespace {

@@ -1,8 +1,9 @@
 // Binding for frame64.decode: base64 text (str or bytes-like) -> image bytes
 // in a per-thread buffer -> sniffed format -> header -> pixels written
-// straight into a numpy array (a new one, or the caller's `out`).
+// straight into a numpy array (a new one, or the caller's `out`). Raw image
+// bytes (decode_image_bytes; frame64._png.decode_png too) take the same path
+// from the sniffing on.
 #include <pybind11/numpy.h>
-#include <turbojpeg.h>
 
 #include <cstdint>
 #include <cstdio>
@@ -12,7 +13,7 @@
 #include <string>
 #include <string_view>
 
-#include "bindings/common.hpp"
+#include "bindings/arrays.hpp"
 #include "image/sniff.hpp"
 #include "jpeg/jpeg_decoder.hpp"
 #include "png/png_decoder.hpp"
@@ -119,45 +120,6 @@ std::size_t decode_payload(const TextInput& text, std::size_t start, std::uint8_
     }
 }
 
-std::string shape_text(int height, int width, int channels) {
-    std::string text = "(" + std::to_string(height) + ", " + std::to_string(width);
-    if (channels != 1) text += ", " + std::to_string(channels);
-    return text + ")";
-}
-
-// Checks the caller's `out` (a numpy array: the Python layer checked its
-// type) against the image, with the same messages in the same order as the
-// fallback's check_out (_fallback_decode.py).
-void check_out(const py::array& out, int height, int width, int channels) {
-    const std::string expected = shape_text(height, width, channels);
-    if (out.dtype().kind() != 'u' || out.itemsize() != 1)
-        throw py::value_error("out must have dtype uint8 and shape " + expected + "; got dtype " +
-                              std::string(py::str(out.dtype())));
-    const int ndim = channels == 1 ? 2 : 3;
-    bool same_shape = out.ndim() == ndim && out.shape(0) == height && out.shape(1) == width;
-    if (same_shape && ndim == 3) same_shape = out.shape(2) == channels;
-    if (!same_shape)
-        throw py::value_error("out has shape " + std::string(py::str(out.attr("shape"))) + "; this image needs " +
-                              expected);
-    if ((out.flags() & py::array::c_style) == 0)
-        throw py::value_error("out must be C-contiguous with shape " + expected + "; pass np.empty(" + expected +
-                              ", np.uint8)");
-    if (!out.writeable())
-        throw py::value_error("out is read-only; it must be a writable uint8 array of shape " + expected);
-}
-
-int checked_channels(int pixel_format) {
-    if (pixel_format != TJPF_BGR && pixel_format != TJPF_RGB && pixel_format != TJPF_BGRA &&
-        pixel_format != TJPF_RGBA && pixel_format != TJPF_GRAY)
-        throw py::value_error("pixel_format: unsupported TurboJPEG pixel format " + std::to_string(pixel_format));
-    return tjPixelSize[pixel_format];
-}
-
-void check_out_type(py::handle out) {
-    if (!out.is_none() && !py::isinstance<py::array>(out))
-        throw py::type_error(std::string("out must be a numpy.ndarray or None, got ") + Py_TYPE(out.ptr())->tp_name);
-}
-
 // What the header of an image says, and the state needed to decode it.
 struct ImageHeader {
     image::Format format = image::Format::kUnknown;
@@ -167,23 +129,14 @@ struct ImageHeader {
     std::unique_ptr<png::PngReader> png;  // holds libspng's context between the two steps
 };
 
-png::Layout png_layout(int pixel_format) {
-    switch (pixel_format) {
-        case TJPF_RGB: return png::Layout::kRGB;
-        case TJPF_BGR: return png::Layout::kBGR;
-        case TJPF_RGBA: return png::Layout::kRGBA;
-        case TJPF_BGRA: return png::Layout::kBGRA;
-        default: return png::Layout::kGray;  // checked_channels() admitted only these five
-    }
-}
-
 jpeg::Strictness checked_strictness(int strictness) {
     if (strictness < 0 || strictness > 2) throw py::value_error("strictness must be 0, 1 or 2");
     return static_cast<jpeg::Strictness>(strictness);
 }
 
 // Sniffs the format and reads the header; allocates no pixel memory. Runs
-// without the GIL. Each format gets its branch here.
+// without the GIL. Each format gets its branch here; `orientation`: read the
+// EXIF Orientation (the sides are then those of the upright frame).
 ImageHeader read_image_header(const std::uint8_t* image, std::size_t size, jpeg::Strictness strictness,
                               bool orientation) {
     const bool strict = strictness == jpeg::Strictness::kStrict;
@@ -225,14 +178,15 @@ py::object decode_pixels(const std::uint8_t* image, std::size_t size, const Imag
         if (header.format == image::Format::kPng) throw PngDecodeError(message);
         throw JpegDecodeError(message);
     }
+    if (pixels > static_cast<std::uint64_t>(PY_SSIZE_T_MAX) / static_cast<std::uint64_t>(channels))
+        throw DecodeError("image is " + std::to_string(header.width) + "x" + std::to_string(header.height) +
+                          ", too large for this platform's address space");
     py::object result;
     std::uint8_t* pixels_out = nullptr;
     std::optional<BufferView> out_view;  // pins the caller's array while the GIL is released
     if (!out.is_none()) {
-        check_out(py::reinterpret_borrow<py::array>(out), header.height, header.width, channels);
-        out_view.emplace(out, PyBUF_CONTIG);
+        pixels_out = checked_out_pixels(out, header.height, header.width, channels, out_view);
         result = py::reinterpret_borrow<py::object>(out);
-        pixels_out = static_cast<std::uint8_t*>(const_cast<void*>((*out_view)->buf));
     } else {
         py::array_t<std::uint8_t> array =
             channels == 1 ? py::array_t<std::uint8_t>({header.height, header.width})
@@ -245,9 +199,11 @@ py::object decode_pixels(const std::uint8_t* image, std::size_t size, const Imag
         // not yet visible to Python; the decoders are this thread's.
         py::gil_scoped_release release;
         if (header.format == image::Format::kPng) {
+            png::Layout layout = png::Layout::kGray;
+            png::layout_of(pixel_format, layout);  // checked_channels() admitted the code
             const std::size_t bytes = static_cast<std::size_t>(pixels) * static_cast<std::size_t>(channels);
             try {
-                header.png->decode(png_layout(pixel_format), pixels_out, bytes, png::thread_decode_scratch());
+                header.png->decode(layout, pixels_out, bytes, png::thread_decode_scratch());
             } catch (const png::PngError& error) {
                 throw PngDecodeError(error.what());
             }
@@ -305,24 +261,6 @@ py::object decode_image_bytes(py::handle data, int pixel_format, py::handle out,
 }  // namespace
 
 void bind_decode(py::module_& m) {
-    py::register_exception_translator([](std::exception_ptr pending) {
-        try {
-            if (pending) std::rethrow_exception(pending);
-        } catch (const JpegDecodeError& error) {
-            // Leaked on purpose: the classes must outlive interpreter teardown.
-            static py::handle jpeg_error =
-                py::object(py::module_::import("frame64._errors").attr("JpegDecodeError")).release();
-            PyErr_SetString(jpeg_error.ptr(), error.what());
-        } catch (const PngDecodeError& error) {
-            static py::handle png_error =
-                py::object(py::module_::import("frame64._errors").attr("PngDecodeError")).release();
-            PyErr_SetString(png_error.ptr(), error.what());
-        } catch (const DecodeError& error) {
-            static py::handle decode_error =
-                py::object(py::module_::import("frame64._errors").attr("DecodeError")).release();
-            PyErr_SetString(decode_error.ptr(), error.what());
-        }
-    });
     m.def("decode_image", &decode_image, py::arg("data"), py::arg("start"), py::arg("pixel_format"), py::arg("out"),
           py::arg("max_pixels"), py::arg("strictness"), py::arg("orientation"),
           "Decode base64 text (from index start) holding a JPEG or PNG into a uint8 array; raises frame64.DecodeError.");

@@ -17,8 +17,8 @@
 #include <vector>
 
 #include "base64/base64.hpp"
-#include "bindings/common.hpp"
-#include "bindings/image.hpp"
+#include "bindings/arrays.hpp"
+#include "image/formats.hpp"
 #include "jpeg/jpeg_encoder.hpp"
 #include "jpeg/parallel_encoder.hpp"
 #include "parallel/thread_pool.hpp"
@@ -48,14 +48,14 @@ void check_options(const Options& options) {
 }
 
 std::string_view prefix_of(const Options& options) {
-    return options.data_uri ? kJpegDataUriPrefix : std::string_view();
+    return options.data_uri ? image::kJpegDataUriPrefix : std::string_view();
 }
 
-// describe_image, with "frames[i]: " in front of its message for batches.
+// jpeg_frame_params, with "frames[i]: " in front of its message for batches.
 jpeg::CompressParams describe_frame(const BufferView& view, const Options& options, std::optional<std::size_t> index) {
     jpeg::CompressParams params;
     try {
-        params = describe_image(view, options.pixel_format);
+        params = jpeg_frame_params(view, options.pixel_format);
     } catch (const py::value_error& e) {
         if (!index) throw;
         throw py::value_error("frames[" + std::to_string(*index) + "]: " + e.what());
@@ -70,20 +70,10 @@ jpeg::CompressParams describe_frame(const BufferView& view, const Options& optio
     return params;
 }
 
-// A new compact ASCII str of `length` chars, for the caller to fill. GIL held.
-py::str new_ascii_str(std::size_t length) {
-    if (length > static_cast<std::size_t>(PY_SSIZE_T_MAX)) throw std::length_error("base64 output too large");
-    PyObject* text = PyUnicode_New(static_cast<Py_ssize_t>(length), 127);
-    if (text == nullptr) throw py::error_already_set();
-    return py::reinterpret_steal<py::str>(text);
-}
-
-char* str_chars(const py::str& text) { return reinterpret_cast<char*>(PyUnicode_1BYTE_DATA(text.ptr())); }
-
 // A str with a copy of already-encoded ASCII text. GIL held.
 py::str str_from_text(const char* text, std::size_t size) {
     py::str result = new_ascii_str(size);
-    std::memcpy(str_chars(result), text, size);
+    std::memcpy(ascii_chars(result), text, size);
     return result;
 }
 

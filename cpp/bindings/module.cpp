@@ -1,8 +1,9 @@
 // frame64._core: the compiled backend. Each feature registers itself from
 // its own thin binding file; the hot code lives in the frame64_kernels library.
-#include <cstring>
+#include <pybind11/pybind11.h>
 
-#include "bindings/common.hpp"
+#include "bindings/errors.hpp"
+#include "image/formats.hpp"
 
 #ifndef FRAME64_VERSION
 #define FRAME64_VERSION "0+unknown"
@@ -11,27 +12,51 @@
 #define FRAME64_TURBOJPEG_VERSION "unknown"
 #endif
 
+namespace py = pybind11;
+
 namespace frame64::bindings {
 
-py::str base64_str(const std::uint8_t* data, std::size_t size, std::string_view prefix, base64::Alphabet alphabet) {
-    const std::size_t length = prefix.size() + base64::encoded_length(size);
-    if (length > static_cast<std::size_t>(PY_SSIZE_T_MAX)) throw std::length_error("base64 output too large");
-    PyObject* text = PyUnicode_New(static_cast<Py_ssize_t>(length), 127);  // compact ASCII: 1 byte per char
-    if (text == nullptr) throw py::error_already_set();
-    auto result = py::reinterpret_steal<py::str>(text);
-    char* out = reinterpret_cast<char*>(PyUnicode_1BYTE_DATA(text));
-    if (!prefix.empty()) std::memcpy(out, prefix.data(), prefix.size());  // an empty view's data() may be null
-    if (size >= kReleaseGilBytes) {
-        // Nobody else holds a reference to the new str yet, and `data` is
-        // pinned by the caller, so writing without the GIL is safe.
-        py::gil_scoped_release release;
-        base64::encode(data, size, out + prefix.size(), alphabet);
-    } else {
-        base64::encode(data, size, out + prefix.size(), alphabet);
-    }
-    return result;
+// Registration of each part of the module (one binding file each).
+void bind_base64(py::module_& m);
+void bind_jpeg(py::module_& m);
+void bind_encoder(py::module_& m);
+void bind_png(py::module_& m);
+void bind_decode(py::module_& m);
+
+namespace {
+
+py::bytes as_bytes(const std::uint8_t* data, std::size_t size) {
+    return py::bytes(reinterpret_cast<const char*>(data), size);
 }
 
+// image/formats.hpp, under the names of frame64._formats (tests/api/test_formats.py
+// checks that the two tables agree).
+void export_formats(py::module_& m) {
+    py::dict tjpf, pixel_size, tjsamp, mcu_size;
+    py::set blue_first;
+    for (const image::PixelFormat& format : image::kPixelFormats) {
+        tjpf[format.name] = format.code;
+        pixel_size[py::int_(format.code)] = format.channels;
+        if (format.blue_first) blue_first.add(format.code);
+    }
+    for (const image::Subsampling& subsampling : image::kSubsamplings) {
+        tjsamp[subsampling.name] = subsampling.code;
+        mcu_size[py::int_(subsampling.code)] = py::make_tuple(subsampling.mcu_width, subsampling.mcu_height);
+    }
+    m.attr("TJPF") = tjpf;
+    m.attr("TJSAMP") = tjsamp;
+    m.attr("PIXEL_SIZE") = pixel_size;
+    m.attr("BLUE_FIRST") = py::reinterpret_steal<py::object>(PyFrozenSet_New(blue_first.ptr()));
+    m.attr("MCU_SIZE") = mcu_size;
+    m.attr("MAX_JPEG_SIDE") = image::kMaxJpegSide;
+    m.attr("MAX_PNG_SIDE") = image::kMaxPngSide;
+    m.attr("JPEG_MAGIC") = as_bytes(image::kJpegMagic, sizeof image::kJpegMagic);
+    m.attr("PNG_SIGNATURE") = as_bytes(image::kPngSignature, sizeof image::kPngSignature);
+    m.attr("DATA_URI_PREFIX") = py::dict(py::arg("jpeg") = py::str(image::kJpegDataUriPrefix),
+                                         py::arg("png") = py::str(image::kPngDataUriPrefix));
+}
+
+}  // namespace
 }  // namespace frame64::bindings
 
 PYBIND11_MODULE(_core, m) {
@@ -39,6 +64,8 @@ PYBIND11_MODULE(_core, m) {
     m.doc() = "frame64's compiled backend (use the frame64 package, not this module directly).";
     m.attr("__version__") = FRAME64_VERSION;
     m.attr("turbojpeg_version") = FRAME64_TURBOJPEG_VERSION;  // libturbojpeg built against (pkg-config)
+    fb::register_errors(m);
+    fb::export_formats(m);
     fb::bind_base64(m);
     fb::bind_jpeg(m);
     fb::bind_encoder(m);

@@ -3,13 +3,13 @@
 #include <cstdio>
 #include <cstring>
 
+#include "image/formats.hpp"
+
 namespace frame64::image {
 
 Format sniff(const std::uint8_t* data, std::size_t size) noexcept {
-    static constexpr std::uint8_t kJpegMagic[] = {0xFF, 0xD8, 0xFF};
-    static constexpr std::uint8_t kPngMagic[] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
     if (size >= sizeof kJpegMagic && std::memcmp(data, kJpegMagic, sizeof kJpegMagic) == 0) return Format::kJpeg;
-    if (size >= sizeof kPngMagic && std::memcmp(data, kPngMagic, sizeof kPngMagic) == 0) return Format::kPng;
+    if (size >= sizeof kPngSignature && std::memcmp(data, kPngSignature, sizeof kPngSignature) == 0) return Format::kPng;
     return Format::kUnknown;
 }
 

@@ -5,6 +5,8 @@
 #include <new>
 #include <string>
 
+#include "image/formats.hpp"
+
 namespace frame64::jpeg {
 
 int compress_flags(const CompressParams& params) noexcept {
@@ -20,34 +22,18 @@ int compress_flags(const CompressParams& params) noexcept {
     return flags;
 }
 
-int pixel_size(int pixel_format) noexcept {
-    switch (pixel_format) {
-        case TJPF_RGB:
-        case TJPF_BGR:
-            return 3;
-        case TJPF_RGBA:
-        case TJPF_BGRA:
-            return 4;
-        case TJPF_GRAY:
-            return 1;
-        default:
-            return 0;
-    }
-}
+// image/formats.hpp keeps TurboJPEG's codes without including turbojpeg.h;
+// they are checked against it here, where both are visible.
+static_assert(image::kTjpfRgb == TJPF_RGB && image::kTjpfBgr == TJPF_BGR && image::kTjpfGray == TJPF_GRAY &&
+                  image::kTjpfRgba == TJPF_RGBA && image::kTjpfBgra == TJPF_BGRA,
+              "TJPF codes differ from turbojpeg.h");
+static_assert(image::kTjsampGray == TJSAMP_GRAY && sizeof image::kSubsamplings / sizeof image::kSubsamplings[0] ==
+                                                       static_cast<std::size_t>(TJ_NUMSAMP),
+              "TJSAMP codes differ from turbojpeg.h");
 
-bool valid_subsampling(int subsampling) noexcept {
-    switch (subsampling) {
-        case TJSAMP_444:
-        case TJSAMP_422:
-        case TJSAMP_420:
-        case TJSAMP_GRAY:
-        case TJSAMP_440:
-        case TJSAMP_411:
-            return true;
-        default:
-            return false;
-    }
-}
+int pixel_size(int pixel_format) noexcept { return image::pixel_channels(pixel_format); }
+
+bool valid_subsampling(int subsampling) noexcept { return image::find_subsampling(subsampling) != nullptr; }
 
 TurboCompressor::TurboCompressor() : handle_(tjInitCompress()) {
     if (handle_ == nullptr) throw JpegError(std::string("tjInitCompress failed: ") + tjGetErrorStr2(nullptr));

@@ -1,11 +1,11 @@
 #include "jpeg/jpeg_strips.hpp"
 
-#include <turbojpeg.h>
-
 #include <algorithm>
 #include <cstring>
 #include <stdexcept>
 #include <string>
+
+#include "image/formats.hpp"
 
 namespace frame64::jpeg {
 namespace {
@@ -63,11 +63,13 @@ void put_u16(std::vector<std::uint8_t>& out, unsigned value) {
 }  // namespace
 
 int mcu_width(int subsampling) noexcept {
-    return subsampling >= 0 && subsampling < TJ_NUMSAMP ? tjMCUWidth[subsampling] : 8;
+    const image::Subsampling* found = image::find_subsampling(subsampling);
+    return found != nullptr ? found->mcu_width : 8;
 }
 
 int mcu_height(int subsampling) noexcept {
-    return subsampling >= 0 && subsampling < TJ_NUMSAMP ? tjMCUHeight[subsampling] : 8;
+    const image::Subsampling* found = image::find_subsampling(subsampling);
+    return found != nullptr ? found->mcu_height : 8;
 }
 
 StripPlan plan_strips(const CompressParams& params, int strip_mcu_rows) {

@@ -6,6 +6,8 @@
 #include <string>
 #include <utility>
 
+#include "image/formats.hpp"
+
 namespace frame64::png {
 namespace {
 
@@ -64,6 +66,17 @@ int layout_channels(Layout layout) noexcept {
     return 0;
 }
 
+bool layout_of(int pixel_format, Layout& layout) noexcept {
+    switch (pixel_format) {
+        case image::kTjpfRgb: layout = Layout::kRGB; return true;
+        case image::kTjpfBgr: layout = Layout::kBGR; return true;
+        case image::kTjpfRgba: layout = Layout::kRGBA; return true;
+        case image::kTjpfBgra: layout = Layout::kBGRA; return true;
+        case image::kTjpfGray: layout = Layout::kGray; return true;
+        default: return false;
+    }
+}
+
 PngReader::PngReader(const std::uint8_t* data, std::size_t size, bool strict) : data_(data), size_(size) {
     ctx_ = spng_ctx_new(0);
     if (ctx_ == nullptr) throw std::bad_alloc();
@@ -71,7 +84,7 @@ PngReader::PngReader(const std::uint8_t* data, std::size_t size, bool strict) : 
     try {  // the destructor does not run when the constructor throws
         check(spng_set_crc_action(ctx, SPNG_CRC_ERROR, strict ? SPNG_CRC_ERROR : SPNG_CRC_DISCARD), "crc action");
         check(spng_set_chunk_limits(ctx, kChunkSizeLimit, kChunkCacheLimit), "chunk limits");
-        check(spng_set_image_limits(ctx, kMaxDimension, kMaxDimension), "image limits");
+        check(spng_set_image_limits(ctx, image::kMaxPngSide, image::kMaxPngSide), "image limits");
         check(spng_set_png_buffer(ctx, data, size), "buffer");
         spng_ihdr ihdr{};
         check(spng_get_ihdr(ctx, &ihdr), "header");

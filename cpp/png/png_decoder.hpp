@@ -26,6 +26,10 @@ enum class Layout { kRGB, kBGR, kRGBA, kBGRA, kGray };
 
 int layout_channels(Layout layout) noexcept;
 
+// The layout of a TJPF pixel-format code (image/formats.hpp); false, leaving
+// `layout` alone, for a code frame64 does not accept.
+bool layout_of(int pixel_format, Layout& layout) noexcept;
+
 struct PngHeader {
     std::uint32_t width;
     std::uint32_t height;

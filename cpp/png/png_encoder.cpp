@@ -8,12 +8,11 @@
 #include <cstring>
 #include <new>
 
+#include "image/formats.hpp"
 #include "png/fast_deflate.hpp"
 
 namespace frame64::png {
 namespace {
-
-constexpr std::uint8_t kSignature[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};  // spec 5.2
 
 enum class Deflate { kStore, kHuffmanRle, kLibdeflate };
 
@@ -169,7 +168,7 @@ PngEncoder::~PngEncoder() {
 Bytes PngEncoder::encode(const std::uint8_t* pixels, const EncodeParams& params) {
     if (params.compression < kMinCompression || params.compression > kMaxCompression)
         throw std::invalid_argument("compression must be in 0..9");
-    if (params.width == 0 || params.height == 0 || params.width > kMaxDimension || params.height > kMaxDimension)
+    if (params.width == 0 || params.height == 0 || params.width > image::kMaxPngSide || params.height > image::kMaxPngSide)
         throw PngError("PNG width and height must be in 1..2147483647");
     const Level& level = kLevels[params.compression];
     const std::size_t row_bytes = static_cast<std::size_t>(params.width) * params.channels;
@@ -185,7 +184,7 @@ Bytes PngEncoder::encode(const std::uint8_t* pixels, const EncodeParams& params)
     output_.resize(kHeaderBytes + bound + kTrailerBytes);
     std::uint8_t* out = output_.data();
 
-    std::memcpy(out, kSignature, 8);
+    std::memcpy(out, image::kPngSignature, sizeof image::kPngSignature);
     std::uint8_t* ihdr = out + 8;
     put_u32(ihdr + 8, params.width);
     put_u32(ihdr + 12, params.height);
@@ -195,7 +194,7 @@ Bytes PngEncoder::encode(const std::uint8_t* pixels, const EncodeParams& params)
     std::uint8_t* idat = finish_chunk(ihdr, "IHDR", 13);
 
     const std::size_t stream_size = deflate(params.compression, filtered_.data(), filtered_size, idat + 8);
-    if (stream_size > 0x7FFFFFFF) throw PngError("the compressed image exceeds 2 GiB, the largest PNG chunk");
+    if (stream_size > image::kMaxPngChunkLength) throw PngError("the compressed image exceeds 2 GiB, the largest PNG chunk");
     std::uint8_t* iend = finish_chunk(idat, "IDAT", static_cast<std::uint32_t>(stream_size));
     std::uint8_t* end = finish_chunk(iend, "IEND", 0);
     return {out, static_cast<std::size_t>(end - out)};

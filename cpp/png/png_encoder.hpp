@@ -31,7 +31,6 @@ class PngError : public std::runtime_error {
 inline constexpr int kMinCompression = 0;
 inline constexpr int kMaxCompression = 9;
 inline constexpr int kDefaultCompression = 1;
-inline constexpr std::uint32_t kMaxDimension = 0x7FFFFFFF;  // IHDR width/height limit (spec 11.2.1)
 
 enum FilterType : std::uint8_t { kFilterNone = 0, kFilterSub = 1, kFilterUp = 2, kFilterAverage = 3, kFilterPaeth = 4 };
 

@@ -52,6 +52,11 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module 'frame64' has no attribute {name!r}")
 
 
+def __dir__() -> list[str]:
+    # The public surface only: the private modules and typing names are not API.
+    return sorted(__all__)
+
+
 __all__ = [
     "b64decode",
     "b64encode",

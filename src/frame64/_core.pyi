@@ -9,13 +9,26 @@ from collections.abc import Sequence
 
 from typing_extensions import Buffer
 
+import frame64._errors
+
 __version__: str
 turbojpeg_version: str
+
+# The facts of cpp/image/formats.hpp, under frame64._formats's names (tests/api/test_formats.py).
 TJPF: dict[str, int]
 TJSAMP: dict[str, int]
+PIXEL_SIZE: dict[int, int]
+BLUE_FIRST: frozenset[int]
+MCU_SIZE: dict[int, tuple[int, int]]
+MAX_JPEG_SIDE: int
+MAX_PNG_SIDE: int
+JPEG_MAGIC: bytes
+PNG_SIGNATURE: bytes
+DATA_URI_PREFIX: dict[str, str]
 
-class JpegError(RuntimeError): ...
-class PngError(ValueError): ...
+# The classes of frame64._errors themselves (cpp/bindings/errors.cpp raises them).
+JpegError = frame64._errors.JpegError
+PngError = frame64._errors.PngError
 
 # base64 (bind_base64.cpp)
 def b64encode(data: Buffer, c62: int = 43, c63: int = 47) -> bytes: ...
@@ -52,7 +65,7 @@ def decode_image_bytes(
     data: Buffer, pixel_format: int, out: np.ndarray | None, max_pixels: int, strictness: int, orientation: bool
 ) -> np.ndarray: ...
 
-# PNG (bind_png.cpp)
+# PNG (bind_png.cpp; raw PNG bytes are decoded by decode_image_bytes)
 def encode_png(image: Buffer, pixel_format: int, compression: int, data_uri: bool) -> str: ...
 def png_deflate(data: Buffer, compression: int) -> bytes: ...
 

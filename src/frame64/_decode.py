@@ -61,11 +61,12 @@ def data_uri_payload_start(data: Any) -> int:
     parts = header.split(";")
     if len(parts) < 2 or parts[-1].lower() != "base64":
         raise DecodeError(f"data URI is not base64: its header 'data:{header},' does not end in ';base64'")
-    media = _MEDIA_TYPE.fullmatch(parts[0])
-    if media is None:
-        raise DecodeError(f"malformed data URI: media type {parts[0]!r} is not of the form type/subtype")
-    if media.group(1).lower() != "image":
-        raise DecodeError(f"data URI media type {parts[0]!r} is not an image type (image/...)")
+    if parts[0]:  # RFC 2397 lets the media type be left out ("data:;base64,..."): the bytes are sniffed anyway
+        media = _MEDIA_TYPE.fullmatch(parts[0])
+        if media is None:
+            raise DecodeError(f"malformed data URI: media type {parts[0]!r} is not of the form type/subtype")
+        if media.group(1).lower() != "image":
+            raise DecodeError(f"data URI media type {parts[0]!r} is not an image type (image/...)")
     for parameter in parts[1:-1]:
         if _PARAMETER.fullmatch(parameter) is None:
             raise DecodeError(f"malformed data URI: parameter {parameter!r} is not attribute=value")

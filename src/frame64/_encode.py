@@ -21,6 +21,7 @@ def encode(
     data_uri: bool = False,
     compression: int | None = None,
     threads: int | None = 1,
+    max_pixels: int | None = _options.MAX_PIXELS_DEFAULT,
 ) -> str:
     """Encode a uint8 frame as a base64 JPEG or PNG string (or a ``data:`` URI).
 
@@ -56,8 +57,14 @@ def encode(
         threads: threads for one large JPEG frame (default 1; None means
             all cores): a baseline JPEG is compressed in horizontal strips in
             parallel and stitched with restart markers, as
-            ``Encoder(threads=...).encode`` does (same bytes; see Encoder).
+            ``Encoder(threads=..., split_frames=True).encode`` does. This is
+            the one way besides that Encoder option to get strips: the bytes
+            then carry restart markers (the pixels equal threads=1's).
             PNG is always encoded on one thread.
+        max_pixels: the largest image (width x height) to encode, checked on
+            the shape before anything is copied or allocated (a huge strided
+            view would otherwise be copied first). Default 178,956,970, the
+            same guard as ``frame64.decode``; None: no limit.
 
     Returns:
         The base64 text (RFC 4648, padded), as a str.
@@ -66,8 +73,8 @@ def encode(
         TypeError: ``image`` is not uint8 pixels, or an option has the wrong type.
         ValueError: a wrong shape for ``pixel_format``, an empty image, a side
             over 65500 (libjpeg's limit) for JPEG or 2**31-1 for PNG, quality outside 1..100,
-            compression outside 0..9 or given for JPEG, threads < 1, or an
-            unknown option value.
+            compression outside 0..9 or given for JPEG, threads < 1, an image
+            over max_pixels, or an unknown option value.
     """
     image, pixel_format = _options.from_pil(image, pixel_format)  # a PIL image's mode sets its format
     image_format = _options.check_format(format)
@@ -80,11 +87,14 @@ def encode(
         data_uri=data_uri,
     )
     thread_count = _encoder.resolve_threads(threads)
+    limit = _options.check_max_pixels(max_pixels)
     if image_format == "png":
-        return _png.encode_png(image, pixel_format=pixel_format, compression=compression, data_uri=data_uri)
+        return _png.encode_png(
+            image, pixel_format=pixel_format, compression=compression, data_uri=data_uri, max_pixels=limit
+        )
     if compression is not None:
         raise ValueError("compression applies to format='png' only; use quality= for JPEG")
-    array = _options.prepare_image(image, options.pixel_format)
+    array = _options.prepare_image(image, options.pixel_format, max_pixels=limit)
     if thread_count > 1:
         return _encoder.encode_threaded(array, options, thread_count)
     return _backend.current().encode_jpeg(array, *options.args)  # type: ignore[no-any-return]

@@ -61,10 +61,10 @@ def strip_rows(width: int, height: int, tjsamp: int, progressive: bool, threads:
     return rows if rows < mcu_rows else 0
 
 
-def _prepare_frame(frame: Any, pixel_format: str, index: int) -> np.ndarray:
+def _prepare_frame(frame: Any, pixel_format: str, max_pixels: int, index: int) -> np.ndarray:
     """prepare_image, with the frame's index in the message of its error."""
     try:
-        return _options.prepare_image(frame, pixel_format)
+        return _options.prepare_image(frame, pixel_format, max_pixels=max_pixels)
     except (TypeError, ValueError) as exc:
         raise type(exc)(f"frames[{index}]: {exc}") from exc
 
@@ -76,20 +76,22 @@ class Encoder:
     compression runs on native threads with the GIL released; each thread
     has its own TurboJPEG compressor and buffers.
 
-    Two kinds of parallelism, for two needs:
+    Every result is exactly ``frame64.encode(frame, **options)`` (the same
+    bytes), whatever ``threads`` is, unless ``split_frames=True`` asks for
+    strips by name. Two kinds of parallelism, for two needs:
 
     - Throughput (:meth:`encode_batch`, :meth:`imap`): whole frames are
-      compressed in parallel, one per thread. Each result is exactly
-      ``frame64.encode(frame, **options)``, whatever ``threads`` is, and has
-      no restart markers (they slow decoders down).
-    - Latency (:meth:`encode`, like ``frame64.encode(..., threads=N)``): one
-      large baseline frame is split into up to ``threads`` horizontal strips,
-      compressed in parallel and stitched into one standard JPEG with restart
-      markers. Its bytes therefore depend on ``threads`` (its pixels never
-      do): they equal what libjpeg-turbo writes for the whole frame with a
-      restart interval of one strip. Frames under about 2 x 65536 pixels and
-      progressive JPEGs (whose scans cannot be stitched) are compressed in
-      one piece, so for them the output equals ``threads=1`` exactly.
+      compressed in parallel, one per thread, never split, with no restart
+      markers (they slow decoders down).
+    - Latency (:meth:`encode` with ``split_frames=True``, like
+      ``frame64.encode(..., threads=N)``): one large baseline frame is split
+      into up to ``threads`` horizontal strips, compressed in parallel and
+      stitched into one standard JPEG with restart markers. Its bytes
+      therefore depend on ``threads`` (its pixels never do): they equal what
+      libjpeg-turbo writes for the whole frame with a restart interval of one
+      strip. Frames under about 2 x 65536 pixels and progressive JPEGs (whose
+      scans cannot be stitched) are compressed in one piece, so for them the
+      output equals ``threads=1`` exactly.
 
     An Encoder is safe to share between Python threads. It pickles as its
     options (``threads=None`` stays None, meaning all cores of the process
@@ -106,6 +108,12 @@ class Encoder:
         data_uri: prefix results with "data:image/jpeg;base64,". Default False.
         threads: threads to use, the calling one included; None (default)
             means every core this process may run on.
+        split_frames: let :meth:`encode` split one large frame into strips
+            across the threads (lower latency, other bytes). Default False:
+            every method gives ``frame64.encode``'s bytes.
+        max_pixels: the largest frame (width x height) to encode, checked
+            before anything is copied. Default 178,956,970, as
+            ``frame64.decode``; None: no limit.
 
     Raises:
         TypeError: an option has the wrong type.
@@ -124,6 +132,8 @@ class Encoder:
         progressive: bool = False,
         data_uri: bool = False,
         threads: int | None = None,
+        split_frames: bool = False,
+        max_pixels: int | None = _options.MAX_PIXELS_DEFAULT,
     ) -> None:
         self._format = _options.check_format(format)
         if self._format != "jpeg":
@@ -136,6 +146,9 @@ class Encoder:
             progressive=progressive,
             data_uri=data_uri,
         )
+        self._split_frames = _options.flag("split_frames", split_frames)
+        self._max_pixels_arg = max_pixels
+        self._max_pixels = _options.check_max_pixels(max_pixels)
         self._threads_arg = None if threads is None else _options.check_threads(threads)
         self._threads = resolve_threads(self._threads_arg)
         self._impl = _backend.current()  # an Encoder keeps the backend it was made on
@@ -161,12 +174,20 @@ class Encoder:
         """The validated JPEG options."""
         return self._options
 
+    @property
+    def split_frames(self) -> bool:
+        """Whether :meth:`encode` splits large frames into strips (other bytes than frame64.encode)."""
+        return self._split_frames
+
     def _strip_rows(self, array: np.ndarray) -> int:
+        if not self._split_frames:
+            return 0
         height, width = array.shape[:2]
         return strip_rows(width, height, self._options.tjsamp, self._options.progressive, self._threads)
 
     def encode(self, image: Any) -> str:
-        """Encode one frame with low latency: ``frame64.encode(image, **options, threads=self.threads)``.
+        """Encode one frame: ``frame64.encode(image, **options)``, or with
+        ``split_frames=True`` ``frame64.encode(image, **options, threads=self.threads)`` (strips).
 
         Args:
             image: a uint8 frame of the shape ``pixel_format`` needs.
@@ -178,7 +199,7 @@ class Encoder:
             TypeError: ``image`` is not uint8 pixels.
             ValueError: ``image`` has a wrong shape, is empty or too large.
         """
-        array = _options.prepare_image(image, self._options.pixel_format)
+        array = _options.prepare_image(image, self._options.pixel_format, max_pixels=self._max_pixels)
         rows = self._strip_rows(array)
         if rows == 0:
             return self._impl.encode_jpeg(array, *self._options.args)  # type: ignore[no-any-return]
@@ -214,7 +235,7 @@ class Encoder:
         else:
             items = list(frames)
         pixel_format = self._options.pixel_format
-        arrays = [_prepare_frame(frame, pixel_format, i) for i, frame in enumerate(items)]
+        arrays = [_prepare_frame(frame, pixel_format, self._max_pixels, i) for i, frame in enumerate(items)]
         whole = [0] * len(arrays)  # frames in parallel, each in one piece
         return self._live_pool().encode_batch(arrays, *self._options.args, whole)  # type: ignore[no-any-return]
 
@@ -243,7 +264,7 @@ class Encoder:
         pixel_format = self._options.pixel_format
         pending: collections.deque[Any] = collections.deque()
         for index, frame in enumerate(frames):
-            array = _prepare_frame(frame, pixel_format, index)
+            array = _prepare_frame(frame, pixel_format, self._max_pixels, index)
             pending.append(pool.submit(array, *self._options.args, 0))  # in one piece, as encode_batch
             if len(pending) >= limit:
                 yield pending.popleft().result()
@@ -251,18 +272,20 @@ class Encoder:
             yield pending.popleft().result()
 
     def __getstate__(self) -> dict[str, Any]:
-        return {"format": self._format, **self._options.as_dict(), "threads": self._threads_arg}
+        return {
+            "format": self._format,
+            **self._options.as_dict(),
+            "threads": self._threads_arg,
+            "split_frames": self._split_frames,
+            "max_pixels": self._max_pixels_arg,
+        }
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__init__(**state)  # type: ignore[misc]
 
     def __repr__(self) -> str:
-        o = self._options
-        return (
-            f"Encoder(format={self._format!r}, quality={o.quality}, subsampling={o.subsampling!r}, "
-            f"pixel_format={o.pixel_format!r}, fast_dct={o.fast_dct}, progressive={o.progressive}, "
-            f"data_uri={o.data_uri}, threads={self._threads_arg})"
-        )
+        options = ", ".join(f"{name}={value!r}" for name, value in self.__getstate__().items())
+        return f"Encoder({options})"
 
 
 _shared: dict[tuple[str, int], tuple[int, Any]] = {}

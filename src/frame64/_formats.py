@@ -77,6 +77,14 @@ JPEG_MAGIC = b"\xff\xd8\xff"  # SOI, then the first marker's 0xFF
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"  # PNG specification 5.2
 MIME_TYPES = {"jpeg": "image/jpeg", "png": "image/png", "gif": "image/gif", "webp": "image/webp", "bmp": "image/bmp"}
 DATA_URI_PREFIX = {fmt: f"data:{MIME_TYPES[fmt]};base64," for fmt in FORMATS}
+# File name endings and the format each names (the keys of MIME_TYPES).
+SUFFIXES = {".jpg": "jpeg", ".jpeg": "jpeg", ".jpe": "jpeg", ".png": "png", ".gif": "gif", ".webp": "webp",
+            ".bmp": "bmp"}
+
+
+def data_uri_prefix(fmt: str) -> str:
+    """"data:<mime>;base64," for any format in MIME_TYPES (DATA_URI_PREFIX holds frame64's own two)."""
+    return f"data:{MIME_TYPES[fmt]};base64,"
 
 
 def sniff(data: bytes) -> Optional[str]:

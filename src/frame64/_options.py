@@ -26,6 +26,7 @@ from ._formats import (
     SUBSAMPLINGS,
     TJPF,
     TJSAMP,
+    sniff,
 )
 
 MAX_PIXELS_DEFAULT = 178_956_970
@@ -213,8 +214,51 @@ def _rows_packed(array: np.ndarray, channels: int) -> bool:
     return bool(array.strides[0] >= row_bytes)
 
 
-def prepare_image(image: Any, pixel_format: str, *, max_dimension: int = MAX_JPEG_SIDE) -> np.ndarray:
-    """Validate a frame for pixel_format; return it, or a packed copy of an odd view."""
+def _bytes_hint(image: Any) -> str:
+    """A hint for encoded file bytes passed where pixels belong ("" for anything else)."""
+    if not isinstance(image, (bytes, bytearray, memoryview)):
+        return ""
+    kind = sniff(bytes(image[:8]))
+    if kind is None:
+        return "; bytes are not pixels: frame64.b64encode_str(data) gives the base64 of bytes as they are"
+    return (
+        f"; these look like the bytes of an encoded {kind.upper()} file, not pixels: "
+        "frame64.b64encode_str(data) gives their base64 as they are, and "
+        "frame64.decode(frame64.b64encode_str(data)) their pixels"
+    )
+
+
+def _dtype_hint(dtype: np.dtype[Any]) -> str:
+    """How to make uint8 pixels from another dtype."""
+    if dtype.kind == "f":
+        return "; convert first, e.g. (np.clip(image, 0.0, 1.0) * 255 + 0.5).astype(np.uint8) for floats in 0..1"
+    if dtype.kind == "b":
+        return "; convert first, e.g. image.astype(np.uint8) * 255"
+    if dtype == np.uint16:
+        return "; convert first, e.g. (image >> 8).astype(np.uint8) for 16-bit samples"
+    if dtype.kind in "iu":
+        return "; convert first, e.g. np.clip(image, 0, 255).astype(np.uint8)"
+    return ""
+
+
+def _shape_hint(shape: tuple[int, ...], channels: int) -> str:
+    """The pixel_format that fits an image of this shape, when another one was asked for."""
+    depth = 1 if len(shape) == 2 else (shape[2] if len(shape) == 3 else 0)
+    if depth == channels or depth not in (1, 3, 4):
+        return ""
+    suggestion = {1: "'GRAY'", 3: "'BGR' (OpenCV) or 'RGB'", 4: "'BGRA' (OpenCV) or 'RGBA'"}[depth]
+    kind = "a one-channel" if depth == 1 else f"a {depth}-channel"
+    return f"; for {kind} image pass pixel_format={suggestion}"
+
+
+def prepare_image(
+    image: Any, pixel_format: str, *, max_dimension: int = MAX_JPEG_SIDE, max_pixels: int = MAX_PIXELS_DEFAULT
+) -> np.ndarray:
+    """Validate a frame for pixel_format; return it, or a packed copy of an odd view.
+
+    ``max_pixels`` (already checked by check_max_pixels) is compared with the
+    shape before anything is copied or allocated.
+    """
     try:
         array = np.asarray(image)
     except Exception as exc:  # e.g. a buffer with an unsupported format
@@ -222,19 +266,26 @@ def prepare_image(image: Any, pixel_format: str, *, max_dimension: int = MAX_JPE
     if array.dtype == object:
         raise TypeError(f"image must be a numpy array or a buffer of uint8 pixels, got {type(image).__name__}")
     if array.dtype != np.uint8:
-        raise TypeError(f"image must have dtype uint8, got {array.dtype}")
+        hint = _bytes_hint(image) or _dtype_hint(array.dtype)
+        raise TypeError(f"image must have dtype uint8, got {array.dtype}{hint}")
     channels = CHANNELS[pixel_format]
     shape = array.shape
     if channels == 1 and array.ndim == 3 and shape[2] == 1:
         array = array[:, :, 0]
     elif not (array.ndim == 3 and shape[2] == channels) and not (channels == 1 and array.ndim == 2):
         expected = "(H, W) or (H, W, 1)" if channels == 1 else f"(H, W, {channels})"
-        raise ValueError(f"image must have shape {expected} for pixel_format {pixel_format!r}, got {shape}")
+        hint = _bytes_hint(image) or _shape_hint(shape, channels)
+        raise ValueError(f"image must have shape {expected} for pixel_format {pixel_format!r}, got {shape}{hint}")
     height, width = array.shape[:2]
     if height == 0 or width == 0:
         raise ValueError(f"image is empty (shape {shape})")
     if height > max_dimension or width > max_dimension:
         raise ValueError(f"image is {width}x{height}; the format holds at most {max_dimension} pixels per side")
+    if height * width > max_pixels:
+        raise ValueError(
+            f"image is {width}x{height} ({height * width} pixels), over max_pixels={max_pixels}; "
+            "pass a larger max_pixels to encode it"
+        )
     if not _rows_packed(array, channels):
         # A real copy: ascontiguousarray returns a one-row view with a
         # negative row stride unchanged (numpy calls it contiguous).

@@ -38,18 +38,21 @@ def is_png(data: bytes | bytearray | memoryview) -> bool:
     return bytes(data[:8]) == PNG_SIGNATURE
 
 
-def encode_png(image: Any, *, pixel_format: Any, compression: Any, data_uri: Any) -> str:
+def encode_png(
+    image: Any, *, pixel_format: Any, compression: Any, data_uri: Any, max_pixels: Any = _options.MAX_PIXELS_DEFAULT
+) -> str:
     """Validate the arguments and encode ``image`` as base64 PNG text on the current backend.
 
     Raises:
         TypeError: ``image`` is not uint8 pixels, or an option has the wrong type.
         ValueError: a wrong shape for ``pixel_format``, an empty image, a side
-            over 2**31-1, or compression outside 0..9.
+            over 2**31-1, an image over max_pixels, or compression outside 0..9.
     """
     name = _options.choice("pixel_format", pixel_format, PIXEL_FORMATS)
     level = _options.check_compression(compression)
     flag = _options.flag("data_uri", data_uri)
-    array = _options.prepare_image(image, name, max_dimension=MAX_PNG_SIDE)
+    limit = _options.check_max_pixels(max_pixels)
+    array = _options.prepare_image(image, name, max_dimension=MAX_PNG_SIDE, max_pixels=limit)
     return _backend.current().encode_png(array, TJPF[name], level, flag)  # type: ignore[no-any-return]
 
 

@@ -173,7 +173,7 @@ def test_large_frames_match_oracle_and_decode_to_single_thread_pixels(
     use_backend(backend_module(backend))
     frame = large_frame(*shape)
     text = frame64.encode(frame, subsampling=subsampling, threads=threads)
-    assert text == frame64.Encoder(subsampling=subsampling, threads=threads).encode(frame)
+    assert text == frame64.Encoder(subsampling=subsampling, threads=threads, split_frames=True).encode(frame)
     jpeg = base64.b64decode(text)
     rows = _encoder.strip_rows(shape[1], shape[0], TJSAMP[subsampling], False, threads)
     assert rows > 0 and strip_count(jpeg) == min(threads, -(-shape[0] // mcu(TJSAMP[subsampling])[1]))
@@ -266,9 +266,11 @@ def test_encode_batch_equals_sequential_encode_in_order(backend: str, threads: i
     assert encoder.encode_batch(tuple(frames)) == expected
     assert encoder.encode_batch(frames[::-1]) == expected[::-1]
     assert encoder.encode_batch([]) == []
-    # encode() is the low-latency path: large frames are split in strips.
+    # encode() gives the same bytes too, unless strips are asked for by name.
+    assert [encoder.encode(f) for f in frames] == expected
+    splitter = frame64.Encoder(threads=threads, data_uri=data_uri, split_frames=True)
     split = [frame64.encode(f, data_uri=data_uri, threads=threads) for f in frames]
-    assert [encoder.encode(f) for f in frames] == split
+    assert [splitter.encode(f) for f in frames] == split
     assert (split == expected) == (threads == 1)
 
 
@@ -315,7 +317,7 @@ def test_encode_batch_of_one_nd_array(backend: str, pixel_format: str, channels:
 
 
 def test_threads_share_one_encoder(backend: str) -> None:
-    encoder = frame64.Encoder(threads=2, quality=80)
+    encoder = frame64.Encoder(threads=2, quality=80, split_frames=True)
     frames = [camera_frame(48, 64, seed=1), camera_frame(9, 17, seed=2), camera_frame(384, 400, seed=3), camera_frame(1, 8, seed=4)]
     expected = [frame64.encode(f, quality=80) for f in frames]  # encode_batch and imap
     split = [frame64.encode(f, quality=80, threads=2) for f in frames]  # encode

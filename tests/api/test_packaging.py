@@ -92,8 +92,8 @@ def test_wheel_holds_the_extension_stub_and_command(dist: Path) -> None:
         names = set(archive.namelist())
         entry_points = next(archive.read(n).decode() for n in names if n.endswith("entry_points.txt"))
     assert any(name.startswith("frame64/_core.") and name.endswith((".so", ".pyd")) for name in names)
-    assert {"frame64/_core.pyi", "frame64/py.typed", "frame64/__main__.py", "frame64/_cli.py"} <= names
-    assert "frame64 = frame64.__main__:main" in entry_points
+    assert {"frame64/_core.pyi", "frame64/py.typed", "frame64/__main__.py", "frame64/cli/__init__.py"} <= names
+    assert "frame64 = frame64.cli:main" in entry_points
 
 
 @pytest.mark.slow
@@ -157,7 +157,7 @@ def test_build_configuration() -> None:
     extras = config["project"]["optional-dependencies"]
     assert any(req.startswith("mypy") for req in extras["test"])
     assert any(req.startswith("opencv") for req in extras["video"])
-    assert config["project"]["scripts"] == {"frame64": "frame64.__main__:main"}
+    assert config["project"]["scripts"] == {"frame64": "frame64.cli:main"}
 
 
 @pytest.mark.parametrize("script", ["install-system-deps.sh", "build-wheel-deps.sh"])

@@ -66,10 +66,11 @@ def test_other_options_are_still_checked(rgb_image: Image.Image) -> None:
 
 
 def test_backends_agree_on_pil_input(rgb_image: Image.Image) -> None:
-    from frame64 import _cli
+    from frame64 import _backend
+    from frame64.cli.bench import frame64_backends
 
     results = set()
-    for module in _cli.available_backends().values():
-        with _cli.using_backend(module):
+    for module in frame64_backends().values():
+        with _backend.use(module):
             results.add(frame64.encode(rgb_image.convert("RGBA"), subsampling="444"))
     assert len(results) == 1

@@ -132,6 +132,16 @@ def test_stub_kinds_match_core() -> None:
             value = getattr(core, node.target.id)
             expected = ast.unparse(node.annotation)
             assert type(value).__name__ == expected.split("[")[0], (node.target.id, expected, value)
+        elif isinstance(node, ast.Assign):
+            # `Name = frame64._errors.Name`: the module attribute IS that class.
+            import frame64._errors
+
+            target = ast.unparse(node.value)
+            assert target.startswith("frame64._errors."), target
+            aliased = getattr(frame64._errors, target.rsplit(".", 1)[1])
+            assert inspect.isclass(aliased), target
+            for name in node.targets:
+                assert isinstance(name, ast.Name) and getattr(core, name.id) is aliased, target
 
 
 def test_package_is_marked_typed() -> None:

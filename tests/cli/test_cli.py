@@ -24,7 +24,8 @@ from hypothesis import strategies as st
 from PIL import Image
 
 import frame64
-from frame64 import _cli
+from frame64 import _backend, _formats, cli
+from frame64.cli import bench, common
 from frame64._sample import camera_frame
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str, stdin: bytes | None = None,
@@ -32,7 +33,7 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str, stdin: bytes | None = No
     if stdin is not None:
         assert monkeypatch is not None
         monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(stdin), encoding="ascii"))
-    code = _cli.main(list(argv))
+    code = cli.main(list(argv))
     out, err = capsys.readouterr()
     return code, out, err
 
@@ -136,22 +137,22 @@ def test_help_lists_every_command(capsys: pytest.CaptureFixture[str]) -> None:
 def test_image_info_agrees_with_pil(width: int, height: int, fmt: str, progressive: bool) -> None:
     image = Image.new("RGB", (width, height), (10, 120, 200))
     extra = {"progressive": progressive, "exif": Image.Exif()} if fmt == "JPEG" else {}
-    info = _cli.image_info(pil_bytes(image, fmt, **extra))
-    assert info == _cli.ImageInfo(fmt.lower(), width, height)
+    info = _formats.image_info(pil_bytes(image, fmt, **extra))
+    assert info == _formats.ImageInfo(fmt.lower(), width, height)
 
 
 @settings(deadline=None, max_examples=300)
 @given(magic=st.sampled_from([b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"GIF89a", b"BM", b"RIFF"]),
        rest=st.binary(max_size=64))
 def test_image_info_never_fails_on_garbage(magic: bytes, rest: bytes) -> None:
-    info = _cli.image_info(magic + rest)
-    assert info is None or info.format in _cli.MIME
+    info = _formats.image_info(magic + rest)
+    assert info is None or info.format in _formats.MIME_TYPES
 
 
 def test_image_info_rejects_other_bytes() -> None:
-    assert _cli.image_info(b"") is None
-    assert _cli.image_info(b"hello world") is None
-    assert _cli.image_info(b"\xff\xd8\xff") == _cli.ImageInfo("jpeg", None, None)  # a truncated JPEG
+    assert _formats.image_info(b"") is None
+    assert _formats.image_info(b"hello world") is None
+    assert _formats.image_info(b"\xff\xd8\xff") == _formats.ImageInfo("jpeg", None, None)  # a truncated JPEG
 
 
 # --------------------------------------------------------------------------
@@ -246,9 +247,9 @@ def test_file_pixels_match_opencv_on_every_backend(images: dict[str, Path], name
     data = images[name].read_bytes()
     flag = cv2.IMREAD_GRAYSCALE if pixel_format == "GRAY" else cv2.IMREAD_COLOR
     expected = cv2.imdecode(np.frombuffer(data, np.uint8), flag)
-    for module in _cli.available_backends().values():
-        with _cli.using_backend(module):
-            pixels = _cli.decode_pixels(data, pixel_format)
+    for module in bench.frame64_backends().values():
+        with _backend.use(module):
+            pixels = common.decode_pixels(data, pixel_format)
         if name.endswith(".png") and pixel_format == "GRAY":  # colour to gray: OpenCV rounds its own way
             assert pixels.shape == expected.shape
             assert np.abs(pixels.astype(int) - expected).max() <= 1
@@ -512,7 +513,7 @@ def test_demo_reports_disagreeing_backends(capsys: pytest.CaptureFixture[str], m
 
     real = _fallback.encode_jpeg
     monkeypatch.setattr(_fallback, "encode_jpeg", lambda *args: real(*args)[:-4] + "AAA=")
-    backends = _cli.available_backends()
+    backends = bench.frame64_backends()
     code, _, err = run(capsys, "demo", "--width", "16", "--height", "16", "--repeat", "1", "-o", str(tmp_path / "d.html"))
     if len(backends) == 2:
         assert code == 1 and "different strings" in err
@@ -526,7 +527,7 @@ def test_bench_prints_every_contender(capsys: pytest.CaptureFixture[str], tmp_pa
     assert code == 0, err
     rows = out.splitlines()[3:]
     names = [row[: row.index("  ")] for row in rows]
-    expected = {f"frame64 ({name})" for name in _cli.available_backends()} | {
+    expected = {f"frame64 ({name})" for name in bench.frame64_backends()} | {
         "cv2.imencode + base64", "PIL + base64", "PyTurboJPEG + base64", "PyTurboJPEG + pybase64",
         "simplejpeg + pybase64",
     }
@@ -547,9 +548,9 @@ def test_bench_catches_a_wrong_contender(monkeypatch: pytest.MonkeyPatch) -> Non
     frame = camera_frame(24, 40)
     good = frame64.encode(frame)
     wrong = frame64.encode(camera_frame(24, 39))
-    assert _cli.check_output("ok", good, "jpeg", frame) == len(base64.b64decode(good))
+    assert bench.check_output("ok", good, "jpeg", frame) == len(base64.b64decode(good))
     with pytest.raises(RuntimeError, match="wrong image"):
-        _cli.check_output("bad", wrong, "jpeg", frame)
+        bench.check_output("bad", wrong, "jpeg", frame)
 
 
 class _Terminal(io.StringIO):
@@ -562,9 +563,9 @@ def test_builtin_counter_when_tqdm_is_missing(monkeypatch: pytest.MonkeyPatch, c
     monkeypatch.setitem(sys.modules, "tqdm", None)
     terminal = _Terminal()
     monkeypatch.setattr(sys, "stderr", terminal)
-    code = _cli.main(["encode", "--raw", str(images["dir"]), str(images["notes.txt"])])
+    code = cli.main(["encode", "--raw", str(images["dir"]), str(images["notes.txt"])])
     out = capsys.readouterr().out
     assert code == 1 and len(out.splitlines()) == 4
     shown = terminal.getvalue()
     assert "\rframe64: 4/5 images" in shown
-    assert f"\r\x1b[K{_cli.PROG}: error: {images['notes.txt']}: not a JPEG" in shown  # the counter line is cleared first
+    assert f"\r\x1b[K{cli.PROG}: error: {images['notes.txt']}: not a JPEG" in shown  # the counter line is cleared first

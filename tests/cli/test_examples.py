@@ -204,13 +204,13 @@ def test_readme_quick_start_is_what_ci_runs() -> None:
 
 
 def test_readme_commands_exist(capsys: pytest.CaptureFixture[str]) -> None:
-    from frame64 import _cli
+    from frame64 import cli
 
     commands = {line.split()[1] for block in readme_blocks("sh") for line in block.splitlines()
                 if line.startswith("frame64 ")}
     assert commands == {"encode", "decode", "demo", "bench", "--version"}
     for command in commands - {"--version"}:
-        assert _cli.main([command, "--help"]) == 0
+        assert cli.main([command, "--help"]) == 0
     capsys.readouterr()
 
 

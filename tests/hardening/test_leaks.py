@@ -40,7 +40,7 @@ TRUNCATED_JPEG = binascii.b2a_base64(JPEG_BYTES[:200], newline=False)  # ends in
 CUT_SCAN_JPEG = binascii.b2a_base64(JPEG_BYTES[:-40], newline=False)  # ends inside the entropy-coded data
 OUT = np.empty(SMALL_FRAME.shape, np.uint8)
 ENCODER = frame64.Encoder(threads=2)
-GRAY_ENCODER = frame64.Encoder(pixel_format="GRAY", threads=2)
+GRAY_ENCODER = frame64.Encoder(pixel_format="GRAY", threads=2, max_pixels=None)  # TOO_LARGE must reach libjpeg-turbo
 SMALL_GRAY = np.ascontiguousarray(SMALL_FRAME[:, :, 0])
 # Over tjAlloc's 2 GiB worst case: a worker's compression fails before it
 # reads a pixel (calloc'd zero pages, never touched, cost no RSS).

@@ -110,7 +110,7 @@ def test_split_frames_decode_to_the_single_thread_pixels(threads: int) -> None:
     frame = camera_frame(600, 800)
     one = frame64.decode(frame64.encode(frame))
     assert np.array_equal(frame64.decode(frame64.encode(frame, threads=threads)), one)
-    assert frame64.encode(frame, threads=threads) == frame64.Encoder(threads=threads).encode(frame)
+    assert frame64.encode(frame, threads=threads) == frame64.Encoder(threads=threads, split_frames=True).encode(frame)
 
 
 @pytest.mark.parametrize("workers", [1, 2, 8])
