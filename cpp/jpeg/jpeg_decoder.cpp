@@ -73,7 +73,9 @@ void on_emit_message(j_common_ptr cinfo, int msg_level) {
     ErrorManager& manager = manager_of(cinfo);
     ++cinfo->err->num_warnings;
     if (manager.strictness == Strictness::kStrict) fail(cinfo, Failure::kStrict);
-    if (manager.strictness == Strictness::kDefault && !warning_is_benign(cinfo->err->msg_code))
+    // JWRN_EXTRANEOUS_DATA's parameters: the byte count, then the marker.
+    if (manager.strictness == Strictness::kDefault &&
+        !warning_is_benign(cinfo->err->msg_code, cinfo->err->msg_parm.i[1]))
         fail(cinfo, Failure::kMadeUp);
 }
 
@@ -158,9 +160,10 @@ bool run(Session& s, const std::uint8_t* jpeg, std::size_t size, int pixel_forma
 
 }  // namespace
 
-bool warning_is_benign(int msg_code) noexcept {
+bool warning_is_benign(int msg_code, int marker) noexcept {
     switch (msg_code) {
         case JWRN_EXTRANEOUS_DATA:  // bytes before a marker, skipped; MJPEG webcams write them
+            return marker < 0xD0 || marker > 0xD7;
         case JWRN_JFIF_MAJOR:       // an unknown JFIF version number in APP0
         case JWRN_ADOBE_XFORM:      // an unknown Adobe transform code; libjpeg assumes YCbCr / YCCK
             return true;

@@ -27,9 +27,12 @@ enum class Strictness : int {
     kStrict = 2,      // every warning raises
 };
 
-// True for the libjpeg warning codes (JWRN_*) that lose no pixel. Every other
+// True for the libjpeg warnings (JWRN_* code, and for JWRN_EXTRANEOUS_DATA the
+// marker found after the skipped bytes) that lose no pixel. Every other
 // warning, including any a later libjpeg adds, counts as making pixels up.
-bool warning_is_benign(int msg_code) noexcept;
+// Bytes skipped before an RSTn marker are not benign: the entropy decoder
+// finished the restart interval early, so it decoded garbage.
+bool warning_is_benign(int msg_code, int marker) noexcept;
 
 struct JpegHeader {
     int width = 0;   // as stored in the frame header

@@ -12,7 +12,7 @@ import re
 import threading
 import warnings
 from binascii import a2b_base64 as _a2b_base64
-from typing import Any, Iterator, Optional, Tuple
+from typing import Any, Callable, Iterator, Optional, Tuple
 
 import numpy as np
 
@@ -137,6 +137,15 @@ def _format_pattern(text: str) -> "re.Pattern[str]":
 
 
 _WARNING_PATTERNS = [(name, _format_pattern(text)) for name, text in JPEG_WARNINGS.items()]
+_EXTRANEOUS = re.compile(r"([0-9]+) extraneous bytes before marker 0x([0-9a-f]+)")
+
+
+def is_benign(name: Optional[str], detail: str) -> bool:
+    """jpeg::warning_is_benign: bytes skipped before an RSTn marker mean a garbled restart interval."""
+    if name != "JWRN_EXTRANEOUS_DATA":
+        return name in BENIGN_JPEG_WARNINGS
+    found = _EXTRANEOUS.search(detail)
+    return found is not None and not 0xD0 <= int(found.group(2), 16) <= 0xD7
 
 
 def warning_name(detail: str) -> Optional[str]:
@@ -185,18 +194,19 @@ def _read_header(turbo: Any, jpeg: bytes, strict: bool) -> Tuple[int, int, int]:
 # (pixel-neutrally: exactly what libjpeg skips or assumes) and looks again.
 
 _MAX_BENIGN_WARNINGS = 64
-_EXTRANEOUS = re.compile(r"([0-9]+) extraneous bytes before marker 0x([0-9a-f]+)")
 
 
-def _marker_boundaries(jpeg: bytes) -> Iterator[Tuple[int, int, int, int]]:
-    """(marker, start of the skipped bytes, start of the 0xFF run, libjpeg's count) of each marker after SOI.
+def _marker_boundaries(jpeg: bytes) -> Iterator[Tuple[int, int, int, int, bool]]:
+    """(marker, start of the skipped bytes, start of its 0xFF run, libjpeg's count of
+    skipped bytes, it ends entropy-coded data) for each marker after SOI.
 
-    The walk of libjpeg's next_marker (jdmarker.c) between marker segments, and
-    of its entropy decoder after SOS (which stops at any marker but RSTn... and
-    then next_marker again).
+    The walk of libjpeg's next_marker (jdmarker.c) between marker segments;
+    after SOS, the entropy-coded data runs to the next 0xFF that is neither
+    stuffing (0xFF 0x00) nor fill.
     """
     size = len(jpeg)
     at = 2
+    after_entropy = False
     while at < size:
         skipped_from = at
         count = 0
@@ -214,38 +224,55 @@ def _marker_boundaries(jpeg: bytes) -> Iterator[Tuple[int, int, int, int]]:
             if marker != 0:
                 break
             count += 2  # a stuffed 0xFF 0x00 pair
-        yield marker, skipped_from, run_start, count
+        yield marker, skipped_from, run_start, count, after_entropy
+        after_entropy = False
         if marker in (0x01, _SOI) or _RST0 <= marker <= _RST0 + 7:
+            after_entropy = _RST0 <= marker <= _RST0 + 7
+            if after_entropy:
+                at = _entropy_end(jpeg, at)
             continue
         if marker == _EOI or size - at < 2:
             return
         at += (jpeg[at] << 8) | jpeg[at + 1]
-        if marker == _SOS:  # entropy-coded data up to the next marker other than a stuffed byte
-            while at + 1 < size and not (jpeg[at] == 0xFF and jpeg[at + 1] not in (0x00, 0xFF)):
-                at += 1
+        if marker == _SOS:
+            at = _entropy_end(jpeg, at)
+            after_entropy = True
 
 
-def _without_extraneous_bytes(jpeg: bytes, detail: str) -> Optional[bytes]:
+def _entropy_end(jpeg: bytes, at: int) -> int:
+    """Where entropy-coded data from ``at`` ends: its first 0xFF that is neither stuffing nor fill."""
+    size = len(jpeg)
+    while at + 1 < size and not (jpeg[at] == 0xFF and jpeg[at + 1] not in (0x00, 0xFF)):
+        at += 1
+    return at
+
+
+def _without_extraneous_bytes(jpeg: bytes, detail: str, same_pixels: Callable[[bytes], bool]) -> Optional[bytes]:
     found_numbers = _EXTRANEOUS.search(detail)
     if found_numbers is None:
         return None
     count, marker = int(found_numbers.group(1)), int(found_numbers.group(2), 16)
-    for found, skipped_from, run_start, counted in _marker_boundaries(jpeg):
+    candidates = []
+    for found, skipped_from, run_start, counted, after_entropy in _marker_boundaries(jpeg):
         if found != marker:
             continue
-        if counted == count:  # between marker segments: libjpeg's count exactly
-            return jpeg[:skipped_from] + jpeg[run_start:]
-        if counted == 0 and run_start - skipped_from == 0 and run_start >= count:
+        if after_entropy and run_start >= count:
             # after entropy-coded data: the bytes the decoder did not need
-            return jpeg[: run_start - count] + jpeg[run_start:]
-    return None
+            candidates.append(jpeg[: run_start - count] + jpeg[run_start:])
+        elif not after_entropy and counted == count:  # between marker segments: libjpeg's count exactly
+            return jpeg[:skipped_from] + jpeg[run_start:]
+    if len(candidates) == 1:
+        return candidates[0]
+    # Several scans end with this marker (a progressive JPEG): the right cut is
+    # the one libjpeg skipped, so it leaves every decoded pixel as it was.
+    return next((candidate for candidate in candidates if same_pixels(candidate)), None)
 
 
 def _patched_segments(jpeg: bytes, marker: int, signature: bytes, at: int, value: Any) -> Optional[bytes]:
     """jpeg with payload byte ``at`` of every ``marker`` segment starting with ``signature`` set by ``value(old)``."""
     data = bytearray(jpeg)
     changed = False
-    for found, _, run_start, _ in _marker_boundaries(jpeg):
+    for found, _, run_start, _, _ in _marker_boundaries(jpeg):
         if found == _SOS:
             break
         payload = run_start + 4
@@ -256,10 +283,12 @@ def _patched_segments(jpeg: bytes, marker: int, signature: bytes, at: int, value
     return bytes(data) if changed else None
 
 
-def _without_cause(jpeg: bytes, name: str, detail: str, components: int) -> Optional[bytes]:
+def _without_cause(
+    jpeg: bytes, name: str, detail: str, components: int, same_pixels: Callable[[bytes], bool]
+) -> Optional[bytes]:
     """A copy of jpeg without the cause of the benign warning ``name`` (same pixels), or None."""
     if name == "JWRN_EXTRANEOUS_DATA":
-        return _without_extraneous_bytes(jpeg, detail)
+        return _without_extraneous_bytes(jpeg, detail, same_pixels)
     if name == "JWRN_JFIF_MAJOR":  # libjpeg reads on; version 1 reads the same
         return _patched_segments(jpeg, 0xE0, b"JFIF\x00", 5, lambda v: v if v in (1, 2) else 1)
     # JWRN_ADOBE_XFORM: libjpeg assumes YCbCr (transform 1) for 3 components, YCCK (2) for 4
@@ -271,15 +300,27 @@ def _first_made_up_warning(turbo: Any, jpeg: bytes, components: int, probe: np.n
     """The text of the first warning that makes pixels up, as the C++ core stops at it; None if none."""
     flags = decompress_flags(True)
     data: Optional[bytes] = jpeg
+    reference: list[np.ndarray] = []
+
+    def best_effort(candidate: bytes) -> np.ndarray:
+        pixels = np.zeros_like(probe)
+        run_turbo(turbo.decode, candidate, pixel_format=tjpf, flags=decompress_flags(False), dst=pixels)
+        return pixels
+
+    def same_pixels(candidate: bytes) -> bool:
+        if not reference:
+            reference.append(best_effort(jpeg))
+        return bool(np.array_equal(best_effort(candidate), reference[0]))
+
     for _ in range(_MAX_BENIGN_WARNINGS):
         assert data is not None
         status, detail, _ = run_turbo(turbo.decode, data, pixel_format=tjpf, flags=flags, dst=probe)
         if status != "warning":
             return None
         name = warning_name(detail)
-        if name not in BENIGN_JPEG_WARNINGS:
+        if name is None or not is_benign(name, detail):
             return detail
-        data = _without_cause(data, name, detail, components)
+        data = _without_cause(data, name, detail, components, same_pixels)
         if data is None:  # not found: taken as benign (see docs/bad-input.md)
             return None
     return None
@@ -302,7 +343,7 @@ def _decompress(turbo: Any, jpeg: bytes, pixels: np.ndarray, tjpf: int, strictne
     # error's): the text tells them apart.
     name = warning_name(detail)
     if strictness == DEFAULT_STRICTNESS:
-        if name is not None and name not in BENIGN_JPEG_WARNINGS:
+        if name is not None and not is_benign(name, detail):
             raise JpegDecodeError(_made_up_message(detail))  # the first warning
         made_up = _first_made_up_warning(turbo, jpeg, components, np.empty_like(pixels), tjpf)
         if made_up is not None:
@@ -335,7 +376,7 @@ def cmyk_to(cmyk: np.ndarray, inverted: bool, pixel_format: int) -> np.ndarray:
 def _jpeg_facts(jpeg: bytes) -> Tuple[int, bool]:
     """(components of the frame, an Adobe APP14 segment seen) as libjpeg reads them (jdmarker.c)."""
     components, adobe = 0, False
-    for marker, _, run_start, _ in _marker_boundaries(jpeg):
+    for marker, _, run_start, _, _ in _marker_boundaries(jpeg):
         payload = jpeg[run_start + 4 : run_start + 16]
         if marker == 0xEE and len(payload) >= 12 and payload[:5] == b"Adobe":
             adobe = True
