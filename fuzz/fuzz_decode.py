@@ -96,7 +96,9 @@ def TestOneInput(data: bytes) -> None:
                 try:
                     decode(text, **kwargs)
                 except (ValueError, TypeError) as again:
-                    assert (type(again), str(again)) == (type(exc), str(exc)), (again, exc)
+                    assert type(again) is type(exc), (again, exc)
+                    # PNG messages are libspng's reasons in C++ and the fallback reader's own.
+                    assert isinstance(exc, frame64.PngDecodeError) or str(again) == str(exc), (again, exc)
                 else:
                     raise AssertionError(f"the fallback decoded what the C++ core refused: {exc}") from None
         return
