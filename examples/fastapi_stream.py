@@ -1,7 +1,8 @@
 """Recipe: stream frames to a browser as JPEG data URIs, over server-sent
 events (GET /frames) or a WebSocket (/ws), with FastAPI.
 
-    pip install fastapi uvicorn              # and 'frame64[video]' for a camera
+    pip install fastapi 'uvicorn[standard]'  # [standard] brings websockets, which /ws needs;
+                                             # and 'frame64[video]' for a camera
     python examples/fastapi_stream.py        # synthetic frames; --camera 0 for a webcam
     open http://127.0.0.1:8000/
 
@@ -35,25 +36,40 @@ except ImportError:  # the frame generators below work without it
 else:
     HAVE_FASTAPI = True
 
+INSTALL = "pip install fastapi 'uvicorn[standard]'"  # [standard]: websockets, for /ws
+
 PAGE = """<!doctype html>
 <html><head><meta charset="utf-8"><title>frame64 stream</title></head>
 <body style="font-family:sans-serif">
 <h1>frame64 live stream</h1>
 <p>Transport: <a href="?sse">server-sent events</a> | <a href="?ws">WebSocket</a> &mdash; <span id="fps"></span></p>
 <img id="frame" alt="live frame" style="max-width:100%">
+<p id="status" role="status" style="color:#b00"></p>
 <script>
 const img = document.getElementById("frame"), fps = document.getElementById("fps");
+const status = document.getElementById("status");
 let count = 0, start = performance.now();
 function show(uri) {
   img.src = uri;
   count += 1;
   fps.textContent = (count * 1000 / (performance.now() - start)).toFixed(1) + " frames/s";
 }
+function problem(text) {  // shown under the image until the next frame loads
+  status.textContent = text;
+}
+img.onload = () => problem("");
+img.onerror = () => problem("A frame could not be shown: its data URI is not a valid image.");
 if (location.search === "?ws") {
   const ws = new WebSocket(`ws://${location.host}/ws`);
   ws.onmessage = (event) => show(event.data);
+  ws.onclose = (event) => problem(`The WebSocket closed (code ${event.code}${event.reason ? ": " + event.reason : ""}). ` +
+    "If it never opened, the server may lack WebSocket support (pip install 'uvicorn[standard]'). Reload to retry.");
 } else {
-  new EventSource("/frames").onmessage = (event) => show(event.data);
+  const events = new EventSource("/frames");
+  events.onmessage = (event) => show(event.data);
+  events.onerror = () => problem(events.readyState === EventSource.CLOSED
+    ? "The event stream closed. Reload to retry."
+    : "The event stream was interrupted; the browser is reconnecting...");
 }
 </script>
 </body></html>
@@ -90,7 +106,7 @@ def create_app(source: Any = None, *, fps: float = 15.0) -> Any:
     (default: moving_frames).
     """
     if not HAVE_FASTAPI:
-        raise ImportError("this recipe needs FastAPI: pip install fastapi uvicorn")
+        raise ImportError(f"this recipe needs FastAPI: {INSTALL}")
     new_frames = source or moving_frames
     app = FastAPI(title="frame64 stream")
 
@@ -123,6 +139,15 @@ async def smoke(count: int = 3) -> list[str]:
     return [sse_event(uri) async for uri in data_uris(moving_frames(120, 160), fps=1000, limit=count)]
 
 
+def source_for(camera: int | None) -> Any:
+    """The frame source for create_app: None (the synthetic scene) or a fresh capture per client."""
+    if camera is None:
+        return None
+    from opencv_capture import capture_frames  # the capture-loop recipe, next to this file
+
+    return lambda: capture_frames(camera)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--camera", type=int, help="camera index (default: a synthetic moving scene)")
@@ -135,15 +160,16 @@ def main(argv: list[str] | None = None) -> int:
         for event in asyncio.run(smoke()):
             print(event[:70] + "...")
         return 0
-    import uvicorn
-
-    if args.camera is None:
-        source = None
-    else:
-        from opencv_capture import capture_frames  # the capture-loop recipe, next to this file
-
-        source = lambda: capture_frames(args.camera)  # noqa: E731 - a fresh capture per client
-    uvicorn.run(create_app(source, fps=args.fps), host=args.host, port=args.port)
+    try:
+        app = create_app(source_for(args.camera), fps=args.fps)
+        try:
+            import uvicorn
+        except ImportError:
+            raise ImportError(f"this recipe needs uvicorn: {INSTALL}") from None
+    except ImportError as exc:
+        print(f"fastapi_stream: {exc}", file=sys.stderr)
+        return 1
+    uvicorn.run(app, host=args.host, port=args.port)
     return 0
 
 

@@ -311,6 +311,30 @@ ROWS += [
              "a bytes-like object is required, not 'str'"),
 ]
 
+ROWS += [
+    # --- encode to a budget (issue 14): max_side, max_chars, resize, image_block --
+    BadInput("options", "max_side below 1", "frame64.encode(F, max_side=0)", "ValueError",
+             "max_side must be >= 1 (or None), got 0"),
+    BadInput("options", "max_side not an int", "frame64.encode(F, max_side=2.5)", "TypeError",
+             "max_side must be an int >= 1 or None, got float"),
+    BadInput("options", "max_chars smaller than any image", "frame64.encode(F, max_chars=100)", "ValueError",
+             "max_chars=100 is too small: the smallest image (1x1) takes 840 characters"),
+    BadInput("options", "max_chars below 1", "frame64.encode(F, max_chars=0)", "ValueError",
+             "max_chars must be >= 1 (or None), got 0"),
+    BadInput("options", "resize: a size larger than the image", "frame64.resize(F, (5, 4))", "ValueError",
+             "size must be within the image's 4x4 (the area filter only downscales), got 5x4"),
+    BadInput("options", "resize: neither size nor max_side", "frame64.resize(F)", "ValueError",
+             "resize needs exactly one of size=(width, height) and max_side="),
+    BadInput("options", "image_block: an unknown provider", "frame64.image_block(F, 'claude')", "ValueError",
+             "provider must be one of 'openai', 'anthropic', 'gemini'; got 'claude'"),
+    BadInput("options", "image_block: a format the provider does not take",
+             "frame64.image_block(F, 'gemini', format='gif')", "ValueError",
+             "format: provider 'gemini' accepts 'jpeg', 'png'; got 'gif'"),
+    BadInput("options", "image_block: data_uri (the block decides it)",
+             "frame64.image_block(F, 'openai', data_uri=True)", "TypeError",
+             "image_block() sets data_uri itself for provider 'openai'; do not pass it"),
+]
+
 HEADER = """# Bad input: what frame64 raises
 
 Every class of bad input, the exception it raises and its exact message.

@@ -102,3 +102,15 @@ def pil_open(text: str) -> Any:
     image = Image.open(io.BytesIO(jpeg_bytes(text)))
     image.load()
     return image
+
+
+@contextlib.contextmanager
+def forced(get: Callable[[], str], set_: Callable[[str], None], name: str) -> Iterator[str]:
+    """Forces the kernel ``name`` through a backend's getter/setter pair and restores the previous one."""
+    previous = get()
+    set_(name)
+    assert get() == name
+    try:
+        yield name
+    finally:
+        set_(previous)

@@ -3,13 +3,14 @@
 
 #include "bindings/arrays.hpp"
 #include "image/formats.hpp"
+#include "image/resize.hpp"
 #include "jpeg/jpeg_encoder.hpp"
 
 namespace frame64::bindings {
 namespace {
 
 py::str encode_jpeg(py::handle image, int pixel_format, int quality, int subsampling, bool fast_dct,
-                    bool progressive, bool data_uri) {
+                    bool progressive, bool data_uri, int width, int height) {
     if (quality < 1 || quality > 100) throw py::value_error("quality must be in 1..100, got " + std::to_string(quality));
     if (!jpeg::valid_subsampling(subsampling))
         throw py::value_error("subsampling: unsupported TurboJPEG subsampling " + std::to_string(subsampling));
@@ -26,10 +27,20 @@ py::str encode_jpeg(py::handle image, int pixel_format, int quality, int subsamp
     params.quality = quality;
     params.fast_dct = fast_dct;
     params.progressive = progressive;
+    const image::ResizeSource source{view.bytes(), static_cast<std::size_t>(params.pitch), params.width, params.height,
+                                     checked_channels(pixel_format)};
+    const bool resized = image::resize_target(params.width, params.height, width, height);
+    if (resized) {
+        params.width = width;
+        params.height = height;
+        params.pitch = width * source.channels;
+    }
 
     jpeg::TurboCompressor& compressor = jpeg::thread_compressor();
-    // The pixels are pinned by `view`; the compressor is this thread's.
-    return base64_of_encoded([&] { return compressor.compress(view.bytes(), params); },
+    // The pixels are pinned by `view`; the compressor (and the resize buffer:
+    // max_side resizes there, never making a full-size copy) are this thread's.
+    auto pixels = [&] { return resized ? image::resize_to_thread_buffer(source, width, height) : view.bytes(); };
+    return base64_of_encoded([&] { return compressor.compress(pixels(), params); },
                              data_uri ? image::kJpegDataUriPrefix : std::string_view());
 }
 
@@ -38,7 +49,9 @@ py::str encode_jpeg(py::handle image, int pixel_format, int quality, int subsamp
 void bind_jpeg(py::module_& m) {
     m.def("encode_jpeg", &encode_jpeg, py::arg("image"), py::arg("pixel_format"), py::arg("quality"),
           py::arg("subsampling"), py::arg("fast_dct"), py::arg("progressive"), py::arg("data_uri"),
-          "Compress a uint8 frame with TurboJPEG and return its base64 (optionally as a data URI) as str.");
+          py::arg("width") = 0, py::arg("height") = 0,
+          "Compress a uint8 frame (area-resized to width x height first when that differs; 0, 0: as it is) "
+          "with TurboJPEG and return its base64 (optionally as a data URI) as str.");
 }
 
 }  // namespace frame64::bindings

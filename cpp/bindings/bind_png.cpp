@@ -4,6 +4,7 @@
 
 #include "bindings/arrays.hpp"
 #include "image/formats.hpp"
+#include "image/resize.hpp"
 #include "png/png_decoder.hpp"
 #include "png/png_encoder.hpp"
 
@@ -28,7 +29,7 @@ png::EncodeParams png_frame_params(const BufferView& view, int pixel_format) {
     return params;
 }
 
-py::str encode_png(py::handle image, int pixel_format, int compression, bool data_uri) {
+py::str encode_png(py::handle image, int pixel_format, int compression, bool data_uri, int width, int height) {
     check_compression(compression);
     png::Layout layout;
     if (!png::layout_of(pixel_format, layout))
@@ -36,9 +37,20 @@ py::str encode_png(py::handle image, int pixel_format, int compression, bool dat
     BufferView view(image, PyBUF_RECORDS_RO);
     png::EncodeParams params = png_frame_params(view, pixel_format);
     params.compression = compression;
+    // Sides are at most kMaxPngSide = 2**31 - 1, so they fit an int.
+    const image::ResizeSource source{view.bytes(), params.pitch, static_cast<int>(params.width),
+                                     static_cast<int>(params.height), params.channels};
+    const bool resized = image::resize_target(source.width, source.height, width, height);
+    if (resized) {
+        params.width = static_cast<std::uint32_t>(width);
+        params.height = static_cast<std::uint32_t>(height);
+        params.pitch = static_cast<std::size_t>(width) * params.channels;
+    }
     png::PngEncoder& encoder = png::thread_encoder();
-    // The pixels are pinned by `view`; the encoder is this thread's.
-    return base64_of_encoded([&] { return encoder.encode(view.bytes(), params); },
+    // The pixels are pinned by `view`; the encoder (and the resize buffer:
+    // no full-size copy for max_side) are this thread's.
+    auto pixels = [&] { return resized ? image::resize_to_thread_buffer(source, width, height) : view.bytes(); };
+    return base64_of_encoded([&] { return encoder.encode(pixels(), params); },
                              data_uri ? image::kPngDataUriPrefix : std::string_view());
 }
 
@@ -60,7 +72,9 @@ py::bytes png_deflate(py::handle data, int compression) {
 
 void bind_png(py::module_& m) {
     m.def("encode_png", &encode_png, py::arg("image"), py::arg("pixel_format"), py::arg("compression"),
-          py::arg("data_uri"), "Encode a uint8 frame as PNG and return its base64 (optionally as a data URI) as str.");
+          py::arg("data_uri"), py::arg("width") = 0, py::arg("height") = 0,
+          "Encode a uint8 frame (area-resized to width x height first when that differs; 0, 0: as it is) as PNG "
+          "and return its base64 (optionally as a data URI) as str.");
     m.def("png_deflate", &png_deflate, py::arg("data"), py::arg("compression"),
           "Internal: the zlib stream frame64's PNG encoder writes for `data` at this compression level.");
 }

@@ -22,6 +22,7 @@ void bind_jpeg(py::module_& m);
 void bind_encoder(py::module_& m);
 void bind_png(py::module_& m);
 void bind_decode(py::module_& m);
+void bind_resize(py::module_& m);
 
 namespace {
 
@@ -71,4 +72,5 @@ PYBIND11_MODULE(_core, m) {
     fb::bind_encoder(m);
     fb::bind_png(m);
     fb::bind_decode(m);
+    fb::bind_resize(m);
 }

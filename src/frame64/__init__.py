@@ -38,6 +38,8 @@ from ._decode import MAX_PIXELS_DEFAULT, decode
 from ._encode import encode
 from ._encoder import Encoder
 from ._errors import DecodeError, JpegDecodeError, JpegError, PngDecodeError
+from ._resize import resize
+from ._vision import PROVIDER_LIMITS, image_block
 
 __version__ = "0.1.0"
 
@@ -67,9 +69,12 @@ __all__ = [
     "JpegDecodeError",
     "encode",
     "Encoder",
+    "image_block",
     "JpegError",
     "MAX_PIXELS_DEFAULT",
     "PngDecodeError",
+    "PROVIDER_LIMITS",
+    "resize",
     "simd",
     "standard_b64decode",
     "standard_b64encode",

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
-from . import _backend, _encoder, _options, _png
+from . import _backend, _budget, _encoder, _options, _png, _resize
+from ._budget import DEFAULT_MIN_QUALITY
 
 __all__ = ["encode"]
 
@@ -22,6 +24,9 @@ def encode(
     compression: int | None = None,
     threads: int | None = 1,
     max_pixels: int | None = _options.MAX_PIXELS_DEFAULT,
+    max_side: int | None = None,
+    max_chars: int | None = None,
+    min_quality: int = DEFAULT_MIN_QUALITY,
 ) -> str:
     """Encode a uint8 frame as a base64 JPEG or PNG string (or a ``data:`` URI).
 
@@ -65,6 +70,22 @@ def encode(
             the shape before anything is copied or allocated (a huge strided
             view would otherwise be copied first). Default 178,956,970, the
             same guard as ``frame64.decode``; None: no limit.
+        max_side: when the image's longer side exceeds it, the image is
+            downscaled inside the call with frame64's exact area filter (see
+            ``frame64.resize``) so that the longer side is ``max_side``, the
+            shorter one rounded to nearest (at least 1), aspect kept. The
+            resized frame goes to a per-thread buffer: no full-size copy.
+            Never upscales. None (default): as it is.
+        max_chars: the returned string (data-URI prefix included) is at most
+            this long. Quality is searched downwards from ``quality`` to
+            ``min_quality`` by bisection (at most 2 + ceil(log2(quality -
+            min_quality)) compressions per size, 8 for 90 -> 30); when even
+            ``min_quality`` does not fit (or for PNG), the longer side is cut
+            to 3/4 in steps and the search repeated. The result has the
+            highest quality q that fits such that q + 1 (at that size) would
+            not, is deterministic, and equals the other backend's for JPEG.
+        min_quality: the lowest JPEG quality ``max_chars`` may use (1..100,
+            default 30; a ``quality`` below it is its own floor).
 
     Returns:
         The base64 text (RFC 4648, padded), as a str.
@@ -74,7 +95,8 @@ def encode(
         ValueError: a wrong shape for ``pixel_format``, an empty image, a side
             over 65500 (libjpeg's limit) for JPEG or 2**31-1 for PNG, quality outside 1..100,
             compression outside 0..9 or given for JPEG, threads < 1, an image
-            over max_pixels, or an unknown option value.
+            over max_pixels, max_side < 1, a max_chars that no image fits
+            (even 1x1), or an unknown option value.
     """
     image, pixel_format = _options.from_pil(image, pixel_format)  # a PIL image's mode sets its format
     image_format = _options.check_format(format)
@@ -88,13 +110,26 @@ def encode(
     )
     thread_count = _encoder.resolve_threads(threads)
     limit = _options.check_max_pixels(max_pixels)
+    side = _options.check_max_side(max_side)
+    chars = _budget.check_max_chars(max_chars)
     if image_format == "png":
         return _png.encode_png(
-            image, pixel_format=pixel_format, compression=compression, data_uri=data_uri, max_pixels=limit
+            image, pixel_format=pixel_format, compression=compression, data_uri=data_uri, max_pixels=limit,
+            max_side=side, max_chars=chars,
         )
     if compression is not None:
         raise ValueError("compression applies to format='png' only; use quality= for JPEG")
+    floor = _budget.check_min_quality(min_quality, options.quality)
     array = _options.prepare_image(image, options.pixel_format, max_pixels=limit)
-    if thread_count > 1:
-        return _encoder.encode_threaded(array, options, thread_count)
-    return _backend.current().encode_jpeg(array, *options.args)  # type: ignore[no-any-return]
+    size = _options.fit_max_side(array.shape[1], array.shape[0], side)
+
+    def encode_at(quality: int, width: int, height: int) -> str:
+        request = dataclasses.replace(options, quality=quality)
+        if thread_count > 1:  # strips of the resized frame (a small copy) on the shared pool
+            frame = _resize.resize_prepared(array, request.channels, width, height)
+            return _encoder.encode_threaded(frame, request, thread_count)
+        return _backend.current().encode_jpeg(array, *request.args, width, height)  # type: ignore[no-any-return]
+
+    if chars is None:
+        return encode_at(options.quality, *size)
+    return _budget.fit(encode_at, size, options.quality, floor, chars)

@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from . import _backend, _options
+from . import _backend, _options, _resize
 from ._formats import MCU_SIZE
 
 # A frame is split only into strips of at least this many pixels: below that
@@ -114,6 +114,11 @@ class Encoder:
         max_pixels: the largest frame (width x height) to encode, checked
             before anything is copied. Default 178,956,970, as
             ``frame64.decode``; None: no limit.
+        max_side: downscale frames whose longer side exceeds it, as
+            ``frame64.encode(..., max_side=)`` (same pixels and bytes).
+            :meth:`encode` resizes inside the compression call; the batch
+            and stream methods resize each frame on the calling thread
+            before handing it to the pool. None (default): as they are.
 
     Raises:
         TypeError: an option has the wrong type.
@@ -134,6 +139,7 @@ class Encoder:
         threads: int | None = None,
         split_frames: bool = False,
         max_pixels: int | None = _options.MAX_PIXELS_DEFAULT,
+        max_side: int | None = None,
     ) -> None:
         self._format = _options.check_format(format)
         if self._format != "jpeg":
@@ -149,6 +155,7 @@ class Encoder:
         self._split_frames = _options.flag("split_frames", split_frames)
         self._max_pixels_arg = max_pixels
         self._max_pixels = _options.check_max_pixels(max_pixels)
+        self._max_side = _options.check_max_side(max_side)
         self._threads_arg = None if threads is None else _options.check_threads(threads)
         self._threads = resolve_threads(self._threads_arg)
         self._impl = _backend.current()  # an Encoder keeps the backend it was made on
@@ -179,11 +186,16 @@ class Encoder:
         """Whether :meth:`encode` splits large frames into strips (other bytes than frame64.encode)."""
         return self._split_frames
 
-    def _strip_rows(self, array: np.ndarray) -> int:
+    def _strip_rows(self, width: int, height: int) -> int:
         if not self._split_frames:
             return 0
-        height, width = array.shape[:2]
         return strip_rows(width, height, self._options.tjsamp, self._options.progressive, self._threads)
+
+    def _fit(self, array: np.ndarray) -> np.ndarray:
+        """A prepared frame resized for max_side (itself when it fits), on this Encoder's backend."""
+        width, height = _options.fit_max_side(array.shape[1], array.shape[0], self._max_side)
+        with _backend.use(self._impl):
+            return _resize.resize_prepared(array, self._options.channels, width, height)
 
     def encode(self, image: Any) -> str:
         """Encode one frame: ``frame64.encode(image, **options)``, or with
@@ -200,10 +212,11 @@ class Encoder:
             ValueError: ``image`` has a wrong shape, is empty or too large.
         """
         array = _options.prepare_image(image, self._options.pixel_format, max_pixels=self._max_pixels)
-        rows = self._strip_rows(array)
-        if rows == 0:
-            return self._impl.encode_jpeg(array, *self._options.args)  # type: ignore[no-any-return]
-        return self._live_pool().encode(array, *self._options.args, rows)  # type: ignore[no-any-return]
+        width, height = _options.fit_max_side(array.shape[1], array.shape[0], self._max_side)
+        rows = self._strip_rows(width, height)
+        if rows == 0:  # resized inside the compression call
+            return self._impl.encode_jpeg(array, *self._options.args, width, height)  # type: ignore[no-any-return]
+        return self._live_pool().encode(self._fit(array), *self._options.args, rows)  # type: ignore[no-any-return]
 
     def encode_batch(self, frames: Sequence[Any] | np.ndarray) -> list[str]:
         """Encode many frames on all the encoder's threads; results in input order.
@@ -235,7 +248,7 @@ class Encoder:
         else:
             items = list(frames)
         pixel_format = self._options.pixel_format
-        arrays = [_prepare_frame(frame, pixel_format, self._max_pixels, i) for i, frame in enumerate(items)]
+        arrays = [self._fit(_prepare_frame(frame, pixel_format, self._max_pixels, i)) for i, frame in enumerate(items)]
         whole = [0] * len(arrays)  # frames in parallel, each in one piece
         return self._live_pool().encode_batch(arrays, *self._options.args, whole)  # type: ignore[no-any-return]
 
@@ -264,7 +277,7 @@ class Encoder:
         pixel_format = self._options.pixel_format
         pending: collections.deque[Any] = collections.deque()
         for index, frame in enumerate(frames):
-            array = _prepare_frame(frame, pixel_format, self._max_pixels, index)
+            array = self._fit(_prepare_frame(frame, pixel_format, self._max_pixels, index))
             pending.append(pool.submit(array, *self._options.args, 0))  # in one piece, as encode_batch
             if len(pending) >= limit:
                 yield pending.popleft().result()
@@ -278,6 +291,7 @@ class Encoder:
             "threads": self._threads_arg,
             "split_frames": self._split_frames,
             "max_pixels": self._max_pixels_arg,
+            "max_side": self._max_side,
         }
 
     def __setstate__(self, state: dict[str, Any]) -> None:

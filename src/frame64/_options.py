@@ -106,6 +106,30 @@ def _integer(name: str, value: Any, expected: str) -> int:
     return int(value)
 
 
+def check_max_side(value: Any) -> int | None:
+    """``max_side``: None (no limit) or an int >= 1."""
+    if value is None:
+        return None
+    side = _integer("max_side", value, "an int >= 1 or None")
+    if side < 1:
+        raise ValueError(f"max_side must be >= 1 (or None), got {side}")
+    return side
+
+
+def fit_max_side(width: int, height: int, max_side: int | None) -> tuple[int, int]:
+    """(width, height) with the longer side at most ``max_side``, aspect kept.
+
+    The longer side becomes ``max_side`` when it is longer; the shorter one is
+    rounded to nearest, halves up: ``(2 * shorter * max_side + longer) //
+    (2 * longer)``, at least 1. Never larger than the image.
+    """
+    longer, shorter = max(width, height), min(width, height)
+    if max_side is None or longer <= max_side:
+        return width, height
+    rounded = max(1, (2 * shorter * max_side + longer) // (2 * longer))
+    return (max_side, rounded) if width >= height else (rounded, max_side)
+
+
 def check_compression(value: Any) -> int:
     """The PNG compression level: an int in 0..9; None means the default (1)."""
     if value is None:

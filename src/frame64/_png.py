@@ -26,7 +26,7 @@ from typing import Any
 
 import numpy as np
 
-from . import _backend, _options
+from . import _backend, _budget, _options
 from ._errors import DecodeError, PngDecodeError
 from ._formats import MAX_PNG_SIDE, PIXEL_FORMATS, PNG_SIGNATURE, TJPF
 
@@ -39,21 +39,39 @@ def is_png(data: bytes | bytearray | memoryview) -> bool:
 
 
 def encode_png(
-    image: Any, *, pixel_format: Any, compression: Any, data_uri: Any, max_pixels: Any = _options.MAX_PIXELS_DEFAULT
+    image: Any,
+    *,
+    pixel_format: Any,
+    compression: Any,
+    data_uri: Any,
+    max_pixels: Any = _options.MAX_PIXELS_DEFAULT,
+    max_side: int | None = None,
+    max_chars: int | None = None,
 ) -> str:
     """Validate the arguments and encode ``image`` as base64 PNG text on the current backend.
 
     Raises:
         TypeError: ``image`` is not uint8 pixels, or an option has the wrong type.
         ValueError: a wrong shape for ``pixel_format``, an empty image, a side
-            over 2**31-1, an image over max_pixels, or compression outside 0..9.
+            over 2**31-1, an image over max_pixels, or compression outside 0..9;
+            a max_chars nothing fits.
+
+    ``max_side`` and ``max_chars`` (already checked) work as in
+    ``frame64.encode``; PNG has no quality, so ``max_chars`` only downscales.
     """
     name = _options.choice("pixel_format", pixel_format, PIXEL_FORMATS)
     level = _options.check_compression(compression)
     flag = _options.flag("data_uri", data_uri)
     limit = _options.check_max_pixels(max_pixels)
     array = _options.prepare_image(image, name, max_dimension=MAX_PNG_SIDE, max_pixels=limit)
-    return _backend.current().encode_png(array, TJPF[name], level, flag)  # type: ignore[no-any-return]
+    size = _options.fit_max_side(array.shape[1], array.shape[0], max_side)
+
+    def encode_at(quality: int, width: int, height: int) -> str:
+        return _backend.current().encode_png(array, TJPF[name], level, flag, width, height)  # type: ignore[no-any-return]
+
+    if max_chars is None:
+        return encode_at(0, *size)
+    return _budget.fit(encode_at, size, 0, 0, max_chars)
 
 
 def decode_png(

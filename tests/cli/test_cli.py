@@ -206,7 +206,8 @@ def test_bad_file_fails_alone(capsys: pytest.CaptureFixture[str], images: dict[s
     args = [str(images["a.jpg"]), str(images["notes.txt"]), str(missing), str(images["b.png"])]
     code, out, err = run(capsys, "encode", "--raw", *args)
     assert code == 1
-    assert out.splitlines() == [base64.b64encode(images[n].read_bytes()).decode() for n in ("a.jpg", "b.png")]
+    a, b = (base64.b64encode(images[n].read_bytes()).decode() for n in ("a.jpg", "b.png"))
+    assert out.split("\n") == [a, "", "", b, ""]  # one line per input: empty for the two that failed
     assert f"{images['notes.txt']}: not a JPEG" in err
     assert f"{missing}: No such file" in err
 
@@ -215,7 +216,7 @@ def test_fail_fast_stops_at_the_first_failure(capsys: pytest.CaptureFixture[str]
     args = [str(images["a.jpg"]), str(images["notes.txt"]), str(images["b.png"])]
     code, out, err = run(capsys, "encode", "--raw", "--fail-fast", *args)
     assert code == 1
-    assert out.splitlines() == [base64.b64encode(images["a.jpg"].read_bytes()).decode()]
+    assert out.split("\n") == [base64.b64encode(images["a.jpg"].read_bytes()).decode(), "", ""]
     assert err.count("error:") == 1
 
 
@@ -597,7 +598,7 @@ def test_builtin_counter_when_tqdm_is_missing(monkeypatch: pytest.MonkeyPatch, c
     monkeypatch.setattr(sys, "stderr", terminal)
     code = cli.main(["encode", "--raw", str(images["dir"]), str(images["notes.txt"])])
     out = capsys.readouterr().out
-    assert code == 1 and len(out.splitlines()) == 4
+    assert code == 1 and len(out.splitlines()) == 5 and out.endswith("\n\n")  # the failed input's empty line
     shown = terminal.getvalue()
     assert "\rframe64: 4/5 images" in shown
     assert f"\r\x1b[K{cli.PROG}: error: {images['notes.txt']}: not a JPEG" in shown  # the counter line is cleared first

@@ -8,9 +8,11 @@ import base64
 import importlib.util
 import itertools
 import json
+import os
 import sys
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import cv2
 import numpy as np
@@ -167,6 +169,95 @@ def test_stream_recipe_without_fastapi(monkeypatch: pytest.MonkeyPatch, capsys: 
     with pytest.raises(ImportError, match="pip install fastapi"):
         module.create_app()
     assert module.main(["--smoke"]) == 0 and capsys.readouterr().out.count("data: data:image/jpeg") == 3
+
+
+def test_stream_install_line_names_websocket_support(stream: ModuleType) -> None:
+    install = "pip install fastapi 'uvicorn[standard]'"
+    assert install in str(stream.__doc__) and stream.INSTALL == install
+    assert f"`{install} && python examples/fastapi_stream.py`" in README.read_text(encoding="utf-8")
+
+
+def test_stream_server_without_uvicorn_says_what_to_install(monkeypatch: pytest.MonkeyPatch,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setitem(sys.modules, "uvicorn", None)
+    assert load("fastapi_stream").main([]) == 1
+    err = capsys.readouterr().err
+    assert len(err.splitlines()) == 1 and "'uvicorn[standard]'" in err
+
+
+PAGE_HARNESS = """
+const els = {frame: {}, fps: {}, status: {textContent: ""}};
+const made = [];
+globalThis.document = {getElementById: (id) => els[id]};
+globalThis.performance = {now: () => 1};
+globalThis.location = {search: process.env.FRAME64_TRANSPORT, host: "example:8000"};
+globalThis.EventSource = class { constructor(url) { this.url = url; this.readyState = 0; made.push(this); } };
+EventSource.CLOSED = 2;
+globalThis.WebSocket = class { constructor(url) { this.url = url; made.push(this); } };
+eval(require("fs").readFileSync(0, "utf8"));
+const stream = made[0], seen = [];
+const note = () => seen.push(els.status.textContent);
+if (process.env.FRAME64_TRANSPORT === "?ws") {
+  stream.onmessage({data: "data:image/jpeg;base64,AAAA"}); seen.push(els.frame.src);
+  els.frame.onerror(); note(); els.frame.onload(); note();
+  stream.onclose({code: 1006, reason: ""}); note();
+} else {
+  stream.onmessage({data: "data:image/jpeg;base64,BBBB"}); seen.push(els.frame.src);
+  els.frame.onerror(); note(); els.frame.onload(); note();
+  stream.onerror(); note(); stream.readyState = EventSource.CLOSED; stream.onerror(); note();
+}
+console.log(JSON.stringify({url: stream.url, seen}));
+"""
+
+
+@pytest.mark.parametrize("transport", ["?sse", "?ws"])
+def test_stream_page_shows_errors(stream: ModuleType, transport: str) -> None:
+    """The page's script, run by Node with a stub DOM: an image error, an EventSource error and a
+    WebSocket close each put a message on the page; the next frame that loads clears it."""
+    import shutil
+    import subprocess
+
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("Node.js is not installed: the page's script cannot be run")
+    page = stream.PAGE
+    assert '<p id="status"' in page
+    script = page.split("<script>", 1)[1].split("</script>", 1)[0]
+    result = subprocess.run([node, "-e", PAGE_HARNESS], input=script, capture_output=True,
+                            text=True, check=True, timeout=60, env={**os.environ, "FRAME64_TRANSPORT": transport})
+    report = json.loads(result.stdout)
+    seen = report["seen"]
+    assert seen[1].startswith("A frame could not be shown") and seen[2] == ""
+    if transport == "?ws":
+        assert report["url"] == "ws://example:8000/ws" and seen[0] == "data:image/jpeg;base64,AAAA"
+        assert "WebSocket closed (code 1006)" in seen[3] and "uvicorn[standard]" in seen[3]
+    else:
+        assert report["url"] == "/frames" and seen[0] == "data:image/jpeg;base64,BBBB"
+        assert "reconnecting" in seen[3] and "closed" in seen[4]
+
+
+# --- install facts
+
+
+def pyproject() -> dict[str, Any]:
+    tomllib = pytest.importorskip("tomllib")  # Python 3.11+
+    with open(EXAMPLES.parent / "pyproject.toml", "rb") as handle:
+        return dict(tomllib.load(handle))
+
+
+def test_demo_extra_installs_every_peer_the_demo_compares_with() -> None:
+    from frame64.cli.demo import NAIVE_PATHS
+
+    demo = pyproject()["project"]["optional-dependencies"]["demo"]
+    names = {requirement.split(">")[0].split("<")[0].split("=")[0].strip().lower() for requirement in demo}
+    assert names == {"pyturbojpeg", "opencv-python-headless", "pillow"}
+    assert NAIVE_PATHS == ("cv2.imencode + base64", "PIL + base64")  # cv2 and PIL: both in the extra
+
+
+def test_failed_build_message_names_the_clone_and_pypi_installs() -> None:
+    message = pyproject()["tool"]["scikit-build"]["messages"]["after-failure"]
+    assert "pip install '.[fallback]'" in message and "pip install 'frame64[fallback]'" in message
+    assert message.count("FRAME64_ALLOW_PURE_PYTHON=1") == 2
 
 
 # --- README

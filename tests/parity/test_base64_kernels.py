@@ -19,6 +19,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from ..conftest import forced
+
 core = pytest.importorskip("frame64._core")
 
 KERNELS = core.supported_simd()
@@ -29,13 +31,8 @@ ALPHABET = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
 @pytest.fixture(params=KERNELS, ids=[f"kernel={name}" for name in KERNELS])
 def kernel(request: pytest.FixtureRequest) -> Iterator[str]:
     """Forces one kernel for the test and restores the previous one afterwards."""
-    previous = core.simd()
-    core.set_simd(request.param)
-    assert core.simd() == request.param
-    try:
-        yield request.param
-    finally:
-        core.set_simd(previous)
+    with forced(core.simd, core.set_simd, request.param) as name:
+        yield name
 
 
 def outcome(function: Callable[..., Any], *args: Any) -> tuple[str, Any]:

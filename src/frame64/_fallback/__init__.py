@@ -15,6 +15,7 @@ module          mirrors                 what
 ``decode``      ``bind_decode.cpp``     decode_image, decode_image_bytes
 ``png``         ``bind_png.cpp``        encode_png, png_deflate, the PNG reader
 ``exif``        ``image/exif.cpp``      the EXIF Orientation and the turn that undoes it
+``resize``      ``bind_resize.cpp``     the area filter (numpy), kernel report
 ``arrays``      ``arrays.cpp``          the ``out=`` check, base64 into a str
 ``_turbo``      (libturbojpeg)          the one PyTurboJPEG handle (a leaf)
 ==============  ======================  =======================================
@@ -29,6 +30,7 @@ from .decode import decode_image, decode_image_bytes
 from .encoder import BatchEncoder, PendingFrame
 from .jpeg import encode_jpeg
 from .png import encode_png, png_deflate
+from .resize import resize, resize_kernel, set_resize_kernel, supported_resize_kernels
 
 __version__ = "fallback"
 
@@ -48,6 +50,10 @@ __all__ = [
     "encode_jpeg",
     "encode_png",
     "png_deflate",
+    "resize",
+    "resize_kernel",
+    "set_resize_kernel",
+    "supported_resize_kernels",
     "set_simd",
     "simd",
     "supported_simd",

@@ -19,6 +19,7 @@ from .._formats import (
 )
 from ._turbo import turbojpeg
 from .arrays import base64_str
+from .resize import resized
 
 
 def jpeg_flags(fast_dct: bool, progressive: bool, quality: int) -> int:
@@ -61,7 +62,10 @@ def encode_jpeg(
     fast_dct: bool,
     progressive: bool,
     data_uri: bool,
+    width: int = 0,
+    height: int = 0,
 ) -> str:
-    """Same contract as frame64._core.encode_jpeg (image already validated)."""
+    """Same contract as frame64._core.encode_jpeg (image already validated; width, height 0: as it is)."""
+    image = resized(image, width, height)
     jpeg = compress(image, pixel_format, quality, subsampling, fast_dct, progressive)
     return base64_str(jpeg, DATA_URI_PREFIX["jpeg"] if data_uri else "")

@@ -23,6 +23,7 @@ import numpy as np
 from .._errors import PngError
 from .._formats import BLUE_FIRST, DATA_URI_PREFIX, MAX_PNG_SIDE, PIXEL_SIZE, PNG_SIGNATURE
 from .arrays import base64_str
+from .resize import resized
 
 _STORED_MAX = 65535  # bytes in one stored deflate block (RFC 1951 3.2.4)
 MAX_CHUNK_LENGTH = 2**31 - 1  # PNG specification 5.3
@@ -162,8 +163,11 @@ def encode_png_bytes(image: np.ndarray, pixel_format: int, compression: int) -> 
     return PNG_SIGNATURE + _chunk(b"IHDR", ihdr) + _chunk(b"IDAT", stream) + _chunk(b"IEND", b"")
 
 
-def encode_png(image: np.ndarray, pixel_format: int, compression: int, data_uri: bool) -> str:
-    """Same contract as frame64._core.encode_png (image already validated)."""
+def encode_png(
+    image: np.ndarray, pixel_format: int, compression: int, data_uri: bool, width: int = 0, height: int = 0
+) -> str:
+    """Same contract as frame64._core.encode_png (image already validated; width, height 0: as it is)."""
+    image = resized(image, width, height)
     return base64_str(encode_png_bytes(image, pixel_format, compression), DATA_URI_PREFIX["png"] if data_uri else "")
 
 

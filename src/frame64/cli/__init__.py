@@ -23,7 +23,7 @@ import frame64
 from .. import _backend, _formats
 from .bench import cmd_bench
 from .common import PROG, InputError, UsageError
-from .decode import cmd_decode
+from .decode import OUTPUT_HELP, cmd_decode
 from .demo import cmd_demo
 from .encode import cmd_encode
 
@@ -80,25 +80,30 @@ def build_parser() -> argparse.ArgumentParser:
                      help="print one JSON object per image: name, width, height, format, base64 "
                      "(data_uri instead of base64 with --data-uri); implied for videos")
     enc.add_argument("--raw", action="store_true", help="base64 each file's bytes unchanged (JPEG, PNG, GIF, WebP, BMP)")
-    enc.add_argument("--every", type=int, default=1, metavar="N", help="video: encode every Nth frame (default 1)")
+    enc.add_argument("--every", type=int, metavar="N", help="video: encode every Nth frame (default 1)")
     enc.add_argument("--max-frames", type=int, metavar="N", help="video: stop after N encoded frames")
     enc.add_argument("--threads", type=int, metavar="N",
                      help="video, JPEG: frames compressed in parallel on N threads (default: all cores)")
     enc.add_argument("--fail-fast", action="store_true", help="stop at the first input that fails")
     enc.add_argument("--no-progress", dest="progress", action="store_false",
                      help="no progress bar (it is shown on stderr for directories and videos when stderr is a terminal)")
-    enc.set_defaults(func=cmd_encode)
+    enc.set_defaults(command_parser=enc, func=cmd_encode)
 
     dec = commands.add_parser(
-        "decode", help="turn base64 or a data URI back into an image file",
-        description="Read base64 text, a data URI or a JSON line from 'frame64 encode --jsonl' and write the image "
-        "it holds. The bytes are written unchanged when the output's extension matches their format; otherwise "
-        "frame64 re-encodes the pixels.",
+        "decode", help="turn base64, data URIs or JSON lines back into image files",
+        description="Read base64 text, data URIs or the JSON lines of 'frame64 encode --jsonl' and write the "
+        "images they hold. The input holds one image (base64 or a data URI, line breaks allowed), one image "
+        "per line (as 'frame64 encode' prints them), or JSON lines (every line is decoded). An image is "
+        "written unchanged when the output's format is its own; otherwise frame64 re-encodes the pixels. "
+        "A failed image is reported on stderr and the others are still written (exit status 1).",
+        epilog=f"-o with several images: {OUTPUT_HELP}. A single file name or - with several images is a "
+        "usage error (exit 2), found before anything is written, as is a pattern that gives two images one name.",
     )
     dec.add_argument("input", nargs="?", default="-", metavar="FILE", help="file holding the text (default: stdin)")
-    dec.add_argument("-o", "--output", required=True, help="image file to write (.png, .jpg), or - for stdout")
-    dec.add_argument("--quality", type=int, help="JPEG quality when converting to .jpg (default 90)")
-    dec.set_defaults(func=cmd_decode)
+    dec.add_argument("-o", "--output", required=True, metavar="OUTPUT", help=OUTPUT_HELP.replace("%", "%%"))
+    dec.add_argument("--quality", type=int, help="JPEG quality 1..100 when converting to .jpg (default 90)")
+    dec.add_argument("--fail-fast", action="store_true", help="stop at the first image that fails")
+    dec.set_defaults(command_parser=dec, func=cmd_decode)
 
     demo = commands.add_parser("demo", help="encode a built-in frame, time it, write frame64-demo.html",
                                description="Encode a built-in camera-like frame with every available backend, check "
@@ -108,17 +113,17 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--width", type=_positive, default=1920, help="frame width (default %(default)s)")
     demo.add_argument("--height", type=_positive, default=1080, help="frame height (default %(default)s)")
     demo.add_argument("--repeat", type=_positive, default=15, help="timed runs per contender (default %(default)s)")
-    demo.set_defaults(func=cmd_demo)
+    demo.set_defaults(command_parser=demo, func=cmd_demo)
 
     bench = commands.add_parser("bench", help="compare backends and installed peers at three frame sizes",
                                 description="Time frame64's backends against every installed peer (cv2, PIL, "
                                 "PyTurboJPEG, simplejpeg, pybase64) by interleaved medians.")
     bench.add_argument("--format", choices=("jpeg", "png"), default="jpeg", help="image format (default jpeg)")
-    bench.add_argument("--quality", type=int, default=90, help="JPEG quality (default 90)")
+    bench.add_argument("--quality", type=int, help="JPEG quality 1..100 (default 90; jpeg only)")
     bench.add_argument("--sizes", metavar="WxH,...", help="frame sizes (default 640x480,1920x1080,3840x2160)")
     bench.add_argument("--repeat", type=int, help="timed runs per contender and size (default: about 0.25 s worth)")
     bench.add_argument("--plot", metavar="OUT.png", help="also draw a bar chart (needs matplotlib)")
-    bench.set_defaults(func=cmd_bench)
+    bench.set_defaults(command_parser=bench, func=cmd_bench)
     return parser
 
 
@@ -130,7 +135,11 @@ def _positive(text: str) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the frame64 command line; return the exit status (0 ok, 1 failed input, 2 usage)."""
+    """Run the frame64 command line; return the exit status (0 ok, 1 failed input, 2 usage).
+
+    Every failure is one line on stderr (no traceback); a usage error also prints the usage of
+    the subcommand it belongs to.
+    """
     arguments = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
     try:
@@ -140,8 +149,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.func(args))
     except UsageError as exc:
-        parser.print_usage(sys.stderr)
-        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        args.command_parser.print_usage(sys.stderr)
+        print(f"{PROG} {args.command}: error: {exc}", file=sys.stderr)
         return 2
     except InputError as exc:
         print(f"{PROG}: error: {exc}", file=sys.stderr)
@@ -153,4 +162,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         with contextlib.suppress(OSError):
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
-
+    except MemoryError:
+        print(f"{PROG}: error: out of memory", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"{PROG}: error: {exc.filename + ': ' if exc.filename else ''}{exc.strerror or exc}", file=sys.stderr)
+        return 1
+    except Exception as exc:  # noqa: BLE001 - the promise: one line, never a traceback
+        print(f"{PROG}: error: {type(exc).__name__}: {exc} (an internal error: please report it)", file=sys.stderr)
+        return 1

@@ -20,7 +20,7 @@ import frame64
 
 from .. import _backend, _formats, _options, _timing
 from .._sample import camera_frame
-from .common import PROG, UsageError
+from .common import PROG, InputError, UsageError, check_frame_size, check_writable
 
 BENCH_SIZES = ((480, 640), (1080, 1920), (2160, 3840))
 
@@ -139,22 +139,28 @@ def check_output(name: str, text: str, fmt: str, frame: np.ndarray) -> int:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
-    sizes = _parse_sizes(args.sizes)
-    fmt = _options.check_format(args.format) if args.format != "png" else "png"
-    options: dict[str, Any] = {"format": fmt, "quality": args.quality} if fmt == "jpeg" else {"format": fmt}
+    fmt = _options.check_format(args.format)
+    if fmt == "png" and args.quality is not None:
+        raise UsageError("--quality applies to --format jpeg only")
+    quality = 90 if args.quality is None else args.quality
+    options: dict[str, Any] = {"format": fmt, "quality": quality} if fmt == "jpeg" else {"format": fmt}
     try:
         frame64.encode(camera_frame(8, 8), **options)
     except ValueError as exc:
-        raise UsageError(f"--format {fmt}: {exc}") from exc
+        raise UsageError(f"--quality: {exc}") from exc
+    sizes = _parse_sizes(args.sizes, fmt)
     if args.repeat is not None and args.repeat < 1:
         raise UsageError(f"--repeat must be at least 1, got {args.repeat}")
-    plot = _plot_module() if args.plot else None
+    plot = None
+    if args.plot:
+        check_writable("--plot", args.plot)
+        plot = _plot_module()
     results: dict[str, dict[tuple[int, int], float]] = {}
     sizes_kb: dict[str, dict[tuple[int, int], int]] = {}
     for height, width in sizes:
         frame = camera_frame(height, width)
         contenders = frame64_contenders(frame, options)
-        contenders.update(jpeg_peers(frame, args.quality) if fmt == "jpeg" else png_peers(frame))
+        contenders.update(jpeg_peers(frame, quality) if fmt == "jpeg" else png_peers(frame))
         first = {}
         for name, run in contenders.items():  # warm-up, check, and a first timing for the repeat count
             start = time.perf_counter()
@@ -167,12 +173,15 @@ def cmd_bench(args: argparse.Namespace) -> int:
             results.setdefault(name, {})[(height, width)] = seconds
     print(_bench_table(results, sizes_kb, sizes, fmt))
     if plot is not None:
-        _plot(plot, results, sizes, args.plot)
+        try:
+            _plot(plot, results, sizes, args.plot)
+        except OSError as exc:
+            raise InputError(f"cannot write {args.plot}: {exc.strerror or exc}") from exc
         print(f"{PROG}: wrote {args.plot}", file=sys.stderr)
     return 0
 
 
-def _parse_sizes(text: str | None) -> list[tuple[int, int]]:
+def _parse_sizes(text: str | None, fmt: str) -> list[tuple[int, int]]:
     if text is None:
         return list(BENCH_SIZES)
     sizes = []
@@ -181,8 +190,9 @@ def _parse_sizes(text: str | None) -> list[tuple[int, int]]:
             width, height = (int(v) for v in part.lower().split("x"))
         except ValueError:
             raise UsageError(f"--sizes takes WIDTHxHEIGHT[,...], got {part!r}") from None
-        if not (1 <= width <= 65535 and 1 <= height <= 65535):
-            raise UsageError(f"--sizes: {part!r} is out of range 1..65535")
+        if width < 1 or height < 1:
+            raise UsageError(f"--sizes: {part!r} must be at least 1x1")
+        check_frame_size("--sizes", width, height, fmt)
         sizes.append((height, width))
     return sizes
 

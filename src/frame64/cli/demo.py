@@ -9,7 +9,6 @@ import functools
 import html
 import sys
 from collections.abc import Callable
-from pathlib import Path
 
 import numpy as np
 
@@ -18,7 +17,7 @@ import frame64
 from .. import _formats, _timing
 from .._sample import camera_frame
 from .bench import frame64_contenders, jpeg_peers
-from .common import PROG, InputError
+from .common import PROG, InputError, check_frame_size, check_writable, write_output
 
 NAIVE_PATHS = ("cv2.imencode + base64", "PIL + base64")  # what people write today
 
@@ -38,6 +37,8 @@ data URI that <code>frame64.encode(frame, data_uri=True)</code> returned for a {
 
 def cmd_demo(args: argparse.Namespace) -> int:
     height, width = args.height, args.width
+    check_frame_size("--width/--height", width, height)
+    check_writable("-o/--output", args.output)
     frame = camera_frame(height, width)
     print(f"{PROG} {frame64.__version__} (backend={frame64.backend}, simd={frame64.simd}): a {width}x{height} "
           "camera-like BGR frame -> JPEG data URI (quality 90, 4:2:0)")
@@ -75,7 +76,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     summary = html.escape(", ".join(f"{name}: {seconds * 1e3:.2f} ms" for name, seconds in medians.items()))
     page = DEMO_PAGE.format(length=len(uri), width=width, height=height, backend=frame64.backend,
                             simd=frame64.simd, uri=uri, summary=summary)
-    Path(args.output).write_text(page, encoding="utf-8")
+    write_output(args.output, page)
     print(f"wrote {args.output}: open it in a browser; the frame it shows comes from the data URI")
     return 0
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import collections
+import contextlib
 import json
 import math
 import sys
@@ -17,7 +18,7 @@ import numpy as np
 import frame64
 
 from .. import _formats, _options
-from .common import PROG, InputError, UsageError, b64text, decode_pixels
+from .common import PROG, InputError, UsageError, b64text, decode_pixels, note, png_has_alpha
 from .progress import Progress
 
 # Files that directories give: those frame64 decodes, and with --raw every image a browser shows.
@@ -69,8 +70,11 @@ class EncodeSettings:
     threads: int | None
 
 
-def _encode_options(args: argparse.Namespace) -> EncodeSettings:
-    """Validate the options once, with frame64's own checks, before any input is read."""
+def _encode_options(args: argparse.Namespace, items: Sequence[Item]) -> EncodeSettings:
+    """Validate the options once, with frame64's own checks, before any input is read.
+
+    An option that would have no effect on these inputs is a usage error."""
+    videos = any(item.kind == "video" for item in items)
     raw_only = args.raw and any(
         value is not None for value in (args.quality, args.subsampling, args.pixel_format, args.compression)
     )
@@ -79,12 +83,26 @@ def _encode_options(args: argparse.Namespace) -> EncodeSettings:
                          "--pixel-format or --compression")
     if args.raw and args.format is not None:
         raise UsageError("--raw keeps each file's own format: it takes no --format")
-    if args.every < 1:
+    if args.raw and videos:
+        raise UsageError("--raw sends image files unchanged; a video's frames are always encoded (drop --raw)")
+    video_options = [flag for flag, value in (("--every", args.every), ("--max-frames", args.max_frames),
+                                              ("--threads", args.threads)) if value is not None]
+    if video_options and not videos:
+        raise UsageError(f"{'/'.join(video_options)} applies to video and camera inputs only")
+    if args.every is not None and args.every < 1:
         raise UsageError(f"--every must be at least 1, got {args.every}")
     if args.max_frames is not None and args.max_frames < 1:
         raise UsageError(f"--max-frames must be at least 1, got {args.max_frames}")
     if args.threads is not None and args.threads < 1:
         raise UsageError(f"--threads must be at least 1, got {args.threads}")
+    png = str(args.format).lower() == "png"
+    if png and (args.quality is not None or args.subsampling is not None):
+        raise UsageError("--quality and --subsampling apply to JPEG output only (not --format png)")
+    if png and args.threads is not None:
+        raise UsageError("--threads applies to JPEG output only (PNG frames are encoded one by one)")
+    if not png and not args.raw and str(args.pixel_format).upper() in ("BGRA", "RGBA"):
+        raise UsageError(f"--pixel-format {args.pixel_format} keeps alpha only in PNG (add --format png); "
+                         "JPEG has no alpha channel")
     options: dict[str, Any] = {"format": args.format or "jpeg"}
     for key in ("quality", "subsampling", "pixel_format", "compression"):
         value = getattr(args, key)
@@ -92,7 +110,7 @@ def _encode_options(args: argparse.Namespace) -> EncodeSettings:
             options[key] = value
     settings = EncodeSettings(
         format=options["format"], options=options, data_uri=args.data_uri, raw=args.raw,
-        every=args.every, max_frames=args.max_frames, threads=args.threads,
+        every=args.every or 1, max_frames=args.max_frames, threads=args.threads,
     )
     if not args.raw:
         channels = _formats.CHANNELS.get(str(options.get("pixel_format", "BGR")).upper(), 3)
@@ -124,7 +142,7 @@ class Encoding:
         self.jsonl = jsonl
         self.out = out
 
-    def _emit(self, line: str) -> None:
+    def emit(self, line: str) -> None:
         self.out.write(line + "\n")
         self.out.flush()  # a stream: every line is usable as soon as it is written
 
@@ -140,16 +158,22 @@ class Encoding:
         else:
             if info is None or info.format not in _formats.FORMATS:
                 raise InputError("not a JPEG or PNG file (pass --raw to base64 other images unchanged)")
-            pixels = decode_pixels(data, settings.options.get("pixel_format", "BGR"))
+            pixel_format = str(settings.options.get("pixel_format", "BGR")).upper()
+            if info.format == "png" and pixel_format not in ("BGRA", "RGBA") and png_has_alpha(data):
+                keep = "pass --pixel-format BGRA to keep it" if settings.format == "png" else "JPEG has none"
+                note(f"{name}: its transparency (alpha) is dropped ({keep})")
+            pixels = decode_pixels(data, pixel_format)
             text = frame64.encode(pixels, data_uri=settings.data_uri, **settings.options)
             fmt, height, width = settings.format, pixels.shape[0], pixels.shape[1]
-        self._emit(_record(name, text, width, height, fmt, settings.data_uri) if self.jsonl else text)
+        self.emit(_record(name, text, width, height, fmt, settings.data_uri) if self.jsonl else text)
 
     def encode_video(self, item: Item, progress_enabled: bool) -> None:
         try:
             import cv2
         except ImportError as exc:
             raise InputError("video input needs OpenCV: pip install 'frame64[video]'") from exc
+        with contextlib.suppress(AttributeError):  # OpenCV's own warnings would add lines to a one-line error
+            cv2.utils.logging.setLogLevel(cv2.utils.logging.LOG_LEVEL_ERROR)
         capture = cv2.VideoCapture(item.source)
         try:
             if not capture.isOpened():
@@ -182,7 +206,7 @@ class Encoding:
         emitted = 0
         for text in texts:
             index, width, height = selected.popleft()
-            self._emit(_record(name, text, width, height, settings.format, settings.data_uri, {"frame": index}))
+            self.emit(_record(name, text, width, height, settings.format, settings.data_uri, {"frame": index}))
             emitted += 1
             progress.update()
         if emitted == 0:
@@ -217,8 +241,8 @@ def _convert_bgr(frame: np.ndarray, pixel_format: str) -> np.ndarray:
 
 
 def cmd_encode(args: argparse.Namespace) -> int:
-    settings = _encode_options(args)
-    items = _expand_inputs(args.inputs, settings.raw)
+    items = _expand_inputs(args.inputs, args.raw)
+    settings = _encode_options(args, items)
     if not items:
         raise UsageError("no images to encode (directories are searched for "
                          f"{', '.join(sorted(RAW_SUFFIXES if settings.raw else IMAGE_SUFFIXES))} files)")
@@ -233,6 +257,8 @@ def cmd_encode(args: argparse.Namespace) -> int:
         nonlocal failures
         failures += 1
         file_progress.message(f"{PROG}: error: {name}: {message}")
+        if not jsonl:
+            runner.emit("")  # plain output keeps one line per input: an empty line for a failed one
 
     try:
         for item in items:

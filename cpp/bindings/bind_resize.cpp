@@ -1,0 +1,74 @@
+// Bindings for the area filter: _core.resize (a new array) and the kernel
+// choice for tests. The encoders call image::area_resize themselves
+// (bind_jpeg.cpp, bind_png.cpp).
+#include <pybind11/numpy.h>
+#include <pybind11/stl.h>
+
+#include <string>
+#include <vector>
+
+#include "bindings/arrays.hpp"
+#include "image/formats.hpp"
+#include "image/resize.hpp"
+
+namespace frame64::bindings {
+namespace {
+
+// The pixel format describe_frame checks a frame of `channels` channels as
+// (the filter treats every channel alike, so the order does not matter).
+int pixel_format_for(int channels) {
+    switch (channels) {
+        case 1: return image::kTjpfGray;
+        case 3: return image::kTjpfBgr;
+        case 4: return image::kTjpfBgra;
+        default: throw py::value_error("channels must be 1, 3 or 4, got " + std::to_string(channels));
+    }
+}
+
+py::array resize(py::handle image, int channels, int width, int height) {
+    BufferView view(image, PyBUF_RECORDS_RO);
+    const FrameLayout frame = describe_frame(view, pixel_format_for(channels),
+                                             {Py_ssize_t{INT32_MAX} / 4, "the area filter cannot resize", PY_SSIZE_T_MAX});
+    const image::ResizeSource source{view.bytes(), static_cast<std::size_t>(frame.pitch), frame.width, frame.height,
+                                     frame.channels};
+    if (width == 0 && height == 0) throw py::value_error("size: needs a width and a height >= 1");
+    image::resize_target(source.width, source.height, width, height);
+    std::vector<py::ssize_t> shape = {height, width};
+    if (view->ndim == 3) shape.push_back(channels);
+    py::array_t<std::uint8_t, py::array::c_style> result(shape);
+    std::uint8_t* out = result.mutable_data();
+    {
+        // Every argument is converted; the pixels are pinned by `view` and the
+        // new array by `result`; the scratch buffers belong to this thread.
+        py::gil_scoped_release release;
+        image::area_resize(source, width, height, out, static_cast<std::size_t>(width) * channels);
+    }
+    return result;
+}
+
+std::vector<std::string> resize_kernel_names(bool supported_only) {
+    std::vector<std::string> names;
+    for (const image::ResizeKernel* kernel : image::compiled_resize_kernels())
+        if (!supported_only || image::resize_kernel_supported(*kernel)) names.emplace_back(kernel->name);
+    return names;
+}
+
+}  // namespace
+
+void bind_resize(py::module_& m) {
+    m.def("resize", &resize, py::arg("image"), py::arg("channels"), py::arg("width"), py::arg("height"),
+          "Area-downscale a uint8 (H, W[, C]) frame to width x height (a new array).");
+    m.def("resize_kernel", [] { return std::string(image::active_resize_kernel().name); },
+          "Name of the active resize kernel.");
+    m.def(
+        "set_resize_kernel",
+        [](const std::string& name) {
+            const std::string error = image::set_active_resize_kernel(name);
+            if (!error.empty()) throw py::value_error(error);
+        },
+        py::arg("name"), "Force a resize kernel by name ('auto' restores the best supported one).");
+    m.def("supported_resize_kernels", [] { return resize_kernel_names(true); },
+          "Compiled resize kernels this CPU can run, best first.");
+}
+
+}  // namespace frame64::bindings

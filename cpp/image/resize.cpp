@@ -1,0 +1,151 @@
+// The area filter's weight tables, the kernel choice and the row driver
+// (the definition is in resize.hpp). Compiled without -m flags.
+#include "image/resize.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <cstring>
+#include <stdexcept>
+#include <string>
+
+#include "base64/base64.hpp"  // detected_features(): one cpuid + xgetbv probe for the whole library
+
+namespace frame64::image {
+
+#if defined(FRAME64_RESIZE_KERNEL_AVX2)
+extern const ResizeKernel kAvx2ResizeKernel;
+#endif
+
+AxisTaps area_taps(int source, int output) {
+    if (source < 1 || output < 1 || output > source) throw std::invalid_argument("area_taps: needs 1 <= output <= source");
+    const std::int64_t n = source, m = output;
+    AxisTaps axis;
+    axis.source = source;
+    axis.output = output;
+    int taps = 0;
+    for (std::int64_t x = 0; x < m; ++x) {
+        const std::int64_t first = (x * n) / m, last = ((x + 1) * n - 1) / m;
+        taps = std::max(taps, static_cast<int>(last - first + 1));
+    }
+    taps += taps & 1;  // even: the SIMD kernels take taps in pairs
+    axis.taps = taps;
+    axis.start.resize(static_cast<std::size_t>(m));
+    axis.weights.assign(static_cast<std::size_t>(m) * taps, 0);
+    for (std::int64_t x = 0; x < m; ++x) {
+        const std::int64_t lo = x * n, hi = (x + 1) * n, first = lo / m;
+        // Q(t): the Q14 cumulative weight at position t of this output (see resize.hpp).
+        auto cumulative = [&](std::int64_t t) { return ((t - lo) * (std::int64_t{1} << kWeightBits) + n / 2) / n; };
+        axis.start[x] = static_cast<std::int32_t>(first);
+        for (std::int64_t i = first; i * m < hi; ++i) {
+            const std::int64_t w = cumulative(std::min((i + 1) * m, hi)) - cumulative(std::max(i * m, lo));
+            axis.weights[x * taps + (i - first)] = static_cast<std::int16_t>(w);
+        }
+    }
+    return axis;
+}
+
+namespace {
+
+std::atomic<const ResizeKernel*> g_active{nullptr};
+
+const ResizeKernel& best_supported() {
+    for (const ResizeKernel* kernel : compiled_resize_kernels())
+        if (resize_kernel_supported(*kernel)) return *kernel;
+    return kScalarResizeKernel;
+}
+
+struct Scratch {
+    std::vector<std::int16_t> intermediate;  // one vertical-pass row, zero-padded
+    std::vector<const std::uint8_t*> rows;
+};
+
+Scratch& thread_scratch() {
+    thread_local Scratch scratch;
+    return scratch;
+}
+
+}  // namespace
+
+const std::vector<const ResizeKernel*>& compiled_resize_kernels() noexcept {
+    static const std::vector<const ResizeKernel*> kernels = {
+#if defined(FRAME64_RESIZE_KERNEL_AVX2)
+        &kAvx2ResizeKernel,
+#endif
+        &kScalarResizeKernel,
+    };
+    return kernels;
+}
+
+bool resize_kernel_supported(const ResizeKernel& kernel) noexcept {
+    return (kernel.required_features & base64::detected_features()) == kernel.required_features;
+}
+
+const ResizeKernel& active_resize_kernel() noexcept {
+    const ResizeKernel* kernel = g_active.load(std::memory_order_acquire);
+    if (kernel != nullptr) return *kernel;
+    const ResizeKernel* expected = nullptr;
+    const ResizeKernel* best = &best_supported();
+    // Racing threads all compute the same answer.
+    if (g_active.compare_exchange_strong(expected, best, std::memory_order_acq_rel)) return *best;
+    return *expected;
+}
+
+std::string set_active_resize_kernel(const std::string& name) {
+    if (name == "auto") {
+        g_active.store(&best_supported(), std::memory_order_release);
+        return {};
+    }
+    for (const ResizeKernel* kernel : compiled_resize_kernels()) {
+        if (name != kernel->name) continue;
+        if (!resize_kernel_supported(*kernel))
+            return "the '" + name + "' resize kernel is compiled in but this CPU (or its OS) cannot run it";
+        g_active.store(kernel, std::memory_order_release);
+        return {};
+    }
+    if (name == "avx2") return "the 'avx2' resize kernel is not compiled into this build";
+    return "unknown resize kernel '" + name + "'; expected one of: auto, avx2, scalar";
+}
+
+void area_resize(const ResizeSource& source, int width, int height, std::uint8_t* out, std::size_t out_pitch) {
+    const AxisTaps columns = area_taps(source.width, width);
+    const AxisTaps rows = area_taps(source.height, height);
+    const ResizeKernel& kernel = active_resize_kernel();
+    const int channels = source.channels;
+    const std::size_t length = static_cast<std::size_t>(source.width) * channels;
+    Scratch& scratch = thread_scratch();
+    // Past the row: zeros for the padded taps and the kernels' 8-sample loads.
+    const std::size_t padded = length + static_cast<std::size_t>(columns.taps + 8) * channels + 16;
+    if (scratch.intermediate.size() < padded) scratch.intermediate.resize(padded);
+    std::fill(scratch.intermediate.begin() + static_cast<std::ptrdiff_t>(length), scratch.intermediate.end(), 0);
+    scratch.rows.resize(static_cast<std::size_t>(rows.taps));
+    for (int y = 0; y < height; ++y) {
+        const int first = rows.start[y];
+        const int count = std::min(rows.taps, source.height - first);
+        for (int k = 0; k < count; ++k) scratch.rows[k] = source.pixels + static_cast<std::size_t>(first + k) * source.pitch;
+        kernel.vertical(scratch.rows.data(), &rows.weights[static_cast<std::size_t>(y) * rows.taps], count, length,
+                        scratch.intermediate.data());
+        kernel.horizontal(scratch.intermediate.data(), columns, channels, out + static_cast<std::size_t>(y) * out_pitch);
+    }
+}
+
+bool resize_target(int source_width, int source_height, int& width, int& height) {
+    if (width == 0 && height == 0) {
+        width = source_width;
+        height = source_height;
+    }
+    if (width < 1 || height < 1 || width > source_width || height > source_height)
+        throw std::invalid_argument("size: the area filter only downscales; " + std::to_string(width) + "x" +
+                                    std::to_string(height) + " is not within the image's " +
+                                    std::to_string(source_width) + "x" + std::to_string(source_height));
+    return width != source_width || height != source_height;
+}
+
+const std::uint8_t* resize_to_thread_buffer(const ResizeSource& source, int width, int height) {
+    thread_local std::vector<std::uint8_t> buffer;
+    const std::size_t pitch = static_cast<std::size_t>(width) * source.channels;
+    if (buffer.size() < pitch * height) buffer.resize(pitch * height);
+    area_resize(source, width, height, buffer.data(), pitch);
+    return buffer.data();
+}
+
+}  // namespace frame64::image
