@@ -56,4 +56,4 @@ cmake_install libspng -DSPNG_STATIC=OFF -DBUILD_EXAMPLES=OFF
 
 ldconfig 2>/dev/null || true
 export PKG_CONFIG_PATH="$PREFIX/lib/pkgconfig"
-pkg-config --modversion libturbojpeg libdeflate spng
+pkg-config --modversion libturbojpeg libjpeg libdeflate spng

@@ -36,7 +36,9 @@ py::str encode_jpeg(py::handle image, int pixel_format, int quality, int subsamp
         params.pitch = width * source.channels;
     }
 
-    jpeg::TurboCompressor& compressor = jpeg::thread_compressor();
+    jpeg::JpegCompressor& compressor = jpeg::thread_compressor();
+    // Runs once the str holds the base64: an outsized buffer goes then.
+    jpeg::ReleaseOutsizedBufferOnExit release_outsized(compressor);
     // The pixels are pinned by `view`; the compressor (and the resize buffer:
     // max_side resizes there, never making a full-size copy) are this thread's.
     auto pixels = [&] { return resized ? image::resize_to_thread_buffer(source, width, height) : view.bytes(); };

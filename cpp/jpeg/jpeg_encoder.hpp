@@ -1,16 +1,21 @@
-// JPEG compression through libjpeg-turbo's TurboJPEG 2.x function API, which
-// libjpeg-turbo 3.x still provides. Every option that changes the output
-// bytes is passed explicitly (see compress_flags), because the two major
-// versions have different defaults for the DCT.
+// JPEG compression through libjpeg's own API (jpeglib.h), set up exactly as
+// libjpeg-turbo's tjCompress2 sets it up, so that the bytes equal
+// TurboJPEG's (PyTurboJPEG's, the fallback's) for every option set -- but
+// without TurboJPEG's environment variables: tjCompress2 reads TJ_OPTIMIZE,
+// TJ_ARITHMETIC, TJ_RESTART and TJ_PROGRESSIVE on every call, and libjpeg's
+// memory manager reads JPEGMEM, so a variable left in a user's shell would
+// change (or fail) every JPEG frame64 writes. Nothing here reads the
+// environment, and nothing here changes it.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <stdexcept>
 
 namespace frame64::jpeg {
 
-// Raised for a failure inside libjpeg-turbo (message from tjGetErrorStr2).
+// Raised for a failure inside libjpeg (message from its format_message).
 class JpegError : public std::runtime_error {
     using std::runtime_error::runtime_error;
 };
@@ -31,7 +36,8 @@ struct CompressParams {
 };
 
 // The exact TurboJPEG flags for these options, minus buffer-management flags.
-// The fallback computes the same value in Python (frame64/_options.py).
+// The fallback computes the same value in Python (frame64/_fallback/jpeg.py);
+// JpegCompressor applies the same rule to libjpeg (fast DCT only below 96).
 int compress_flags(const CompressParams& params) noexcept;
 
 // Bytes per pixel of a TJPF_* value, or 0 for one frame64 does not accept.
@@ -43,31 +49,58 @@ struct Bytes {
     std::size_t size;
 };
 
-// One TurboJPEG compressor and its output buffer. Not thread-safe: use one
-// per thread (thread_compressor()). The buffer is kept and grown, never
-// shrunk, so steady-state compression allocates nothing.
-class TurboCompressor {
+// One libjpeg compressor and its output buffer. Not thread-safe: use one per
+// thread (thread_compressor()). The buffer is sized for the worst case of
+// the frame (tjBufSize) and kept for the next frame, so steady-state
+// compression allocates nothing; a buffer above kKeepBufferBytes is released
+// by release_outsized_buffer(), which callers run once they have copied the
+// result out.
+class JpegCompressor {
 public:
-    TurboCompressor();
-    ~TurboCompressor();
-    TurboCompressor(const TurboCompressor&) = delete;
-    TurboCompressor& operator=(const TurboCompressor&) = delete;
+    // Same threshold as the decoder's per-thread scratch buffer
+    // (bindings/bind_decode.cpp): worst-case buffers up to 64 MiB (a 4:2:0
+    // frame of about 22 MP, a 4:4:4 one of about 11 MP) stay for the next
+    // frame; larger ones are freed after their frame.
+    static constexpr std::size_t kKeepBufferBytes = std::size_t{64} << 20;
 
-    // Compresses pixels; the result stays valid until the next call.
+    JpegCompressor();
+    ~JpegCompressor();
+    JpegCompressor(const JpegCompressor&) = delete;
+    JpegCompressor& operator=(const JpegCompressor&) = delete;
+
+    // Compresses pixels; the result stays valid until the next call to
+    // compress() or release_outsized_buffer() on this compressor.
     Bytes compress(const std::uint8_t* pixels, const CompressParams& params);
 
+    // Frees the output buffer when it is larger than kKeepBufferBytes.
+    void release_outsized_buffer() noexcept;
+
+    // Bytes held by the output buffer (for the tests' capacity probe).
+    std::size_t buffer_capacity() const noexcept { return capacity_; }
+
 private:
-    void* handle_ = nullptr;
-    // libjpeg-turbo 2.1 leaves a handle that has written a progressive JPEG
-    // with optimized Huffman coding switched on, so a later baseline JPEG from
-    // the same handle differs from a fresh handle's. Such a handle is replaced
-    // before the next baseline compression.
-    bool handle_was_progressive_ = false;
-    unsigned char* buffer_ = nullptr;
+    struct Codec;  // jpeg_compress_struct and its error manager (jpeglib.h stays out of this header)
+    void reset_codec();
+
+    std::unique_ptr<Codec> codec_;
+    unsigned char* buffer_ = nullptr;  // malloc'd: jpeg_mem_dest may hand back a buffer it malloc'd
     std::size_t capacity_ = 0;
 };
 
 // The calling thread's compressor, created on first use.
-TurboCompressor& thread_compressor();
+JpegCompressor& thread_compressor();
+
+// Runs compressor.release_outsized_buffer() at scope exit: declare it
+// before the compressed bytes are copied out.
+class ReleaseOutsizedBufferOnExit {
+public:
+    explicit ReleaseOutsizedBufferOnExit(JpegCompressor& compressor) noexcept : compressor_(compressor) {}
+    ~ReleaseOutsizedBufferOnExit() { compressor_.release_outsized_buffer(); }
+    ReleaseOutsizedBufferOnExit(const ReleaseOutsizedBufferOnExit&) = delete;
+    ReleaseOutsizedBufferOnExit& operator=(const ReleaseOutsizedBufferOnExit&) = delete;
+
+private:
+    JpegCompressor& compressor_;
+};
 
 }  // namespace frame64::jpeg

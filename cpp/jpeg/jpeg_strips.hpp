@@ -9,9 +9,10 @@
 //     (B.2.1, F.1.2.3). Every strip's scan is a complete scan, so it starts
 //     with zero DC predictions and ends byte-aligned with 1-bit padding
 //     (F.1.2.3), exactly as an interval does after a restart.
-// With the standard Huffman tables that TurboJPEG uses, the result is
-// byte-identical to libjpeg-turbo compressing the whole frame with a restart
-// interval of one strip (TJ_RESTART=<MCU rows per strip>).
+// With the standard Huffman tables that libjpeg uses by default, the result
+// is byte-identical to libjpeg-turbo compressing the whole frame with a
+// restart interval of one strip (restart_in_rows, or TurboJPEG's
+// TJ_RESTART=<MCU rows per strip>, which the tests use as the oracle).
 #pragma once
 
 #include <cstddef>
@@ -46,9 +47,10 @@ const std::uint8_t* strip_pixels(const std::uint8_t* pixels, const CompressParam
 
 // Stitches compressed strips (in order) into one JPEG of `height` rows.
 // Returns false, leaving `out` unspecified, when the strips are not plain
-// single-scan Huffman JPEGs with identical tables (e.g. libjpeg-turbo was
-// told through TJ_OPTIMIZE/TJ_ARITHMETIC/TJ_RESTART to write something
-// else); the caller then compresses the frame in one piece.
+// single-scan Huffman JPEGs with identical tables; the caller then
+// compresses the frame in one piece. JpegCompressor always writes such
+// strips (the TJ_* variables that could make TurboJPEG write others are not
+// read), so this is a guard against a future libjpeg, not a path taken.
 bool stitch_strips(const std::vector<std::vector<std::uint8_t>>& strips, int height, unsigned restart_interval,
                    std::vector<std::uint8_t>& out);
 

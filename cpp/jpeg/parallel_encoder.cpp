@@ -50,10 +50,13 @@ void CompressJob::run_task(std::size_t task) noexcept {
     Frame& frame = frames_[t.frame];
     try {
         if (cancelled_.load(std::memory_order_relaxed)) throw std::runtime_error("cancelled");
+        JpegCompressor& compressor = thread_compressor();
+        // An outsized buffer goes once the strip or frame is copied out of it.
+        ReleaseOutsizedBufferOnExit release_outsized(compressor);
         const CompressParams params = strip_params(frame.request.params, frame.plan, static_cast<int>(t.strip));
         const std::uint8_t* pixels =
             strip_pixels(frame.request.pixels, frame.request.params, frame.plan, static_cast<int>(t.strip));
-        const Bytes bytes = thread_compressor().compress(pixels, params);
+        const Bytes bytes = compressor.compress(pixels, params);
         if (frame.plan.strips == 1) {
             emit(frame, bytes.data, bytes.size);  // straight from this thread's buffer
         } else {
@@ -106,10 +109,12 @@ void CompressJob::finish_frame(Frame& frame) noexcept {
                 out.jpeg = std::move(stitched);
             }
         } else {
-            // Not stitchable (libjpeg-turbo configured otherwise through its
-            // environment variables): compress the frame in one piece.
+            // Not stitchable (see stitch_strips: not expected from
+            // JpegCompressor): compress the frame in one piece.
             frame.strips.clear();
-            const Bytes bytes = thread_compressor().compress(frame.request.pixels, frame.request.params);
+            JpegCompressor& compressor = thread_compressor();
+            ReleaseOutsizedBufferOnExit release_outsized(compressor);
+            const Bytes bytes = compressor.compress(frame.request.pixels, frame.request.params);
             emit(frame, bytes.data, bytes.size);
         }
     } catch (...) {

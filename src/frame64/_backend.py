@@ -72,8 +72,8 @@ def _load_default() -> ModuleType:
                 raise ImportError(
                     "FRAME64_BACKEND=cpp, but the compiled extension frame64._core could not be imported "
                     f"({exc}). Install its system libraries (Debian/Ubuntu: apt-get install pkg-config "
-                    "libturbojpeg0-dev libjpeg62-turbo-dev libdeflate-dev libspng-dev) and reinstall frame64, "
-                    "or unset FRAME64_BACKEND to use the fallback."
+                    "libturbojpeg0-dev libjpeg62-turbo-dev libdeflate-dev libspng-dev) and reinstall frame64, or unset "
+                    "FRAME64_BACKEND to use the fallback."
                 ) from exc
     return module("python")
 

@@ -35,7 +35,8 @@ _fallback_encode = encoder_for(_fallback)
 @pytest.mark.parametrize("subsampling", ["420", "444"])
 def test_baseline_after_progressive_on_the_same_thread(previous: np.ndarray, subsampling: str) -> None:
     """Found by tests/hardening/test_concurrency.py; fixed in cpp/jpeg/jpeg_encoder.cpp
-    (TurboCompressor::compress). A progressive compression left its optimised
+    (then TurboCompressor::compress, now JpegCompressor::compress, which replaces the
+    libjpeg struct the same way). A progressive compression left its optimised
     Huffman tables in the thread's TurboJPEG handle and the next baseline JPEG
     reused them: a different string, and a corrupt JPEG when the new image had
     symbols the previous one lacked."""

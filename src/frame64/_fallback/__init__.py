@@ -17,7 +17,7 @@ module          mirrors                 what
 ``exif``        ``image/exif.cpp``      the EXIF Orientation and the turn that undoes it
 ``resize``      ``bind_resize.cpp``     the area filter (numpy), kernel report
 ``arrays``      ``arrays.cpp``          the ``out=`` check, base64 into a str
-``_turbo``      (libturbojpeg)          the one PyTurboJPEG handle (a leaf)
+``_turbo``      (libturbojpeg)          the one PyTurboJPEG handle, ``encode`` (a leaf)
 ==============  ======================  =======================================
 """
 

@@ -17,7 +17,7 @@ from .._formats import (
     TJFLAG_FASTDCT,
     TJFLAG_PROGRESSIVE,
 )
-from ._turbo import turbojpeg
+from ._turbo import encode
 from .arrays import base64_str
 from .resize import resized
 
@@ -43,13 +43,7 @@ def compress(image: np.ndarray, pixel_format: int, quality: int, subsampling: in
              progressive: bool) -> bytes:
     """The JPEG bytes of a validated frame; libjpeg-turbo's failures raise JpegError."""
     try:
-        return turbojpeg().encode(  # type: ignore[no-any-return]
-            image,
-            quality=quality,
-            pixel_format=pixel_format,
-            jpeg_subsample=subsampling,
-            flags=jpeg_flags(fast_dct, progressive, quality),
-        )
+        return encode(image, quality, pixel_format, subsampling, jpeg_flags(fast_dct, progressive, quality))
     except OSError as exc:  # PyTurboJPEG raises OSError with libjpeg-turbo's message
         raise JpegError(str(exc)) from None
 
