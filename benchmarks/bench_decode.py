@@ -65,7 +65,7 @@ def _run(benchmark: Any, case: dict[str, Any], function: Callable[[], np.ndarray
 def test_frame64_cpp(benchmark: Any, case: dict[str, Any]) -> None:
     core = pytest.importorskip("frame64._core")
     text = case["text"]
-    _run(benchmark, case, lambda: core.decode_image(text, 0, TJPF_BGR, None, frame64.MAX_PIXELS_DEFAULT, False))
+    _run(benchmark, case, lambda: core.decode_image(text, 0, TJPF_BGR, None, frame64.MAX_PIXELS_DEFAULT, 1, True))
 
 
 def test_frame64_cpp_decode_api(benchmark: Any, case: dict[str, Any]) -> None:
@@ -114,7 +114,7 @@ def test_bare_frame64_decompress(benchmark: Any, case: dict[str, Any]) -> None:
     core = pytest.importorskip("frame64._core")
     jpeg = case["jpeg"]
     out = np.empty_like(case["expected"])
-    _run(benchmark, case, lambda: core.decode_image_bytes(jpeg, TJPF_BGR, out, NO_LIMIT, False))
+    _run(benchmark, case, lambda: core.decode_image_bytes(jpeg, TJPF_BGR, out, NO_LIMIT, 1, True))
 
 
 def test_bare_pyturbojpeg_decompress(benchmark: Any, case: dict[str, Any], turbo: Any) -> None:

@@ -15,6 +15,8 @@ OpenCV's decode once before timing.
 from __future__ import annotations
 
 import argparse
+import ctypes
+import ctypes.util
 import base64
 from typing import Any, Callable
 
@@ -26,9 +28,31 @@ from turbojpeg import TurboJPEG
 
 import frame64
 from frame64 import _backend, _core, _fallback, _timing
+from frame64._formats import TJFLAG_ACCURATEDCT, TJFLAG_LIMITSCANS
 from frame64._sample import camera_frame
 
 SIZES = {"640x480": (480, 640), "1920x1080": (1080, 1920), "3840x2160": (2160, 3840)}
+
+
+def bare_tj_decompress(jpeg: bytes, shape: tuple[int, ...]) -> Callable[[], np.ndarray]:
+    """tjDecompress2 of the system libturbojpeg through ctypes into a preallocated array: the bare
+    decompress frame64.decode did before it read libjpeg's warning codes (same flags: accurate
+    IDCT, smooth upsampling, the scan limit), with nothing else around it."""
+    lib = ctypes.CDLL(ctypes.util.find_library("turbojpeg") or "libturbojpeg.so.0")
+    lib.tjInitDecompress.restype = ctypes.c_void_p
+    lib.tjDecompress2.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_ulong, ctypes.c_void_p] + [ctypes.c_int] * 5
+    handle = lib.tjInitDecompress()
+    dst = np.empty(shape, np.uint8)
+    height, width = shape[:2]
+    pointer = dst.ctypes.data
+    flags = TJFLAG_ACCURATEDCT | TJFLAG_LIMITSCANS
+
+    def run() -> np.ndarray:
+        if lib.tjDecompress2(handle, jpeg, len(jpeg), pointer, width, 0, height, 1, flags) != 0:
+            raise RuntimeError("tjDecompress2 failed")
+        return dst
+
+    return run
 
 
 def contenders(text: str, jpeg: bytes, shape: tuple[int, ...]) -> dict[str, Callable[[], np.ndarray]]:
@@ -53,7 +77,8 @@ def contenders(text: str, jpeg: bytes, shape: tuple[int, ...]) -> dict[str, Call
         "simplejpeg pybase64+decode": lambda: simplejpeg.decode_jpeg(
             pybase64.b64decode(text), colorspace="BGR", fastdct=False, fastupsample=False
         ),
-        "bare frame64 decompress": lambda: _core.decode_image_bytes(jpeg, 1, bare_out, 1 << 32, False),
+        "bare frame64 decompress": lambda: _core.decode_image_bytes(jpeg, 1, bare_out, 1 << 32, 1, True),
+        "bare tjDecompress2": bare_tj_decompress(jpeg, shape),
         "bare PyTurboJPEG decompress": lambda: turbo.decode(jpeg, dst=turbo_dst),
         "bare simplejpeg decompress": lambda: simplejpeg.decode_jpeg(
             jpeg, colorspace="BGR", fastdct=False, fastupsample=False, buffer=simple_dst
@@ -93,6 +118,10 @@ def main(argv: Any = None) -> None:
             print(f"  {label:32s} {value:8.3f} ms   x{value / ours:5.2f}")
         print(f"  frame64 C++ / bare frame64 decompress = {ours / bare:.3f}")
         print(f"  frame64 C++ out= / bare frame64 decompress = {medians['frame64 C++ out='] / bare:.3f}")
+        tj = medians["bare tjDecompress2"]
+        print(f"  bare frame64 decompress / bare tjDecompress2 = {bare / tj:.3f}")
+        print(f"  frame64 C++ out= / bare tjDecompress2 = {medians['frame64 C++ out='] / tj:.3f}")
+        print(f"  frame64 C++ / bare tjDecompress2 = {ours / tj:.3f}")
 
 
 if __name__ == "__main__":

@@ -1,7 +1,8 @@
 """Fuzzing of frame64.decode with JPEG and PNG data (seed corpus: make_seeds.py).
 
 Input layout: byte 0 holds the options (see OPTIONS below), the rest is an
-image file, which the harness base64-encodes (plain, as a data URI, MIME
+image file (JPEGs with EXIF segments, hostile ones too, CMYK, YCCK and PNGs
+among the seeds), which the harness base64-encodes (plain, as a data URI, MIME
 wrapped) or, in "raw" mode, passes as the text itself so that the data URI
 and base64 parsing see arbitrary bytes too. The only acceptable failures are
 ValueError (frame64.DecodeError is one) and TypeError; a returned frame must
@@ -79,9 +80,27 @@ def TestOneInput(data: bytes) -> None:
         kwargs["max_pixels"] = SMALL_MAX_PIXELS
     if variant == 5:
         kwargs["strict"] = True
+    # The third byte from the end (the last two pick the kernel): orientation
+    # and best_effort, so EXIF parsing and every strictness are reached.
+    extra = image[-3] if len(image) >= 3 else 0
+    if HAS_DECODE:
+        kwargs["orientation"] = "ignore" if extra & 1 else "exif"
+        if extra & 2 and variant != 5:
+            kwargs["best_effort"] = True
     try:
         frame = decode(text, **kwargs)
-    except (ValueError, TypeError):
+    except (ValueError, TypeError) as exc:
+        if HAS_DECODE and extra & 4:
+            # The pure-Python backend refuses it with the same exception and message.
+            with _backend.use(_fallback):
+                try:
+                    decode(text, **kwargs)
+                except (ValueError, TypeError) as again:
+                    assert type(again) is type(exc), (again, exc)
+                    # PNG messages are libspng's reasons in C++ and the fallback reader's own.
+                    assert isinstance(exc, frame64.PngDecodeError) or str(again) == str(exc), (again, exc)
+                else:
+                    raise AssertionError(f"the fallback decoded what the C++ core refused: {exc}") from None
         return
     assert isinstance(frame, np.ndarray) and frame.dtype == np.uint8 and frame.flags.c_contiguous
     channels = CHANNELS[pixel_format]
@@ -90,9 +109,8 @@ def TestOneInput(data: bytes) -> None:
         assert frame.shape[2] == channels, frame.shape
     if small:
         assert frame.shape[0] * frame.shape[1] <= SMALL_MAX_PIXELS, frame.shape
-    if HAS_DECODE and kwargs.get("strict"):
-        # A clean image (no libjpeg warning, good CRCs) decodes to the same
-        # pixels on the pure-Python backend.
+    if HAS_DECODE and (kwargs.get("strict") or extra & 4):
+        # The same pixels on the pure-Python backend (any strictness, any orientation).
         with _backend.use(_fallback):
             reference = frame64.decode(text, **kwargs)
         assert np.array_equal(reference, frame), "C++ and fallback pixels differ"

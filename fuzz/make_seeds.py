@@ -21,7 +21,8 @@ import cv2
 import numpy as np
 from PIL import Image
 
-from frame64._sample import camera_frame
+from frame64._fallback._turbo import turbojpeg
+from frame64._sample import camera_frame, exif_segment, with_segment
 
 SIZES = [(1, 1), (8, 8), (13, 17), (16, 33)]
 
@@ -43,10 +44,24 @@ def jpeg_seeds() -> list[bytes]:
             seeds.append(buf.tobytes())
         ok, buf = cv2.imencode(".jpg", cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY))
         seeds.append(buf.tobytes())
-    # CMYK (4 components, Adobe marker) from PIL.
+    # CMYK (4 components, Adobe marker) from PIL, the same without its Adobe
+    # segment (plain CMYK), and YCCK (TurboJPEG compresses CMYK pixels as YCCK).
     out = io.BytesIO()
     Image.fromarray(camera_frame(8, 8, 4)).convert("CMYK").save(out, "JPEG")
-    seeds.append(out.getvalue())
+    cmyk = out.getvalue()
+    seeds.append(cmyk)
+    adobe = cmyk.find(b"\xff\xee")
+    if adobe > 0:
+        seeds.append(cmyk[:adobe] + cmyk[adobe + 2 + int.from_bytes(cmyk[adobe + 2 : adobe + 4], "big") :])
+    seeds.append(turbojpeg().encode(camera_frame(9, 7, 4), pixel_format=11, jpeg_subsample=2))
+    # EXIF: every orientation in both byte orders, and hostile IFD0s.
+    small = seeds[0]
+    for orientation in range(1, 9):
+        for little in (True, False):
+            seeds.append(with_segment(small, exif_segment(orientation, little_endian=little)))
+    for hostile in (exif_segment(6, ifd_offset=1 << 30), exif_segment(6, count=65535), exif_segment(6, value_type=4),
+                    exif_segment(9), exif_segment(6, ifd_offset=0)):
+        seeds.append(with_segment(small, hostile))
     return seeds
 
 

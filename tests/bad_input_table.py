@@ -60,6 +60,57 @@ def namespace() -> dict[str, Any]:
         "JPEG_FILE": jpeg,
         "Y": np.zeros((4, 4), np.uint8),
         "C": np.zeros((2, 2), np.uint8),
+        **_photo_names(frame64),
+    }
+
+
+def _photo_names(frame64: Any) -> dict[str, Any]:
+    """The photo rows' names: real JPEGs and a PNG (tests/photo_corpus.py), their cuts, hostile EXIF."""
+    from collections import Counter
+
+    from frame64._sample import exif_segment, with_segment
+
+    try:
+        from .photo_corpus import cmyk_corpus, real_jpegs, real_png
+    except ImportError:  # run as a script
+        from photo_corpus import cmyk_corpus, real_jpegs, real_png  # type: ignore[no-redef]
+
+    def b64(data: bytes) -> str:
+        return binascii.b2a_base64(data, newline=False).decode()
+
+    def every_cut(data: bytes, **options: Any) -> str:
+        """How frame64.decode ends for every truncation data[:n], 3 <= n < len(data)."""
+        ends: Counter[str] = Counter()
+        for length in range(3, len(data)):
+            try:
+                frame64.decode(b64(data[:length]), **options)
+                ends["return a frame"] += 1
+            except ValueError as exc:
+                ends[f"raise {type(exc).__name__}"] += 1
+        return f"{len(data) - 3} cuts: " + ", ".join(f"{count} {end}" for end, count in sorted(ends.items()))
+
+    photos = real_jpegs()
+    base = photos["opencv-baseline"]
+    sos = base.index(b"\xff\xda")
+    scan = sos + 2 + int.from_bytes(base[sos + 2 : sos + 4], "big")
+    corrupt = bytearray(base)
+    corrupt[scan + 40 : scan + 48] = b"\xff\x00" * 4  # a run of stuffed 0xFF bytes: codes no Huffman table has
+    return {
+        "every_cut": every_cut,
+        "b64": b64,
+        "PHOTO1": photos["opencv-baseline"],
+        "PHOTO2": photos["pillow-progressive-exif"],
+        "PHOTO3": photos["opencv-restart-markers"],
+        "PNG_PHOTO": real_png(),
+        "J_CORRUPT_SCAN": b64(bytes(corrupt)),
+        "EXIF_OFFSET_PAST_END": b64(with_segment(base, exif_segment(6, ifd_offset=1 << 30))),
+        "EXIF_HUGE_COUNT": b64(with_segment(base, exif_segment(6, count=65535))),
+        "EXIF_LOOP": b64(with_segment(base, exif_segment(3)[:-4] + b"\x08\x00\x00\x00")),
+        "EXIF_BAD_VALUE": b64(with_segment(base, exif_segment(9))),
+        "EXIF_SHORT": b64(with_segment(base, b"\xff\xe1\x00\x0cExif\x00\x00II*\x00")),
+        "CMYK": b64(cmyk_corpus()["adobe-small"][0]),
+        "CMYK_CUT": b64(cmyk_corpus()["adobe-wide"][0][:-40]),
+        "YCCK": b64(cmyk_corpus()["ycck"][0]),
     }
 
 
@@ -167,10 +218,13 @@ ROWS += [
              "invalid base64: character 0xE9 at position 0 is not in the base64 alphabet"),
     BadInput("wrong base64", "not text", "frame64.decode(12345)", "TypeError",
              "data must be a str, bytes, bytearray or memoryview of base64 text, got int"),
-    BadInput("truncated image", "a JPEG cut inside its tables", "frame64.decode(J_TRUNCATED)", "frame64.DecodeError",
-             "JPEG data holds no image: it is truncated or holds only tables"),
+    BadInput("truncated image", "a JPEG cut inside its tables", "frame64.decode(J_TRUNCATED)",
+             "frame64.JpegDecodeError", "JPEG data holds no image: it is truncated or holds only tables"),
+    BadInput("truncated image", "a JPEG cut inside its scan", "frame64.decode(J_CUT_SCAN)",
+             "frame64.JpegDecodeError", "JPEG data is truncated or corrupt, so part of the frame would be made up: "
+             "Premature end of JPEG file (best_effort=True returns that frame anyway)"),
     BadInput("truncated image", "a JPEG cut inside its scan, strict", "frame64.decode(J_CUT_SCAN, strict=True)",
-             "frame64.DecodeError", "JPEG data has a defect that libjpeg-turbo reports as a warning (strict=True "
+             "frame64.JpegDecodeError", "JPEG data has a defect that libjpeg-turbo reports as a warning (strict=True "
              "rejects it): Premature end of JPEG file"),
     BadInput("unknown format", "a GIF", "frame64.decode('R0lGODlhAQABAAAAACw=')", "frame64.DecodeError",
              "not a JPEG or PNG image: the decoded data starts with 47 49 46 38 39 61 01 00"),
@@ -183,7 +237,7 @@ ROWS += [
     BadInput("wrong data URI", "no comma after the header", "frame64.decode('data:image/jpeg;base64')",
              "frame64.DecodeError", "malformed data URI: no ',' ends its header within 1024 characters of 'data:'"),
     BadInput("huge size", "more pixels than max_pixels (checked on the header)", "frame64.decode(J, max_pixels=15)",
-             "frame64.DecodeError", "image is 4x4 (16 pixels), over max_pixels=15; pass a larger max_pixels to "
+             "frame64.JpegDecodeError", "image is 4x4 (16 pixels), over max_pixels=15; pass a larger max_pixels to "
              "decode it"),
     # --- decode: out= ---------------------------------------------------------
     BadInput("read-only out", "a read-only array", "frame64.decode(J, out=READ_ONLY)", "ValueError",
@@ -246,6 +300,41 @@ ROWS += [
              'max_side and max_chars are not supported for YUV input yet; convert to BGR first (cv2.cvtColor) to use them'),
     BadInput("yuv", "Encoder with a YUV pixel_format (not built yet)", "frame64.Encoder(pixel_format='NV12')", "ValueError",
              "pixel_format: Encoder does not take YUV input ('NV12') yet; encode each frame with frame64.encode(frame, pixel_format=...)"),
+    # --- decode: defective photos (a "returns" row gives str() of what the call returns) ---------------
+    BadInput("truncated image", "every cut of a baseline JPEG (OpenCV)", "every_cut(PHOTO1)", "returns",
+             "2835 cuts: 2835 raise JpegDecodeError"),
+    BadInput("truncated image", "every cut of a progressive JPEG with EXIF (Pillow)", "every_cut(PHOTO2)", "returns",
+             "1847 cuts: 1847 raise JpegDecodeError"),
+    BadInput("truncated image", "every cut of a JPEG with restart markers (OpenCV)", "every_cut(PHOTO3)", "returns",
+             "4296 cuts: 4296 raise JpegDecodeError"),
+    BadInput("truncated image", "every cut of a PNG (OpenCV; under 8 bytes its signature is incomplete)",
+             "every_cut(PNG_PHOTO)", "returns", "3620 cuts: 5 raise DecodeError, 3615 raise PngDecodeError"),
+    BadInput("truncated image", "every cut of the baseline JPEG, best_effort", "every_cut(PHOTO1, best_effort=True)",
+             "returns", "2835 cuts: 617 raise JpegDecodeError, 2218 return a frame"),
+    BadInput("corrupt image", "corrupt entropy-coded data", "frame64.decode(J_CORRUPT_SCAN)",
+             "frame64.JpegDecodeError", "JPEG data is truncated or corrupt, so part of the frame would be made up: "
+             "Corrupt JPEG data: bad Huffman code (best_effort=True returns that frame anyway)"),
+    BadInput("corrupt image", "a CMYK JPEG cut short", "frame64.decode(CMYK_CUT)", "frame64.JpegDecodeError",
+             "JPEG data is truncated or corrupt, so part of the frame would be made up: Premature end of JPEG file "
+             "(best_effort=True returns that frame anyway)"),
+    BadInput("hostile EXIF", "IFD0 offset past the segment (ignored)", "frame64.decode(EXIF_OFFSET_PAST_END).shape",
+             "returns", "(96, 128, 3)"),
+    BadInput("hostile EXIF", "65535 entries claimed, one present (only entries inside are read)",
+             "frame64.decode(EXIF_HUGE_COUNT).shape", "returns", "(128, 96, 3)"),
+    BadInput("hostile EXIF", "next-IFD link back to IFD0, a loop (never followed)",
+             "frame64.decode(EXIF_LOOP).shape", "returns", "(96, 128, 3)"),
+    BadInput("hostile EXIF", "Orientation 9 (ignored)", "frame64.decode(EXIF_BAD_VALUE).shape", "returns",
+             "(96, 128, 3)"),
+    BadInput("hostile EXIF", "TIFF header cut short (ignored)", "frame64.decode(EXIF_SHORT).shape", "returns",
+             "(96, 128, 3)"),
+    BadInput("CMYK", "CMYK (Adobe, inverted) decodes, as Pillow converts it", "frame64.decode(CMYK).shape",
+             "returns", "(17, 33, 3)"),
+    BadInput("CMYK", "YCCK decodes to GRAY too", "frame64.decode(YCCK, pixel_format='GRAY').shape", "returns",
+             "(48, 96)"),
+    BadInput("options", "strict and best_effort together", "frame64.decode(J, strict=True, best_effort=True)",
+             "ValueError", "strict=True and best_effort=True contradict each other; pass one of them"),
+    BadInput("options", "an unknown orientation", "frame64.decode(J, orientation='auto')", "ValueError",
+             "orientation must be one of 'exif', 'ignore'; got 'auto'"),
 ]
 
 ROWS += [
@@ -307,7 +396,17 @@ nothing. `J` is `frame64.encode(F)`; `J_TRUNCATED` is the base64 of its
 first 100 bytes, `J_CUT_SCAN` that of a 32x32 noise JPEG without its last 30
 bytes; `READ_ONLY` is a
 4x4x3 array with `writeable=False` and `BROADCAST` a broadcast view.
-`frame64.DecodeError` is a ValueError. The base64 drop-ins raise exactly
+`frame64.DecodeError` is a ValueError; `JpegDecodeError` and `PngDecodeError`
+are DecodeErrors. The photo rows use real files built by `tests/photo_corpus.py`
+(`PHOTO1..3`: OpenCV's baseline JPEG, Pillow's progressive JPEG with EXIF
+orientation 6, OpenCV's JPEG with restart markers; `PNG_PHOTO`: OpenCV's PNG);
+`every_cut(data)` decodes every truncation `data[:n]` (n >= 3) and counts how
+each ended; a row whose exception is `returns` shows `str()` of what the call
+returns. Hostile EXIF segments are not errors: they are ignored, never
+trusted. One known difference between the backends: in a progressive JPEG
+with a benign warning (extraneous bytes) before corrupt data, the fallback
+(which sees only TurboJPEG's first warning) may name a later warning than the
+C++ core; both raise JpegDecodeError. The base64 drop-ins raise exactly
 what the running CPython's `base64` module raises for the same input.
 
 Views with odd strides (negative steps, Fortran order, channel slices,

@@ -22,6 +22,8 @@ namespace frame64::bindings {
 namespace {
 
 using image::DecodeError;
+using image::JpegDecodeError;
+using image::PngDecodeError;
 
 // Grow-only scratch memory for the decoded image bytes, one per thread, so a
 // player loop allocates nothing. Unusually large inputs are not kept.
@@ -127,22 +129,30 @@ struct ImageHeader {
     std::unique_ptr<png::PngReader> png;  // holds libspng's context between the two steps
 };
 
+jpeg::Strictness checked_strictness(int strictness) {
+    if (strictness < 0 || strictness > 2) throw py::value_error("strictness must be 0, 1 or 2");
+    return static_cast<jpeg::Strictness>(strictness);
+}
+
 // Sniffs the format and reads the header; allocates no pixel memory. Runs
-// without the GIL. Each format gets its branch here.
-ImageHeader read_image_header(const std::uint8_t* image, std::size_t size, bool strict) {
+// without the GIL. Each format gets its branch here; `orientation`: read the
+// EXIF Orientation (the sides are then those of the upright frame).
+ImageHeader read_image_header(const std::uint8_t* image, std::size_t size, jpeg::Strictness strictness,
+                              bool orientation) {
+    const bool strict = strictness == jpeg::Strictness::kStrict;
     ImageHeader header;
     header.format = image::sniff(image, size);
     switch (header.format) {
         case image::Format::kJpeg:
-            header.jpeg = jpeg::thread_decompressor().read_header(image, size, strict);
-            header.width = header.jpeg.width;
-            header.height = header.jpeg.height;
+            header.jpeg = jpeg::thread_decompressor().read_header(image, size, strict, orientation);
+            header.width = header.jpeg.out_width();
+            header.height = header.jpeg.out_height();
             return header;
         case image::Format::kPng:
             try {
                 header.png = std::make_unique<png::PngReader>(image, size, strict);
             } catch (const png::PngError& error) {
-                throw DecodeError(error.what());
+                throw PngDecodeError(error.what());
             }
             // libspng limits both sides to 2^31-1, so they fit an int.
             header.width = static_cast<int>(header.png->header().width);
@@ -158,12 +168,16 @@ ImageHeader read_image_header(const std::uint8_t* image, std::size_t size, bool 
 // the array; then decodes into it with the GIL released. `image` must
 // stay valid and unchanged throughout (thread-local or pinned).
 py::object decode_pixels(const std::uint8_t* image, std::size_t size, const ImageHeader& header,
-                         int pixel_format, int channels, py::handle out, std::uint64_t max_pixels, bool strict) {
+                         int pixel_format, int channels, py::handle out, std::uint64_t max_pixels,
+                         jpeg::Strictness strictness) {
     const std::uint64_t pixels = static_cast<std::uint64_t>(header.width) * static_cast<std::uint64_t>(header.height);
-    if (pixels > max_pixels)
-        throw DecodeError("image is " + std::to_string(header.width) + "x" + std::to_string(header.height) + " (" +
+    if (pixels > max_pixels) {
+        const std::string message = "image is " + std::to_string(header.width) + "x" + std::to_string(header.height) + " (" +
                           std::to_string(pixels) + " pixels), over max_pixels=" + std::to_string(max_pixels) +
-                          "; pass a larger max_pixels to decode it");
+                          "; pass a larger max_pixels to decode it";
+        if (header.format == image::Format::kPng) throw PngDecodeError(message);
+        throw JpegDecodeError(message);
+    }
     if (pixels > static_cast<std::uint64_t>(PY_SSIZE_T_MAX) / static_cast<std::uint64_t>(channels))
         throw DecodeError("image is " + std::to_string(header.width) + "x" + std::to_string(header.height) +
                           ", too large for this platform's address space");
@@ -191,18 +205,20 @@ py::object decode_pixels(const std::uint8_t* image, std::size_t size, const Imag
             try {
                 header.png->decode(layout, pixels_out, bytes, png::thread_decode_scratch());
             } catch (const png::PngError& error) {
-                throw DecodeError(error.what());
+                throw PngDecodeError(error.what());
             }
         } else {
-            jpeg::thread_decompressor().decompress(image, size, header.jpeg, pixel_format, pixels_out, strict);
+            jpeg::decompress(image, size, header.jpeg, pixel_format, pixels_out, strictness,
+                             jpeg::thread_decode_scratch());
         }
     }
     return result;
 }
 
 py::object decode_image(py::handle data, std::size_t start, int pixel_format, py::handle out,
-                        std::uint64_t max_pixels, bool strict) {
+                        std::uint64_t max_pixels, int strictness_code, bool orientation) {
     const int channels = checked_channels(pixel_format);
+    const jpeg::Strictness strictness = checked_strictness(strictness_code);
     check_out_type(out);
     TextInput text(data);
     if (start > text.size()) throw py::value_error("start is past the end of data");
@@ -223,32 +239,33 @@ py::object decode_image(py::handle data, std::size_t start, int pixel_format, py
         std::uint8_t* buffer = scratch.reserve(base64::decoded_capacity(text.size() - start));
         size = decode_payload(text, start, buffer);
         image = buffer;
-        header = read_image_header(image, size, strict);
+        header = read_image_header(image, size, strictness, orientation);
     }
-    return decode_pixels(image, size, header, pixel_format, channels, out, max_pixels, strict);
+    return decode_pixels(image, size, header, pixel_format, channels, out, max_pixels, strictness);
 }
 
 py::object decode_image_bytes(py::handle data, int pixel_format, py::handle out, std::uint64_t max_pixels,
-                              bool strict) {
+                              int strictness_code, bool orientation) {
     const int channels = checked_channels(pixel_format);
+    const jpeg::Strictness strictness = checked_strictness(strictness_code);
     check_out_type(out);
     BufferView view(data, PyBUF_SIMPLE);
     ImageHeader header;
     {
         py::gil_scoped_release release;  // the bytes are pinned by `view`; the decompressor is this thread's
-        header = read_image_header(view.bytes(), view.size(), strict);
+        header = read_image_header(view.bytes(), view.size(), strictness, orientation);
     }
-    return decode_pixels(view.bytes(), view.size(), header, pixel_format, channels, out, max_pixels, strict);
+    return decode_pixels(view.bytes(), view.size(), header, pixel_format, channels, out, max_pixels, strictness);
 }
 
 }  // namespace
 
 void bind_decode(py::module_& m) {
     m.def("decode_image", &decode_image, py::arg("data"), py::arg("start"), py::arg("pixel_format"), py::arg("out"),
-          py::arg("max_pixels"), py::arg("strict"),
+          py::arg("max_pixels"), py::arg("strictness"), py::arg("orientation"),
           "Decode base64 text (from index start) holding a JPEG or PNG into a uint8 array; raises frame64.DecodeError.");
     m.def("decode_image_bytes", &decode_image_bytes, py::arg("data"), py::arg("pixel_format"), py::arg("out"),
-          py::arg("max_pixels"), py::arg("strict"),
+          py::arg("max_pixels"), py::arg("strictness"), py::arg("orientation"),
           "decode_image for raw (not base64) image bytes: the bare decompression, for comparisons.");
 }
 

@@ -13,6 +13,8 @@ namespace py = pybind11;
 
 struct PythonErrors {
     PyObject* decode_error;
+    PyObject* jpeg_decode_error;
+    PyObject* png_decode_error;
     PyObject* png_error;
     PyObject* jpeg_error;
 };
@@ -28,7 +30,8 @@ void register_errors(py::module_& m) {
     // a late C++ error may still be translated.
     static const PythonErrors classes = [] {
         const py::module_ errors = py::module_::import("frame64._errors");
-        return PythonErrors{leaked_class(errors, "DecodeError"), leaked_class(errors, "PngError"),
+        return PythonErrors{leaked_class(errors, "DecodeError"), leaked_class(errors, "JpegDecodeError"),
+                            leaked_class(errors, "PngDecodeError"), leaked_class(errors, "PngError"),
                             leaked_class(errors, "JpegError")};
     }();
     m.attr("JpegError") = py::handle(classes.jpeg_error);
@@ -36,6 +39,10 @@ void register_errors(py::module_& m) {
     py::register_exception_translator([](std::exception_ptr pending) {
         try {
             if (pending) std::rethrow_exception(pending);
+        } catch (const image::JpegDecodeError& error) {  // the subclasses first
+            PyErr_SetString(classes.jpeg_decode_error, error.what());
+        } catch (const image::PngDecodeError& error) {
+            PyErr_SetString(classes.png_decode_error, error.what());
         } catch (const image::DecodeError& error) {
             PyErr_SetString(classes.decode_error, error.what());
         } catch (const png::PngError& error) {

@@ -8,6 +8,8 @@ namespace frame64::bindings {
 
 // Imports frame64._errors, sets m.JpegError and m.PngError to its classes
 // and registers the translator (once, from module.cpp):
+//   image::JpegDecodeError -> frame64._errors.JpegDecodeError
+//   image::PngDecodeError  -> frame64._errors.PngDecodeError
 //   image::DecodeError -> frame64._errors.DecodeError
 //   png::PngError      -> frame64._errors.PngError
 //   jpeg::JpegError    -> frame64._errors.JpegError

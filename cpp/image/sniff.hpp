@@ -14,6 +14,16 @@ class DecodeError : public std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
+// Bad JPEG data: frame64.JpegDecodeError (a DecodeError).
+class JpegDecodeError : public DecodeError {
+    using DecodeError::DecodeError;
+};
+
+// Bad PNG data: frame64.PngDecodeError (a DecodeError).
+class PngDecodeError : public DecodeError {
+    using DecodeError::DecodeError;
+};
+
 enum class Format { kUnknown, kJpeg, kPng };
 
 // JPEG: an SOI marker followed by another marker (ITU T.81, B.1.1.2: FF D8 FF).

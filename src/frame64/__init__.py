@@ -37,7 +37,7 @@ from ._base64 import (
 from ._decode import MAX_PIXELS_DEFAULT, decode
 from ._encode import encode
 from ._encoder import Encoder
-from ._errors import DecodeError, JpegError, PngDecodeError
+from ._errors import DecodeError, JpegDecodeError, JpegError, PngDecodeError
 from ._resize import resize
 from ._vision import PROVIDER_LIMITS, image_block
 
@@ -66,6 +66,7 @@ __all__ = [
     "backend",
     "decode",
     "DecodeError",
+    "JpegDecodeError",
     "encode",
     "Encoder",
     "image_block",

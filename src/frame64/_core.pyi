@@ -72,11 +72,18 @@ def set_yuv_kernel(name: str) -> None: ...
 def supported_yuv_kernels() -> list[str]: ...
 
 # decode (bind_decode.cpp): base64 text from `start` (after a data URI header), or raw image bytes
+# strictness: 0 best effort, 1 default, 2 strict (frame64._formats BEST_EFFORT, DEFAULT_STRICTNESS, STRICT); orientation: apply EXIF's
 def decode_image(
-    data: str | Buffer, start: int, pixel_format: int, out: np.ndarray | None, max_pixels: int, strict: bool
+    data: str | Buffer,
+    start: int,
+    pixel_format: int,
+    out: np.ndarray | None,
+    max_pixels: int,
+    strictness: int,
+    orientation: bool,
 ) -> np.ndarray: ...
 def decode_image_bytes(
-    data: Buffer, pixel_format: int, out: np.ndarray | None, max_pixels: int, strict: bool
+    data: Buffer, pixel_format: int, out: np.ndarray | None, max_pixels: int, strictness: int, orientation: bool
 ) -> np.ndarray: ...
 
 # PNG (bind_png.cpp; raw PNG bytes are decoded by decode_image_bytes)

@@ -96,6 +96,8 @@ def decode(
     out: Optional[np.ndarray] = None,
     max_pixels: Optional[int] = MAX_PIXELS_DEFAULT,
     strict: bool = False,
+    best_effort: bool = False,
+    orientation: str = "exif",
 ) -> np.ndarray:
     """Decode base64 text (or a ``data:image/...;base64,`` URI) to a uint8 frame.
 
@@ -115,10 +117,18 @@ def decode(
         max_pixels: decompression-bomb guard: the header is read first and an
             image of more pixels raises DecodeError before any pixel memory
             is allocated. Default 178,956,970 (Pillow's limit); None: no limit.
-        strict: reject JPEGs that libjpeg-turbo decodes only with a warning
-            (truncated or corrupt entropy-coded data, extraneous bytes), and
-            PNGs with a bad CRC in an ancillary chunk (otherwise dropped).
-            Default False: decode them, as OpenCV does.
+        strict: also reject what decodes with a warning that loses no pixel
+            (extraneous bytes before a JPEG marker, an unknown JFIF or Adobe
+            version code) and PNGs with a bad CRC in an ancillary chunk.
+        best_effort: return the frame even when libjpeg-turbo reports that data
+            was missing or corrupt (a truncated or damaged JPEG): the missing
+            part is made up (gray, or smeared), as OpenCV returns it. By
+            default (both False) such a JPEG raises JpegDecodeError; benign
+            warnings do not. PNG data errors always raise.
+        orientation: "exif" (default) turns and flips a JPEG as its EXIF
+            Orientation tag (1-8) says, as cv2.imdecode and browsers do, so a
+            phone photo comes back upright (orientations 5-8 swap width and
+            height); "ignore" returns the pixels as stored.
 
     Returns:
         A uint8 array of shape (H, W, 3) for BGR/RGB, (H, W, 4) for
@@ -126,25 +136,31 @@ def decode(
         ``cv2.imdecode`` of the same JPEG (accurate integer IDCT, smooth
         chroma upsampling): BGR equals ``IMREAD_COLOR``, RGB is its channels
         reversed, BGRA/RGBA add alpha 255, and GRAY (the JPEG's luma) equals
-        ``IMREAD_GRAYSCALE``, bit for bit. A PNG gives its exact pixels,
+        ``IMREAD_GRAYSCALE``, bit for bit. A CMYK or YCCK JPEG is converted
+        as Pillow converts CMYK (inverted CMYK when the file has an Adobe
+        APP14 segment, as Photoshop writes it). A PNG gives its exact pixels,
         converted as PIL's ``Image.convert`` does (see frame64._png.decode_png:
         16-bit keeps the high byte, colour to GRAY by ITU-R 601-2 luma).
 
     Raises:
         DecodeError (a ValueError): invalid base64, a malformed or non-image
-            data URI, empty data, data that is no JPEG or PNG, a corrupt or
-            truncated image, a CMYK JPEG, a warning with strict=True, or an
-            image over max_pixels. The message says which.
+            data URI, empty data, or data that is no JPEG or PNG.
+        JpegDecodeError (a DecodeError): a JPEG that is corrupt or truncated
+            (unless best_effort), warns with strict=True, or is over max_pixels.
+        PngDecodeError (a DecodeError): a PNG that is corrupt, truncated,
+            unsupported, or over max_pixels.
+            Every message says what was wrong.
         ValueError: ``out`` has the wrong dtype, shape, layout or is read-only
-            (the message gives the expected shape); a bad option value.
+            (the message gives the expected shape); a bad option value;
+            strict=True with best_effort=True.
         TypeError: an argument of the wrong type.
     """
     tjpf = _options.pixel_format_code(pixel_format)
     _options.check_out_type(out)
-    if strict is not False and strict is not True and not isinstance(strict, np.bool_):
-        raise TypeError(f"strict must be a bool, got {type(strict).__name__}")
+    strictness = _options.strictness(strict, best_effort)
+    turn = _options.check_orientation(orientation)
     text = _check_data(data)
     start = data_uri_payload_start(text)
     return _backend.current().decode_image(  # type: ignore[no-any-return]
-        text, start, tjpf, out, _options.check_max_pixels(max_pixels), bool(strict)
+        text, start, tjpf, out, _options.check_max_pixels(max_pixels), strictness, turn
     )

@@ -22,8 +22,13 @@ class PngDecodeError(DecodeError, PngError):
     """A PNG that cannot be decoded: corrupt, truncated, unsupported or over max_pixels."""
 
 
+class JpegDecodeError(DecodeError):
+    """A JPEG that cannot be decoded: corrupt, truncated (so that pixels would
+    be made up), unsupported or over max_pixels."""
+
+
 class JpegError(RuntimeError):
     """libjpeg-turbo failed to compress a frame (for example, out of memory)."""
 
 
-__all__ = ["DecodeError", "JpegError", "PngDecodeError", "PngError"]
+__all__ = ["DecodeError", "JpegDecodeError", "JpegError", "PngDecodeError", "PngError"]

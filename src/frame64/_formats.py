@@ -37,8 +37,31 @@ TJFLAG_PROGRESSIVE = 16384
 TJFLAG_LIMITSCANS = 32768
 # From this quality up, libjpeg-turbo 2.x's function API always uses the accurate DCT.
 ACCURATE_DCT_QUALITY = 96
-# JPEG colour spaces frame64 refuses to decode (TJCS_CMYK, TJCS_YCCK).
+# JPEG colour spaces decoded through CMYK (TJCS_CMYK, TJCS_YCCK), and TurboJPEG's CMYK pixel format.
 TJCS_CMYK, TJCS_YCCK = 3, 4
+TJPF_CMYK = 11
+
+# How frame64.decode treats libjpeg's warnings (jpeg::Strictness in cpp/jpeg/jpeg_decoder.hpp):
+# best_effort=True: only fatal errors raise; default: warnings that make pixels up raise; strict=True: all raise.
+BEST_EFFORT, DEFAULT_STRICTNESS, STRICT = 0, 1, 2
+# libjpeg's warnings (jerror.h: JWRN_* and their message formats, the same in
+# libjpeg-turbo 2.1 and 3.x). Those in BENIGN_JPEG_WARNINGS lose no pixel
+# (jpeg::warning_is_benign); every other one, known or not, makes pixels up.
+JPEG_WARNINGS = {
+    "JWRN_ADOBE_XFORM": "Unknown Adobe color transform code %d",
+    "JWRN_ARITH_BAD_CODE": "Corrupt JPEG data: bad arithmetic code",
+    "JWRN_BOGUS_PROGRESSION": "Inconsistent progression sequence for component %d coefficient %d",
+    "JWRN_EXTRANEOUS_DATA": "Corrupt JPEG data: %u extraneous bytes before marker 0x%02x",
+    "JWRN_HIT_MARKER": "Corrupt JPEG data: premature end of data segment",
+    "JWRN_HUFF_BAD_CODE": "Corrupt JPEG data: bad Huffman code",
+    "JWRN_JFIF_MAJOR": "Warning: unknown JFIF revision number %d.%02d",
+    "JWRN_JPEG_EOF": "Premature end of JPEG file",
+    "JWRN_MUST_RESYNC": "Corrupt JPEG data: found marker 0x%02x instead of RST%d",
+    "JWRN_NOT_SEQUENTIAL": "Invalid SOS parameters for sequential JPEG",
+    "JWRN_TOO_MUCH_DATA": "Application transferred too many scanlines",
+    "JWRN_BOGUS_ICC": "Corrupt JPEG data: bad ICC marker",
+}
+BENIGN_JPEG_WARNINGS = frozenset({"JWRN_EXTRANEOUS_DATA", "JWRN_JFIF_MAJOR", "JWRN_ADOBE_XFORM"})
 # MCU width and height in pixels for each TJSAMP value (turbojpeg.h tjMCUWidth/Height).
 MCU_SIZE = {0: (8, 8), 1: (16, 8), 2: (16, 16), 3: (8, 8), 4: (8, 16), 5: (32, 8)}
 

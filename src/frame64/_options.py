@@ -15,7 +15,19 @@ from typing import Any
 
 import numpy as np
 
-from ._formats import CHANNELS, FORMATS, MAX_JPEG_SIDE, PIXEL_FORMATS, SUBSAMPLINGS, TJPF, TJSAMP, sniff
+from ._formats import (
+    BEST_EFFORT,
+    CHANNELS,
+    DEFAULT_STRICTNESS,
+    FORMATS,
+    MAX_JPEG_SIDE,
+    PIXEL_FORMATS,
+    STRICT,
+    SUBSAMPLINGS,
+    TJPF,
+    TJSAMP,
+    sniff,
+)
 
 MAX_PIXELS_DEFAULT = 178_956_970
 """Default ``max_pixels`` of every decode: Pillow's DecompressionBombError threshold.
@@ -47,6 +59,23 @@ def flag(name: str, value: Any) -> bool:
     if not isinstance(value, (bool, np.bool_)):
         raise TypeError(f"{name} must be a bool, got {type(value).__name__}")
     return bool(value)
+
+
+ORIENTATIONS = ("exif", "ignore")
+
+
+def strictness(strict: Any, best_effort: Any) -> int:
+    """The decode strictness code (_formats.BEST_EFFORT, DEFAULT_STRICTNESS, STRICT) of frame64.decode's flags."""
+    strict = flag("strict", strict)
+    best_effort = flag("best_effort", best_effort)
+    if strict and best_effort:
+        raise ValueError("strict=True and best_effort=True contradict each other; pass one of them")
+    return STRICT if strict else BEST_EFFORT if best_effort else DEFAULT_STRICTNESS
+
+
+def check_orientation(value: Any) -> bool:
+    """True when the EXIF Orientation is to be applied ('exif'), False for 'ignore'."""
+    return choice("orientation", value, ORIENTATIONS) == "exif"
 
 
 def check_format(value: Any) -> str:

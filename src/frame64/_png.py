@@ -126,12 +126,12 @@ def decode_png(
     """
     code = _options.pixel_format_code(pixel_format)
     limit = _options.check_max_pixels(max_pixels)
-    strict = _options.flag("strict", strict)
+    strictness = _options.strictness(strict, False)
     _options.check_out_type(out)
     data = memoryview(png).cast("B")
     if not is_png(data):
         raise PngDecodeError("invalid PNG: the signature is missing")
     try:
-        return _backend.current().decode_image_bytes(data, code, out, limit, strict)  # type: ignore[no-any-return]
+        return _backend.current().decode_image_bytes(data, code, out, limit, strictness, False)  # type: ignore[no-any-return]
     except DecodeError as exc:
         raise PngDecodeError(str(exc)) from None

@@ -7,6 +7,8 @@ frame from a camera.
 
 from __future__ import annotations
 
+import struct
+
 import numpy as np
 
 
@@ -40,3 +42,31 @@ def camera_frame(height: int = 1080, width: int = 1920, channels: int = 3, *, se
         alpha[: height // 2] = 200
         return np.concatenate([frame, alpha], axis=-1)
     return frame
+
+
+# --- JPEG files with EXIF, for tests and the fuzz seeds -------------------------
+
+
+def exif_segment(orientation: int, *, little_endian: bool = True, ifd_offset: int = 8, count: int | None = None,
+                 value_type: int = 3, extra: bytes = b"") -> bytes:
+    """An APP1 "Exif" segment (marker included) whose IFD0 holds one Orientation entry.
+
+    The TIFF structure is CIPA DC-008's: byte order, 42, the IFD0 offset, the
+    entry count, entry (0x0112, type, 1, value), the next-IFD link (0). The
+    keyword arguments make hostile segments: an IFD0 offset past the end, a
+    count larger than the segment holds, a wrong type, or ``extra`` bytes.
+    """
+    order = "<" if little_endian else ">"
+    entries = 1 if count is None else count
+    tiff = (b"II" if little_endian else b"MM") + struct.pack(order + "HI", 42, ifd_offset)
+    tiff += b"\0" * (ifd_offset - 8 if 8 <= ifd_offset <= 1024 else 0)  # a far offset points past the end
+    tiff += struct.pack(order + "H", entries)
+    tiff += struct.pack(order + "HHIH2x", 0x0112, value_type, 1, orientation)
+    tiff += struct.pack(order + "I", 0) + extra
+    payload = b"Exif\0\0" + tiff
+    return b"\xff\xe1" + struct.pack(">H", len(payload) + 2) + payload
+
+
+def with_segment(jpeg: bytes, segment: bytes) -> bytes:
+    """The JPEG with ``segment`` inserted right after SOI."""
+    return jpeg[:2] + segment + jpeg[2:]

@@ -26,7 +26,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import frame64
-from frame64 import DecodeError, _backend, _fallback
+from frame64 import DecodeError, JpegDecodeError, _backend, _fallback
 from frame64._sample import camera_frame
 
 from ..conftest import UseBackend
@@ -63,6 +63,9 @@ def _outcome(call: Callable[[], np.ndarray]) -> Any:
         return ("ok", call())
     except (DecodeError, ValueError, TypeError) as exc:
         return (type(exc).__name__, str(exc))
+
+
+MODES = ({"best_effort": True}, {}, {"strict": True})  # the three strictness behaviours
 
 
 def _both_backends(*args: Any, **kwargs: Any) -> tuple[Any, Any]:
@@ -348,9 +351,9 @@ def test_random_bytes_are_not_an_image(backend: Any) -> None:
 def test_random_jpeg_like_bytes_backends_agree(tail: bytes) -> None:
     """Bytes behind a JPEG SOI marker: DecodeError or an image, the same from both backends."""
     text = base64.b64encode(b"\xff\xd8\xff" + tail)
-    for strict in (False, True):
-        first, second = _both_backends(text, strict=strict)
-        assert first[0] in ("ok", "DecodeError")
+    for mode in MODES:
+        first, second = _both_backends(text, **mode)
+        assert first[0] in ("ok", "JpegDecodeError")
         _assert_same_outcome(first, second)
 
 
@@ -375,16 +378,20 @@ def test_png_is_sniffed_and_decoded_exactly(backend: Any) -> None:
 
 
 def test_every_truncation_of_a_small_jpeg(backend: Any, small_jpeg: bytes) -> None:
-    """Cut anywhere: strict mode always refuses; default mode refuses or decodes
-    what libjpeg-turbo can (a truncated scan is only a warning), never crashes."""
+    """Cut anywhere: the default and strict modes always refuse (a JPEG cut in
+    its scan would come back gray-filled); best_effort refuses or decodes what
+    libjpeg-turbo can, as PyTurboJPEG does, and never crashes."""
     turbo = _turbo()
     decoded_lengths = []
     for length in range(len(small_jpeg)):
         text = base64.b64encode(small_jpeg[:length])
-        with pytest.raises(DecodeError):
-            frame64.decode(text, strict=True)
+        expected = JpegDecodeError if length >= 3 else DecodeError  # under 3 bytes it is no JPEG
+        for mode in ({}, {"strict": True}):
+            with pytest.raises(expected) as raised:
+                frame64.decode(text, **mode)
+            assert type(raised.value) is expected
         try:
-            image = frame64.decode(text)
+            image = frame64.decode(text, best_effort=True)
         except DecodeError:
             continue
         decoded_lengths.append(length)
@@ -400,8 +407,8 @@ def test_every_truncation_of_a_small_jpeg(backend: Any, small_jpeg: bytes) -> No
 def test_every_truncation_backends_agree(small_jpeg: bytes) -> None:
     for length in range(len(small_jpeg)):
         text = base64.b64encode(small_jpeg[:length])
-        for strict in (False, True):
-            _assert_same_outcome(*_both_backends(text, strict=strict))
+        for mode in MODES:
+            _assert_same_outcome(*_both_backends(text, **mode))
 
 
 def test_fatal_error_after_a_warning_is_an_error(backend: Any, small_jpeg: bytes) -> None:
@@ -444,10 +451,13 @@ def test_warning_only_jpeg_decodes_unless_strict(backend: Any, small_jpeg: bytes
         frame64.decode(text, strict=True)
 
 
-def test_truncated_scan_decodes_unless_strict(backend: Any, small_jpeg: bytes) -> None:
+def test_truncated_scan_decodes_only_with_best_effort(backend: Any, small_jpeg: bytes) -> None:
     text = base64.b64encode(small_jpeg[:-60]).decode()
-    assert frame64.decode(text).shape == (16, 24, 3)
-    with pytest.raises(DecodeError, match="Premature end of JPEG file"):
+    assert frame64.decode(text, best_effort=True).shape == (16, 24, 3)
+    with pytest.raises(JpegDecodeError, match="^JPEG data is truncated or corrupt, so part of the frame would be made "
+                       r"up: Premature end of JPEG file \(best_effort=True returns that frame anyway\)$"):
+        frame64.decode(text)
+    with pytest.raises(JpegDecodeError, match="strict=True rejects it.: Premature end of JPEG file$"):
         frame64.decode(text, strict=True)
 
 
@@ -457,12 +467,6 @@ def test_corrupt_header(backend: Any, small_jpeg: bytes) -> None:
     broken[sof + 9] = 0  # the first component's sampling factors: 0x0 is invalid
     with pytest.raises(DecodeError, match="^corrupt JPEG"):
         frame64.decode(base64.b64encode(bytes(broken)))
-
-
-def test_cmyk_jpeg_is_refused(backend: Any) -> None:
-    cmyk = _turbo().encode(camera_frame(8, 8, channels=4), pixel_format=TJPF_CMYK, jpeg_subsample=0)
-    with pytest.raises(DecodeError, match="CMYK"):
-        frame64.decode(base64.b64encode(cmyk))
 
 
 def _with_size(jpeg: bytes, height: int, width: int) -> bytes:
@@ -498,12 +502,13 @@ def test_max_pixels_boundary(backend: Any) -> None:
 
 def test_large_claimed_size_within_max_pixels_is_an_error_not_a_crash(backend: Any, small_jpeg: bytes) -> None:
     """A header claiming 600x800 over 16x24 pixels of data: a warning-level
-    truncation that decodes gray by default, and an error in strict mode."""
+    truncation, an error unless best_effort (which fills it gray)."""
     text = base64.b64encode(_with_size(small_jpeg, 600, 800))
-    image = frame64.decode(text)
+    image = frame64.decode(text, best_effort=True)
     assert image.shape == (600, 800, 3)
-    with pytest.raises(DecodeError):
-        frame64.decode(text, strict=True)
+    for mode in ({}, {"strict": True}):
+        with pytest.raises(JpegDecodeError):
+            frame64.decode(text, **mode)
 
 
 @pytest.mark.parametrize(
@@ -633,22 +638,22 @@ def simd_kernel(request: pytest.FixtureRequest) -> Iterator[str]:
 def test_every_base64_kernel_decodes_the_same(simd_kernel: str, size: tuple[int, int]) -> None:
     core = pytest.importorskip("frame64._core", exc_type=ImportError)
     text = frame64.encode(camera_frame(*size))
-    expected = _fallback.decode_image(text, 0, 1, None, 1 << 32, False)
+    expected = _fallback.decode_image(text, 0, 1, None, 1 << 32, 1, True)
     wrapped = base64.encodebytes(_jpeg_of(text)).decode()
     for data in (text, wrapped, "data:image/jpeg;base64," + wrapped.replace("\n", "\r\n")):
         start = frame64._decode.data_uri_payload_start(data)
-        np.testing.assert_array_equal(core.decode_image(data, start, 1, None, 1 << 32, False), expected)
+        np.testing.assert_array_equal(core.decode_image(data, start, 1, None, 1 << 32, 1, True), expected)
 
 
 def test_core_rejects_bad_internal_arguments() -> None:
     core = pytest.importorskip("frame64._core", exc_type=ImportError)
     text = frame64.encode(camera_frame(4, 4))
     with pytest.raises(ValueError, match="start is past the end"):
-        core.decode_image(text, len(text) + 1, 1, None, 100, False)
+        core.decode_image(text, len(text) + 1, 1, None, 100, 1, True)
     with pytest.raises(ValueError, match="pixel_format"):
-        core.decode_image(text, 0, 11, None, 100, False)
+        core.decode_image(text, 0, 11, None, 100, 1, True)
     with pytest.raises(TypeError, match="out must be a numpy.ndarray"):
-        core.decode_image(text, 0, 1, bytearray(48), 100, False)
+        core.decode_image(text, 0, 1, bytearray(48), 100, 1, True)
 
 
 def test_threads_decode_independently(backend: Any) -> None:
@@ -693,12 +698,12 @@ def test_module_exports() -> None:
 def test_decode_image_bytes_is_decode_without_base64(backend: Any, small_jpeg: bytes) -> None:
     expected = frame64.decode(base64.b64encode(small_jpeg), pixel_format="RGBA")
     out = np.empty_like(expected)
-    assert backend.decode_image_bytes(small_jpeg, 7, out, 1 << 32, False) is out
+    assert backend.decode_image_bytes(small_jpeg, 7, out, 1 << 32, 1, True) is out
     np.testing.assert_array_equal(out, expected)
-    np.testing.assert_array_equal(backend.decode_image_bytes(bytearray(small_jpeg), 7, None, 1 << 32, False), expected)
+    np.testing.assert_array_equal(backend.decode_image_bytes(bytearray(small_jpeg), 7, None, 1 << 32, 1, True), expected)
     for bad in (b"", b"\x89PNG\r\n\x1a\n", b"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR", small_jpeg[:100]):
         with pytest.raises(DecodeError):
-            backend.decode_image_bytes(bad, 1, None, 1 << 32, True)
+            backend.decode_image_bytes(bad, 1, None, 1 << 32, 2, True)
 
 
 def test_corrupted_jpegs_backends_agree(small_jpeg: bytes) -> None:
@@ -710,9 +715,10 @@ def test_corrupted_jpegs_backends_agree(small_jpeg: bytes) -> None:
         for where in rng.integers(0, len(corrupted), rng.integers(1, 4)):
             corrupted[where] = int(rng.integers(0, 256))
         text = base64.b64encode(bytes(corrupted))
-        for strict in (False, True):
-            first, second = _both_backends(text, strict=strict)
-            assert first[0] in ("ok", "DecodeError")
+        sniffed = corrupted[:3] == b"\xff\xd8\xff"  # else the change broke the JPEG's magic number
+        for mode in MODES:
+            first, second = _both_backends(text, **mode)
+            assert first[0] in (("ok", "JpegDecodeError") if sniffed else ("DecodeError",))
             _assert_same_outcome(first, second)
 
 

@@ -630,13 +630,13 @@ def test_core_functions_guard_their_own_arguments(impl: Any) -> None:
     raw = encode_raw(impl, image)
     # PNG decodes through the one raw-bytes path (decode_image_bytes), which guards the same arguments.
     with pytest.raises(ValueError, match="pixel_format"):
-        impl.decode_image_bytes(raw, 42, None, 100, False)
+        impl.decode_image_bytes(raw, 42, None, 100, 1, False)
     with pytest.raises(ValueError, match="max_pixels"):
-        impl.decode_image_bytes(raw, 1, None, 0, False)
+        impl.decode_image_bytes(raw, 1, None, 0, 1, False)
     with pytest.raises(TypeError):
-        impl.decode_image_bytes("not bytes", 1, None, 100, False)
+        impl.decode_image_bytes("not bytes", 1, None, 100, 1, False)
     with pytest.raises(frame64.DecodeError):
-        impl.decode_image_bytes(b"\x89PNG\r\n\x1a\ngarbage", 1, None, 100, False)
+        impl.decode_image_bytes(b"\x89PNG\r\n\x1a\ngarbage", 1, None, 100, 1, False)
     assert issubclass(impl.PngError, ValueError)
 
 
@@ -675,7 +675,7 @@ def test_threads_encode_and_decode_like_serial() -> None:
     def round_trip(job: tuple[np.ndarray, int]) -> tuple[str, np.ndarray]:
         image, level = job
         text = core.encode_png(image, 1, level, False)
-        return text, core.decode_image_bytes(base64.b64decode(text), 1, None, 2**28, False)
+        return text, core.decode_image_bytes(base64.b64decode(text), 1, None, 2**28, 1, False)
 
     with ThreadPoolExecutor(max_workers=4) as pool:
         results = list(pool.map(round_trip, jobs * 3))

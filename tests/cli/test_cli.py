@@ -442,15 +442,47 @@ def test_decode_refuses_a_truncated_image(capsys: pytest.CaptureFixture[str], im
     assert not output.exists()
 
 
-def test_decode_warns_about_an_image_that_decodes_only_with_a_warning(
+def test_decode_warns_about_an_image_that_decodes_only_with_a_benign_warning(
         capsys: pytest.CaptureFixture[str], images: dict[str, Path], tmp_path: Path) -> None:
-    data = images["a.jpg"].read_bytes()[:-40]  # entropy-coded data cut short: libjpeg-turbo warns
+    jpeg = images["a.jpg"].read_bytes()
+    data = jpeg[:-2] + bytes(range(1, 41)) + jpeg[-2:]  # bytes before EOI, as MJPEG webcams write: no pixel lost
     source = tmp_path / "in.txt"
     source.write_text(base64.b64encode(data).decode())
     code, out, err = run(capsys, "decode", str(source), "-o", str(tmp_path / "out.jpg"))
     assert code == 0 and out == ""
-    assert err.startswith(f"frame64: warning: {source}: ") and "written anyway" in err
+    assert err.startswith(f"frame64: warning: {source}: ") and "extraneous bytes" in err and "written anyway" in err
     assert (tmp_path / "out.jpg").read_bytes() == data
+
+
+def test_decode_refuses_an_image_whose_pixels_would_be_made_up(
+        capsys: pytest.CaptureFixture[str], images: dict[str, Path], tmp_path: Path) -> None:
+    data = images["a.jpg"].read_bytes()[:-40]  # entropy-coded data cut short
+    source = tmp_path / "in.txt"
+    source.write_text(base64.b64encode(data).decode())
+    code, out, err = run(capsys, "decode", str(source), "-o", str(tmp_path / "out.jpg"))
+    assert code == 1 and out == ""
+    assert "so part of the frame would be made up: Premature end of JPEG file" in err
+    assert not (tmp_path / "out.jpg").exists()
+
+
+def test_encode_of_a_truncated_photo_fails(capsys: pytest.CaptureFixture[str], images: dict[str, Path],
+                                           tmp_path: Path) -> None:
+    cut = tmp_path / "trunc.jpg"
+    cut.write_bytes(images["a.jpg"].read_bytes()[:-40])  # cut inside its scan
+    code, out, err = run(capsys, "encode", str(cut))
+    assert code == 1 and out == "\n" and "would be made up" in err  # a failed input keeps its (empty) line
+
+
+def test_encode_of_an_exif_rotated_photo_sends_it_upright(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    from frame64._sample import camera_frame
+
+    from ..photo_corpus import pillow_jpeg
+
+    photo = tmp_path / "photo.jpg"
+    photo.write_bytes(pillow_jpeg(camera_frame(30, 50), 6, quality=95))
+    code, out, _ = run(capsys, "encode", str(photo))
+    assert code == 0
+    assert frame64.decode(out.strip()).shape == (50, 30, 3)  # as cv2.imdecode shows it, not (30, 50, 3)
 
 
 def test_decode_to_stdout(images: dict[str, Path]) -> None:

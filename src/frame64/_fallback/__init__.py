@@ -15,6 +15,7 @@ module          mirrors                 what
 ``decode``      ``bind_decode.cpp``     decode_image, decode_image_bytes
 ``png``         ``bind_png.cpp``        encode_png, png_deflate, the PNG reader
 ``yuv``         ``bind_yuv.cpp``        encode_yuv (numpy planes, PyTurboJPEG)
+``exif``        ``image/exif.cpp``      the EXIF Orientation and the turn that undoes it
 ``resize``      ``bind_resize.cpp``     the area filter (numpy), kernel report
 ``arrays``      ``arrays.cpp``          the ``out=`` check, base64 into a str
 ``_turbo``      (libturbojpeg)          the one PyTurboJPEG handle, ``encode`` (a leaf)

@@ -12,22 +12,34 @@ import re
 import threading
 import warnings
 from binascii import a2b_base64 as _a2b_base64
-from typing import Any, Tuple
+from typing import Any, Callable, Iterator, Optional, Tuple
 
 import numpy as np
 
-from .._errors import DecodeError, PngError
+from .._errors import DecodeError, JpegDecodeError, PngDecodeError, PngError
 from .._formats import (
+    BENIGN_JPEG_WARNINGS,
+    BEST_EFFORT,
+    BLUE_FIRST,
+    DEFAULT_STRICTNESS,
+    EOI as _EOI,
+    JPEG_WARNINGS,
     PIXEL_SIZE,
+    RST0 as _RST0,
+    SOI as _SOI,
+    SOS as _SOS,
+    STRICT,
     TJCS_CMYK,
     TJCS_YCCK,
     TJFLAG_ACCURATEDCT,
     TJFLAG_LIMITSCANS,
     TJFLAG_STOPONWARNING,
+    TJPF_CMYK,
     expected_shape,
+    is_sof,
     sniff,
 )
-from . import png
+from . import exif, png
 from ._turbo import turbojpeg
 from .arrays import check_out
 
@@ -101,8 +113,47 @@ def describe_unknown(data: bytes) -> str:
     return "not a JPEG or PNG image: the decoded data starts with " + " ".join(f"{b:02x}" for b in data[:8])
 
 
-def _warning_message(detail: str) -> str:
+def _strict_message(detail: str) -> str:
     return f"JPEG data has a defect that libjpeg-turbo reports as a warning (strict=True rejects it): {detail}"
+
+
+def _made_up_message(detail: str) -> str:
+    return (
+        f"JPEG data is truncated or corrupt, so part of the frame would be made up: {detail} "
+        "(best_effort=True returns that frame anyway)"
+    )
+
+
+def _format_pattern(text: str) -> "re.Pattern[str]":
+    """A regex matching what libjpeg's format_message makes of a jerror.h format."""
+    parts = re.split(r"(%0?\d*[dux])", text)
+    pieces = []
+    for part in parts:
+        if part.startswith("%"):
+            pieces.append("[0-9a-f]+" if part.endswith("x") else "-?[0-9]+")
+        else:
+            pieces.append(re.escape(part))
+    return re.compile("".join(pieces))
+
+
+_WARNING_PATTERNS = [(name, _format_pattern(text)) for name, text in JPEG_WARNINGS.items()]
+_EXTRANEOUS = re.compile(r"([0-9]+) extraneous bytes before marker 0x([0-9a-f]+)")
+
+
+def is_benign(name: Optional[str], detail: str) -> bool:
+    """jpeg::warning_is_benign: bytes skipped before an RSTn marker mean a garbled restart interval."""
+    if name != "JWRN_EXTRANEOUS_DATA":
+        return name in BENIGN_JPEG_WARNINGS
+    found = _EXTRANEOUS.search(detail)
+    return found is not None and not 0xD0 <= int(found.group(2), 16) <= 0xD7
+
+
+def warning_name(detail: str) -> Optional[str]:
+    """The JWRN_* name of a libjpeg warning from its message (PyTurboJPEG gives only the text), or None."""
+    for name, pattern in _WARNING_PATTERNS:
+        if pattern.fullmatch(detail):
+            return name
+    return None
 
 
 def run_turbo(function: Any, *args: Any, **kwargs: Any) -> Tuple[str, str, Any]:
@@ -118,57 +169,250 @@ def run_turbo(function: Any, *args: Any, **kwargs: Any) -> Tuple[str, str, Any]:
     return "ok", "", result
 
 
-def _read_header(turbo: Any, jpeg: bytes, strict: bool) -> Tuple[int, int]:
+def _read_header(turbo: Any, jpeg: bytes, strict: bool) -> Tuple[int, int, int]:
     status, detail, header = run_turbo(turbo.decode_header, jpeg)
     if status == "fatal":
-        raise DecodeError(f"corrupt JPEG header: {detail}")
+        raise JpegDecodeError(f"corrupt JPEG header: {detail}")
     width, height, _, colorspace = header
     has_size = width > 0 and height > 0
     if status == "warning":
         if not has_size:
-            raise DecodeError(f"corrupt JPEG header: {detail}")
+            raise JpegDecodeError(f"corrupt JPEG header: {detail}")
         if strict:
-            raise DecodeError(_warning_message(detail))
+            raise JpegDecodeError(_strict_message(detail))
     elif not has_size:
-        raise DecodeError("JPEG data holds no image: it is truncated or holds only tables")
-    if colorspace in (TJCS_CMYK, TJCS_YCCK):
-        raise DecodeError("CMYK and YCCK JPEGs are not supported")
-    return width, height
+        raise JpegDecodeError("JPEG data holds no image: it is truncated or holds only tables")
+    return width, height, colorspace
 
 
-def _decompress(turbo: Any, jpeg: bytes, pixels: np.ndarray, pixel_format: int, strict: bool) -> None:
-    """Into pixels (H, W, C), telling warnings from fatal errors as
-    TurboDecompressor::decompress does: a canary in the last row."""
-    last_row = pixels[-1]
-    last_row.fill(0x00)
-    flags = decompress_flags(strict)
+# --- the warnings TurboJPEG hides --------------------------------------------
+# libjpeg says which warning it met (msg_code); TurboJPEG keeps only the text of
+# the first one (or of a fatal error after it). The C++ core raises at the first
+# warning that makes pixels up, so the fallback must find that warning even
+# behind benign ones: it stops at the first warning (TJFLAG_STOPONWARNING),
+# and while that warning is benign, removes its cause from a copy of the data
+# (pixel-neutrally: exactly what libjpeg skips or assumes) and looks again.
 
-    def run() -> Tuple[str, str]:
-        status, detail, result = run_turbo(turbo.decode, jpeg, pixel_format=pixel_format, flags=flags, dst=pixels)
-        if status != "fatal" and result is not pixels:
-            raise RuntimeError("PyTurboJPEG did not decode into the given dst array")
-        return status, detail
+_MAX_BENIGN_WARNINGS = 64
 
-    status, detail = run()
+
+def _marker_boundaries(jpeg: bytes) -> Iterator[Tuple[int, int, int, int, bool]]:
+    """(marker, start of the skipped bytes, start of its 0xFF run, libjpeg's count of
+    skipped bytes, it ends entropy-coded data) for each marker after SOI.
+
+    The walk of libjpeg's next_marker (jdmarker.c) between marker segments;
+    after SOS, the entropy-coded data runs to the next 0xFF that is neither
+    stuffing (0xFF 0x00) nor fill.
+    """
+    size = len(jpeg)
+    at = 2
+    after_entropy = False
+    while at < size:
+        skipped_from = at
+        count = 0
+        while True:
+            while at < size and jpeg[at] != 0xFF:
+                at += 1
+                count += 1
+            run_start = at
+            while at < size and jpeg[at] == 0xFF:
+                at += 1
+            if at >= size:
+                return
+            marker = jpeg[at]
+            at += 1
+            if marker != 0:
+                break
+            count += 2  # a stuffed 0xFF 0x00 pair
+        yield marker, skipped_from, run_start, count, after_entropy
+        after_entropy = False
+        if marker in (0x01, _SOI) or _RST0 <= marker <= _RST0 + 7:
+            after_entropy = _RST0 <= marker <= _RST0 + 7
+            if after_entropy:
+                at = _entropy_end(jpeg, at)
+            continue
+        if marker == _EOI or size - at < 2:
+            return
+        at += (jpeg[at] << 8) | jpeg[at + 1]
+        if marker == _SOS:
+            at = _entropy_end(jpeg, at)
+            after_entropy = True
+
+
+def _entropy_end(jpeg: bytes, at: int) -> int:
+    """Where entropy-coded data from ``at`` ends: its first 0xFF that is neither stuffing nor fill."""
+    size = len(jpeg)
+    while at + 1 < size and not (jpeg[at] == 0xFF and jpeg[at + 1] not in (0x00, 0xFF)):
+        at += 1
+    return at
+
+
+def _without_extraneous_bytes(jpeg: bytes, detail: str, same_pixels: Callable[[bytes], bool]) -> Optional[bytes]:
+    found_numbers = _EXTRANEOUS.search(detail)
+    if found_numbers is None:
+        return None
+    count, marker = int(found_numbers.group(1)), int(found_numbers.group(2), 16)
+    candidates = []
+    for found, skipped_from, run_start, counted, after_entropy in _marker_boundaries(jpeg):
+        if found != marker:
+            continue
+        if after_entropy and run_start >= count:
+            # after entropy-coded data: the bytes the decoder did not need
+            candidates.append(jpeg[: run_start - count] + jpeg[run_start:])
+        elif not after_entropy and counted == count:  # between marker segments: libjpeg's count exactly
+            return jpeg[:skipped_from] + jpeg[run_start:]
+    if len(candidates) == 1:
+        return candidates[0]
+    # Several scans end with this marker (a progressive JPEG): the right cut is
+    # the one libjpeg skipped, so it leaves every decoded pixel as it was.
+    return next((candidate for candidate in candidates if same_pixels(candidate)), None)
+
+
+def _patched_segments(jpeg: bytes, marker: int, signature: bytes, at: int, value: Any) -> Optional[bytes]:
+    """jpeg with payload byte ``at`` of every ``marker`` segment starting with ``signature`` set by ``value(old)``."""
+    data = bytearray(jpeg)
+    changed = False
+    for found, _, run_start, _, _ in _marker_boundaries(jpeg):
+        if found == _SOS:
+            break
+        payload = run_start + 4
+        if found == marker and jpeg[payload : payload + len(signature)] == signature and payload + at < len(jpeg):
+            new = value(jpeg[payload + at])
+            changed = changed or new != jpeg[payload + at]
+            data[payload + at] = new
+    return bytes(data) if changed else None
+
+
+def _without_cause(
+    jpeg: bytes, name: str, detail: str, components: int, same_pixels: Callable[[bytes], bool]
+) -> Optional[bytes]:
+    """A copy of jpeg without the cause of the benign warning ``name`` (same pixels), or None."""
+    if name == "JWRN_EXTRANEOUS_DATA":
+        return _without_extraneous_bytes(jpeg, detail, same_pixels)
+    if name == "JWRN_JFIF_MAJOR":  # libjpeg reads on; version 1 reads the same
+        return _patched_segments(jpeg, 0xE0, b"JFIF\x00", 5, lambda v: v if v in (1, 2) else 1)
+    # JWRN_ADOBE_XFORM: libjpeg assumes YCbCr (transform 1) for 3 components, YCCK (2) for 4
+    assumed = 2 if components == 4 else 1
+    return _patched_segments(jpeg, 0xEE, b"Adobe", 11, lambda v: v if v in (0, assumed) else assumed)
+
+
+def _first_made_up_warning(turbo: Any, jpeg: bytes, components: int, probe: np.ndarray, tjpf: int) -> Optional[str]:
+    """The text of the first warning that makes pixels up, as the C++ core stops at it; None if none."""
+    flags = decompress_flags(True)
+    data: Optional[bytes] = jpeg
+    reference: list[np.ndarray] = []
+
+    def best_effort(candidate: bytes) -> np.ndarray:
+        pixels = np.zeros_like(probe)
+        run_turbo(turbo.decode, candidate, pixel_format=tjpf, flags=decompress_flags(False), dst=pixels)
+        return pixels
+
+    def same_pixels(candidate: bytes) -> bool:
+        if not reference:
+            reference.append(best_effort(jpeg))
+        return bool(np.array_equal(best_effort(candidate), reference[0]))
+
+    for _ in range(_MAX_BENIGN_WARNINGS):
+        assert data is not None
+        status, detail, _ = run_turbo(turbo.decode, data, pixel_format=tjpf, flags=flags, dst=probe)
+        if status != "warning":
+            return None
+        name = warning_name(detail)
+        if name is None or not is_benign(name, detail):
+            return detail
+        data = _without_cause(data, name, detail, components, same_pixels)
+        if data is None:  # not found: taken as benign (see docs/bad-input.md)
+            return None
+    return None
+
+
+def _decompress(turbo: Any, jpeg: bytes, pixels: np.ndarray, tjpf: int, strictness: int, components: int) -> None:
+    """Into pixels (H, W, C) as stored, with the C++ core's verdicts (jpeg::decompress)."""
+    flags = decompress_flags(strictness == STRICT)
+    status, detail, result = run_turbo(turbo.decode, jpeg, pixel_format=tjpf, flags=flags, dst=pixels)
+    if status != "fatal" and result is not pixels:
+        raise RuntimeError("PyTurboJPEG did not decode into the given dst array")
     if status == "ok":
         return
     if status == "fatal":
-        raise DecodeError(f"corrupt JPEG data: {detail}")
-    if strict:
-        raise DecodeError(_warning_message(detail))
-    if last_row.any():
-        return
-    last_row.fill(0xFF)
-    status, detail = run()
-    if status == "ok" or (status == "warning" and not (last_row == 0xFF).all()):
-        return
-    raise DecodeError(f"corrupt JPEG data: {detail}")
+        raise JpegDecodeError(f"corrupt JPEG data: {detail}")
+    if strictness == STRICT:  # TJFLAG_STOPONWARNING: the first warning
+        raise JpegDecodeError(_strict_message(detail))
+    # TurboJPEG reports TJERR_WARNING both for warnings alone (the text is the
+    # first warning's) and for a fatal error after a warning (the text is the
+    # error's): the text tells them apart.
+    name = warning_name(detail)
+    if strictness == DEFAULT_STRICTNESS:
+        if name is not None and not is_benign(name, detail):
+            raise JpegDecodeError(_made_up_message(detail))  # the first warning
+        made_up = _first_made_up_warning(turbo, jpeg, components, np.empty_like(pixels), tjpf)
+        if made_up is not None:
+            raise JpegDecodeError(_made_up_message(made_up))
+    if name is None:
+        raise JpegDecodeError(f"corrupt JPEG data: {detail}")
 
 
-def _check_pixels(width: int, height: int, max_pixels: int) -> None:
+def cmyk_to(cmyk: np.ndarray, inverted: bool, pixel_format: int) -> np.ndarray:
+    """Pillow's CMYK -> RGB (image::cmyk_to, libImaging/Convert.c cmyk2rgb) in a pixel format's layout."""
+    values = cmyk.astype(np.uint32)
+    if inverted:  # Photoshop's convention: 0 is full ink
+        values = 255 - values
+    ink_free = 255 - values[..., 3:4]
+    product = values[..., :3] * ink_free + 128
+    rgb = ink_free - (((product >> 8) + product) >> 8)  # Pillow's MULDIV255
+    channels = PIXEL_SIZE[pixel_format]
+    if channels == 1:
+        luma: np.ndarray = (rgb[..., 0] * 19595 + rgb[..., 1] * 38470 + rgb[..., 2] * 7471 + 0x8000) >> 16
+        return luma.astype(np.uint8)
+    if pixel_format in BLUE_FIRST:
+        rgb = rgb[..., ::-1]
+    result = np.empty(cmyk.shape[:2] + (channels,), np.uint8)
+    result[..., :3] = rgb
+    if channels == 4:
+        result[..., 3] = 255
+    return result
+
+
+def _jpeg_facts(jpeg: bytes) -> Tuple[int, bool]:
+    """(components of the frame, an Adobe APP14 segment seen) as libjpeg reads them (jdmarker.c)."""
+    components, adobe = 0, False
+    for marker, _, run_start, _, _ in _marker_boundaries(jpeg):
+        payload = jpeg[run_start + 4 : run_start + 16]
+        if marker == 0xEE and len(payload) >= 12 and payload[:5] == b"Adobe":
+            adobe = True
+        elif is_sof(marker) and len(payload) >= 6 and not components:
+            components = payload[5]
+        if marker == _SOS:
+            break
+    return components, adobe
+
+
+def _decode_jpeg(image: bytes, channels: int, pixel_format: int, out: Any, max_pixels: int, strictness: int,
+                 orientation: bool) -> np.ndarray:
+    turbo = turbojpeg()
+    with _warnings_lock:
+        width, height, colorspace = _read_header(turbo, image, strictness == STRICT)
+        turn = exif.jpeg_exif_orientation(image) if orientation else 1
+        shown = (width, height) if exif.swaps_sides(turn) else (height, width)
+        _check_pixels(shown[1], shown[0], max_pixels, JpegDecodeError)
+        shape = expected_shape(shown[0], shown[1], channels)
+        target = np.empty(shape, np.uint8) if out is None else check_out(out, shape)
+        cmyk = colorspace in (TJCS_CMYK, TJCS_YCCK)
+        components, adobe = _jpeg_facts(image)
+        if not cmyk and turn == 1:
+            _decompress(turbo, image, target.reshape(height, width, channels), pixel_format, strictness, components)
+            return target if out is None else out
+        stored = np.empty((height, width, 4 if cmyk else channels), np.uint8)
+        _decompress(turbo, image, stored, TJPF_CMYK if cmyk else pixel_format, strictness, components)
+        pixels = cmyk_to(stored, adobe, pixel_format) if cmyk else stored.reshape(expected_shape(height, width, channels))
+        target[...] = exif.apply_orientation(pixels, turn)
+    return target if out is None else out
+
+
+def _check_pixels(width: int, height: int, max_pixels: int, error: type) -> None:
     pixels = width * height
     if pixels > max_pixels:
-        raise DecodeError(
+        raise error(
             f"image is {width}x{height} ({pixels} pixels), over max_pixels={max_pixels}; "
             "pass a larger max_pixels to decode it"
         )
@@ -178,47 +422,53 @@ def _decode_png(image: bytes, pixel_format: int, out: Any, max_pixels: int, stri
     """The PNG branch: the same checks, in the same order, as the C++ one."""
     try:
         header = png.PngFile(image, strict)
-        _check_pixels(header.width, header.height, max_pixels)
+        _check_pixels(header.width, header.height, max_pixels, PngDecodeError)
         shape = expected_shape(header.height, header.width, PIXEL_SIZE[pixel_format])
         target = None if out is None else check_out(out, shape)
         pixels = png.decode_pixels(header, pixel_format)
+    except PngDecodeError:
+        raise
     except PngError as exc:
-        raise DecodeError(str(exc)) from None
+        raise PngDecodeError(str(exc)) from None
     if target is None:
         return pixels
     target[...] = pixels
     return out  # type: ignore[no-any-return]
 
 
-def decode_image_bytes(data: Any, pixel_format: int, out: Any, max_pixels: int, strict: bool) -> np.ndarray:
+def _check_strictness(strictness: int) -> None:
+    if strictness not in (BEST_EFFORT, DEFAULT_STRICTNESS, STRICT):
+        raise ValueError("strictness must be 0, 1 or 2")
+
+
+def decode_image_bytes(
+    data: Any, pixel_format: int, out: Any, max_pixels: int, strictness: int, orientation: bool
+) -> np.ndarray:
     """Same contract as frame64._core.decode_image_bytes: raw image bytes, no base64."""
     channels = PIXEL_SIZE.get(pixel_format)
     if channels is None:
         raise ValueError(f"pixel_format: unsupported TurboJPEG pixel format {pixel_format}")
+    _check_strictness(strictness)
     if out is not None and not isinstance(out, np.ndarray):
         raise TypeError(f"out must be a numpy.ndarray or None, got {type(out).__name__}")
     image = bytes(data) if not isinstance(data, bytes) else data
     kind = sniff(image)
     if kind == "png":
-        return _decode_png(image, pixel_format, out, max_pixels, strict)
+        return _decode_png(image, pixel_format, out, max_pixels, strictness == STRICT)
     if kind is None:
         raise DecodeError(describe_unknown(image))
-    turbo = turbojpeg()
-    with _warnings_lock:
-        width, height = _read_header(turbo, image, strict)
-        _check_pixels(width, height, max_pixels)
-        shape = expected_shape(height, width, channels)
-        target = np.empty(shape, np.uint8) if out is None else check_out(out, shape)
-        _decompress(turbo, image, target.reshape(height, width, channels), pixel_format, strict)
-    return target if out is None else out
+    return _decode_jpeg(image, channels, pixel_format, out, max_pixels, strictness, orientation)
 
 
-def decode_image(data: Any, start: int, pixel_format: int, out: Any, max_pixels: int, strict: bool) -> np.ndarray:
+def decode_image(
+    data: Any, start: int, pixel_format: int, out: Any, max_pixels: int, strictness: int, orientation: bool
+) -> np.ndarray:
     """Same contract as frame64._core.decode_image (arguments checked by frame64.decode)."""
     if pixel_format not in PIXEL_SIZE:
         raise ValueError(f"pixel_format: unsupported TurboJPEG pixel format {pixel_format}")
+    _check_strictness(strictness)
     if out is not None and not isinstance(out, np.ndarray):
         raise TypeError(f"out must be a numpy.ndarray or None, got {type(out).__name__}")
     if not 0 <= start <= len(data):
         raise ValueError("start is past the end of data")
-    return decode_image_bytes(b64decode_text(data, start), pixel_format, out, max_pixels, strict)
+    return decode_image_bytes(b64decode_text(data, start), pixel_format, out, max_pixels, strictness, orientation)

@@ -32,10 +32,12 @@ def b64text(data: bytes, prefix: str = "") -> str:
 
 def decode_pixels(data: bytes, pixel_format: str, strict: bool = False) -> np.ndarray:
     """The pixels of a JPEG or PNG file's bytes, decoded by frame64 (the backend's raw-bytes
-    entry point: frame64.decode takes base64, which a file would need first)."""
+    entry point: frame64.decode takes base64, which a file would need first), upright as
+    their EXIF Orientation says; a JPEG that would come back partly made up raises."""
+    strictness = _formats.STRICT if strict else _formats.DEFAULT_STRICTNESS
     try:
         return _backend.current().decode_image_bytes(  # type: ignore[no-any-return]
-            data, _formats.TJPF[pixel_format], None, frame64.MAX_PIXELS_DEFAULT, strict
+            data, _formats.TJPF[pixel_format], None, frame64.MAX_PIXELS_DEFAULT, strictness, True
         )
     except ValueError as exc:  # frame64.DecodeError is a ValueError
         raise InputError(str(exc)) from exc
