@@ -46,13 +46,6 @@ py::array resize(py::handle image, int channels, int width, int height) {
     return result;
 }
 
-std::vector<std::string> resize_kernel_names(bool supported_only) {
-    std::vector<std::string> names;
-    for (const image::ResizeKernel* kernel : image::compiled_resize_kernels())
-        if (!supported_only || image::resize_kernel_supported(*kernel)) names.emplace_back(kernel->name);
-    return names;
-}
-
 }  // namespace
 
 void bind_resize(py::module_& m) {
@@ -67,7 +60,7 @@ void bind_resize(py::module_& m) {
             if (!error.empty()) throw py::value_error(error);
         },
         py::arg("name"), "Force a resize kernel by name ('auto' restores the best supported one).");
-    m.def("supported_resize_kernels", [] { return resize_kernel_names(true); },
+    m.def("supported_resize_kernels", [] { return image::resize_kernel_names(true); },
           "Compiled resize kernels this CPU can run, best first.");
 }
 

@@ -1,4 +1,4 @@
-// The run-time choice of one family of SIMD kernels (base64, PNG), after
+// The run-time choice of one family of SIMD kernels (base64, PNG, resize, YUV split), after
 // simdutf's design: a best-first list of the compiled kernels, each with the
 // CPU feature bits it needs; the best supported one chosen on first use
 // behind an atomic pointer (thread-safe, lock-free); a forced name that this
@@ -27,6 +27,14 @@ public:
 
     static bool supported(const Kernel& kernel, std::uint32_t features) noexcept {
         return (kernel.required_features & features) == kernel.required_features;
+    }
+
+    // The names of `compiled`, best first; only those this CPU runs when `supported_only`.
+    static std::vector<std::string> names(const List& compiled, std::uint32_t features, bool supported_only) {
+        std::vector<std::string> result;
+        for (const Kernel* kernel : compiled)
+            if (!supported_only || supported(*kernel, features)) result.emplace_back(kernel->name);
+        return result;
     }
 
     // The active kernel of `compiled` (whose last entry runs everywhere).

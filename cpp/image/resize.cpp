@@ -3,12 +3,12 @@
 #include "image/resize.hpp"
 
 #include <algorithm>
-#include <atomic>
 #include <cstring>
 #include <stdexcept>
 #include <string>
 
 #include "base64/base64.hpp"  // detected_features(): one cpuid + xgetbv probe for the whole library
+#include "image/kernel_choice.hpp"
 
 namespace frame64::image {
 
@@ -46,12 +46,9 @@ AxisTaps area_taps(int source, int output) {
 
 namespace {
 
-std::atomic<const ResizeKernel*> g_active{nullptr};
-
-const ResizeKernel& best_supported() {
-    for (const ResizeKernel* kernel : compiled_resize_kernels())
-        if (resize_kernel_supported(*kernel)) return *kernel;
-    return kScalarResizeKernel;
+KernelChoice<ResizeKernel>& choice() {
+    static KernelChoice<ResizeKernel> instance("resize", {"avx2", "scalar"});
+    return instance;
 }
 
 struct Scratch {
@@ -77,33 +74,19 @@ const std::vector<const ResizeKernel*>& compiled_resize_kernels() noexcept {
 }
 
 bool resize_kernel_supported(const ResizeKernel& kernel) noexcept {
-    return (kernel.required_features & base64::detected_features()) == kernel.required_features;
+    return KernelChoice<ResizeKernel>::supported(kernel, base64::detected_features());
 }
 
 const ResizeKernel& active_resize_kernel() noexcept {
-    const ResizeKernel* kernel = g_active.load(std::memory_order_acquire);
-    if (kernel != nullptr) return *kernel;
-    const ResizeKernel* expected = nullptr;
-    const ResizeKernel* best = &best_supported();
-    // Racing threads all compute the same answer.
-    if (g_active.compare_exchange_strong(expected, best, std::memory_order_acq_rel)) return *best;
-    return *expected;
+    return choice().active(compiled_resize_kernels(), base64::detected_features());
 }
 
 std::string set_active_resize_kernel(const std::string& name) {
-    if (name == "auto") {
-        g_active.store(&best_supported(), std::memory_order_release);
-        return {};
-    }
-    for (const ResizeKernel* kernel : compiled_resize_kernels()) {
-        if (name != kernel->name) continue;
-        if (!resize_kernel_supported(*kernel))
-            return "the '" + name + "' resize kernel is compiled in but this CPU (or its OS) cannot run it";
-        g_active.store(kernel, std::memory_order_release);
-        return {};
-    }
-    if (name == "avx2") return "the 'avx2' resize kernel is not compiled into this build";
-    return "unknown resize kernel '" + name + "'; expected one of: auto, avx2, scalar";
+    return choice().set(name, compiled_resize_kernels(), base64::detected_features());
+}
+
+std::vector<std::string> resize_kernel_names(bool supported_only) {
+    return KernelChoice<ResizeKernel>::names(compiled_resize_kernels(), base64::detected_features(), supported_only);
 }
 
 void area_resize(const ResizeSource& source, int width, int height, std::uint8_t* out, std::size_t out_pitch) {

@@ -69,6 +69,8 @@ bool resize_kernel_supported(const ResizeKernel& kernel) noexcept;
 const ResizeKernel& active_resize_kernel() noexcept;
 // "" on success, else the reason (unknown name, not compiled, not supported).
 std::string set_active_resize_kernel(const std::string& name);
+// The compiled kernels' names, best first (only those this CPU runs when supported_only).
+std::vector<std::string> resize_kernel_names(bool supported_only);
 
 struct ResizeSource {
     const std::uint8_t* pixels = nullptr;

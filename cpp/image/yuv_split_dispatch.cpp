@@ -1,8 +1,9 @@
-// Run-time choice of the YUV split kernel, on the CPU features that
-// base64/dispatch.cpp detects (cpuid + xgetbv). Compiled without -m flags.
-#include <atomic>
+// Run-time choice of the YUV split kernel: image/kernel_choice.hpp, on the CPU
+// features that base64/dispatch.cpp detects (cpuid + xgetbv). Compiled without -m flags.
+#include <vector>
 
 #include "base64/base64.hpp"
+#include "image/kernel_choice.hpp"
 #include "image/yuv_split.hpp"
 
 namespace frame64::image {
@@ -13,57 +14,31 @@ extern const YuvSplitKernel kYuvSplitAvx2;
 
 namespace {
 
-const YuvSplitKernel* const kCompiled[] = {
+const std::vector<const YuvSplitKernel*>& compiled() {
+    static const std::vector<const YuvSplitKernel*> kernels = {
 #if defined(FRAME64_YUV_SPLIT_KERNEL_AVX2)
-    &kYuvSplitAvx2,
+        &kYuvSplitAvx2,
 #endif
-    &kYuvSplitScalar,
-};
-
-bool supported(const YuvSplitKernel& kernel) {
-    return (base64::detected_features() & kernel.required_features) == kernel.required_features;
+        &kYuvSplitScalar,
+    };
+    return kernels;
 }
 
-const YuvSplitKernel* best() {
-    for (const YuvSplitKernel* kernel : kCompiled)
-        if (supported(*kernel)) return kernel;
-    return &kYuvSplitScalar;
+KernelChoice<YuvSplitKernel>& choice() {
+    static KernelChoice<YuvSplitKernel> instance("YUV", {"avx2", "scalar"});
+    return instance;
 }
-
-std::atomic<const YuvSplitKernel*> active{nullptr};
 
 }  // namespace
 
-const YuvSplitKernel& yuv_split_kernel() noexcept {
-    const YuvSplitKernel* kernel = active.load(std::memory_order_acquire);
-    if (kernel == nullptr) {
-        kernel = best();
-        active.store(kernel, std::memory_order_release);
-    }
-    return *kernel;
-}
+const YuvSplitKernel& yuv_split_kernel() noexcept { return choice().active(compiled(), base64::detected_features()); }
 
 std::string set_yuv_split_kernel(const std::string& name) {
-    if (name == "auto") {
-        active.store(best(), std::memory_order_release);
-        return "";
-    }
-    for (const YuvSplitKernel* kernel : kCompiled) {
-        if (name != kernel->name) continue;
-        if (!supported(*kernel)) return "the '" + name + "' YUV kernel is compiled in but this CPU cannot run it";
-        active.store(kernel, std::memory_order_release);
-        return "";
-    }
-    std::string known;
-    for (const std::string& each : yuv_split_kernel_names(false)) known += (known.empty() ? "'" : ", '") + each + "'";
-    return "unknown YUV kernel '" + name + "' (compiled: " + known + ", or 'auto')";
+    return choice().set(name, compiled(), base64::detected_features());
 }
 
 std::vector<std::string> yuv_split_kernel_names(bool supported_only) {
-    std::vector<std::string> names;
-    for (const YuvSplitKernel* kernel : kCompiled)
-        if (!supported_only || supported(*kernel)) names.emplace_back(kernel->name);
-    return names;
+    return KernelChoice<YuvSplitKernel>::names(compiled(), base64::detected_features(), supported_only);
 }
 
 }  // namespace frame64::image
