@@ -1,6 +1,7 @@
 #include "bindings/arrays.hpp"
 
 #include <pybind11/numpy.h>
+#include <pybind11/stl.h>  // the kernel name lists of bind_kernel_controls
 
 #include <climits>
 #include <cstring>
@@ -122,6 +123,21 @@ py::str base64_str(const std::uint8_t* data, std::size_t size, std::string_view 
         base64::encode(data, size, out + prefix.size(), alphabet);
     }
     return result;
+}
+
+void bind_kernel_controls(py::module_& m, const KernelControls& controls) {
+    const auto active = controls.active_kernel;
+    const auto set = controls.set_kernel;
+    const auto names = controls.kernel_names;
+    m.def(controls.active, [active] { return active(); }, "Name of the kernel in use.");
+    m.def(
+        controls.set,
+        [set](const std::string& name) {
+            const std::string error = set(name);
+            if (!error.empty()) throw py::value_error(error);
+        },
+        py::arg("name"), "Force a kernel by name ('auto' restores the best supported one).");
+    m.def(controls.supported, [names] { return names(true); }, "Compiled kernels this CPU can run, best first.");
 }
 
 }  // namespace frame64::bindings

@@ -8,7 +8,9 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "base64/base64.hpp"
 
@@ -112,5 +114,20 @@ py::str base64_of_encoded(Encode&& encode, std::string_view prefix) {
     }
     return base64_str(encoded.data, encoded.size, prefix);
 }
+
+// The controls of one family of SIMD kernels (base64, PNG, resize, YUV split):
+// `<active>()` names the kernel in use, `<set>(name)` forces one ("auto": the
+// best again; a ValueError says why a name cannot be used), `<supported>()`
+// lists the compiled kernels this CPU runs, best first. For frame64.simd and
+// the tests that force every kernel.
+struct KernelControls {
+    const char* active;
+    const char* set;
+    const char* supported;
+    std::string (*active_kernel)();
+    std::string (*set_kernel)(const std::string& name);  // "" on success, else the reason
+    std::vector<std::string> (*kernel_names)(bool supported_only);
+};
+void bind_kernel_controls(py::module_& m, const KernelControls& controls);
 
 }  // namespace frame64::bindings

@@ -211,16 +211,9 @@ void bind_base64(py::module_& m) {
     m.def("b64encode", &encode_bytes, py::arg("data"), py::arg("c62") = int{'+'}, py::arg("c63") = int{'/'},
           "base64 of a C-contiguous buffer as bytes, with chars 62 and 63 given as byte values.");
     for (PyMethodDef& def : fastcall_defs) add_fastcall(m, def);
-    m.def("simd", [] { return std::string(base64::active_kernel().name); }, "Name of the active base64 kernel.");
-    m.def(
-        "set_simd",
-        [](const std::string& name) {
-            const std::string error = base64::set_active_kernel(name);
-            if (!error.empty()) throw py::value_error(error);
-        },
-        py::arg("name"), "Force a base64 kernel by name ('auto' restores the best supported one).");
+    bind_kernel_controls(m, {"simd", "set_simd", "supported_simd", [] { return std::string(base64::active_kernel().name); },
+                             &base64::set_active_kernel, &kernel_names});
     m.def("compiled_simd", [] { return kernel_names(false); }, "Base64 kernels compiled into this build, best first.");
-    m.def("supported_simd", [] { return kernel_names(true); }, "Compiled base64 kernels this CPU can run, best first.");
 }
 
 }  // namespace frame64::bindings

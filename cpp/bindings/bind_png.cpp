@@ -85,23 +85,9 @@ void bind_png(py::module_& m) {
           "deflating its bands on `threads` threads (the same bytes for any count), and return its base64 (optionally as a data URI) as str.");
     m.def("png_deflate", &png_deflate, py::arg("data"), py::arg("compression"),
           "Internal: the zlib stream frame64's PNG encoder writes for `data` at this compression level.");
-    m.def("png_simd", [] { return std::string(png::active_png_kernel().name); }, "Name of the active PNG kernel.");
-    m.def(
-        "set_png_simd",
-        [](const std::string& name) {
-            const std::string error = png::set_png_kernel(name);
-            if (!error.empty()) throw py::value_error(error);
-        },
-        py::arg("name"), "Force a PNG kernel by name ('auto' restores the best supported one); for tests.");
-    m.def(
-        "supported_png_simd",
-        [] {
-            std::vector<std::string> names;
-            for (const png::PngKernel* kernel : png::compiled_png_kernels())
-                if (png::png_kernel_supported(*kernel)) names.emplace_back(kernel->name);
-            return names;
-        },
-        "Compiled PNG kernels this CPU can run, best first.");
+    bind_kernel_controls(m, {"png_simd", "set_png_simd", "supported_png_simd",
+                             [] { return std::string(png::active_png_kernel().name); }, &png::set_png_kernel,
+                             &png::png_kernel_names});
 }
 
 }  // namespace frame64::bindings

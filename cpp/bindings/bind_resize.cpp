@@ -51,17 +51,9 @@ py::array resize(py::handle image, int channels, int width, int height) {
 void bind_resize(py::module_& m) {
     m.def("resize", &resize, py::arg("image"), py::arg("channels"), py::arg("width"), py::arg("height"),
           "Area-downscale a uint8 (H, W[, C]) frame to width x height (a new array).");
-    m.def("resize_kernel", [] { return std::string(image::active_resize_kernel().name); },
-          "Name of the active resize kernel.");
-    m.def(
-        "set_resize_kernel",
-        [](const std::string& name) {
-            const std::string error = image::set_active_resize_kernel(name);
-            if (!error.empty()) throw py::value_error(error);
-        },
-        py::arg("name"), "Force a resize kernel by name ('auto' restores the best supported one).");
-    m.def("supported_resize_kernels", [] { return image::resize_kernel_names(true); },
-          "Compiled resize kernels this CPU can run, best first.");
+    bind_kernel_controls(m, {"resize_kernel", "set_resize_kernel", "supported_resize_kernels",
+                             [] { return std::string(image::active_resize_kernel().name); },
+                             &image::set_active_resize_kernel, &image::resize_kernel_names});
 }
 
 }  // namespace frame64::bindings

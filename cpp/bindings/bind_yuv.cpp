@@ -98,17 +98,9 @@ void bind_yuv(py::module_& m) {
           py::arg("fast_dct"), py::arg("progressive"), py::arg("data_uri"),
           "Compress YUV planes (validated by frame64._yuv) to a base64 JPEG str, converting range/matrix to "
           "full-range BT.601.");
-    m.def("yuv_kernel", [] { return std::string(image::yuv_split_kernel().name); },
-          "Name of the active YUV split kernel.");
-    m.def(
-        "set_yuv_kernel",
-        [](const std::string& name) {
-            const std::string error = image::set_yuv_split_kernel(name);
-            if (!error.empty()) throw py::value_error(error);
-        },
-        py::arg("name"), "Force a YUV split kernel by name ('auto' restores the best supported one).");
-    m.def("supported_yuv_kernels", [] { return image::yuv_split_kernel_names(true); },
-          "Compiled YUV split kernels this CPU can run, best first.");
+    bind_kernel_controls(m, {"yuv_kernel", "set_yuv_kernel", "supported_yuv_kernels",
+                             [] { return std::string(image::yuv_split_kernel().name); }, &image::set_yuv_split_kernel,
+                             &image::yuv_split_kernel_names});
 }
 
 }  // namespace frame64::bindings

@@ -46,4 +46,8 @@ std::string set_png_kernel(const std::string& name) {
     return choice().set(name, compiled_png_kernels(), base64::detected_features());
 }
 
+std::vector<std::string> png_kernel_names(bool supported_only) {
+    return image::KernelChoice<PngKernel>::names(compiled_png_kernels(), base64::detected_features(), supported_only);
+}
+
 }  // namespace frame64::png

@@ -71,5 +71,7 @@ const PngKernel& active_png_kernel() noexcept;
 // Forces a kernel by name ("auto": the best again). Returns "" on success,
 // else why not (never switches to one this CPU or build cannot run).
 std::string set_png_kernel(const std::string& name);
+// The compiled kernels' names, best first (only those this CPU runs when supported_only).
+std::vector<std::string> png_kernel_names(bool supported_only);
 
 }  // namespace frame64::png
