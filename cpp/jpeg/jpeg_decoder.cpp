@@ -153,6 +153,10 @@ bool run(Session& s, const std::uint8_t* jpeg, std::size_t size, int pixel_forma
     if (setjmp(s.error.jump) != 0) return false;
     // A fresh decompressor per image: no tables carried over from another one.
     jpeg_create_decompress(&s.cinfo);
+    // jinit_memory_mgr reads JPEGMEM; a small value would make progressive
+    // decoding fail ("Backing store not supported"), reported as corrupt data.
+    // 0 is libjpeg-turbo's own default: no limit (as the encoder does).
+    s.cinfo.mem->max_memory_to_use = 0;
     s.cinfo.progress = &s.progress;
     decode_rows(s, jpeg, size, pixel_format, cmyk, target);
     return true;

@@ -5,6 +5,7 @@ Each test names how the bug was found and where it was fixed.
 
 from __future__ import annotations
 
+import os
 import threading
 
 import numpy as np
@@ -129,3 +130,33 @@ def test_decode_does_not_reuse_the_previous_images_tables(marker: int, previous_
             assert result == fresh
         else:
             assert isinstance(result, np.ndarray) and np.array_equal(result, fresh)
+
+
+JPEGMEM_CHILD = """
+import hashlib, frame64
+from frame64._sample import camera_frame
+frame = camera_frame(200, 300, seed=9)
+for progressive in (False, True):
+    pixels = frame64.decode(frame64.encode(frame, progressive=progressive))
+    print(hashlib.sha256(pixels.tobytes()).hexdigest())
+"""
+
+
+def test_jpegmem_in_the_environment_does_not_break_progressive_decode() -> None:
+    """Found while merging issue 12; fixed in cpp/jpeg/jpeg_decoder.cpp (max_memory_to_use reset).
+
+    libjpeg's memory manager reads JPEGMEM when a decompressor is made; JPEGMEM=1
+    made every progressive decode fail as "corrupt JPEG data: Backing store not
+    supported". The compiled backend must decode the same pixels with it set.
+    (The fallback decodes through TurboJPEG, which still honours it: left open.)"""
+    import subprocess
+    import sys
+
+    pytest.importorskip("frame64._core")
+    runs = []
+    for extra in ({}, {"JPEGMEM": "1"}, {"JPEGMEM": "1M"}):
+        env = {k: v for k, v in os.environ.items() if k != "JPEGMEM"} | {"FRAME64_BACKEND": "cpp", **extra}
+        done = subprocess.run([sys.executable, "-c", JPEGMEM_CHILD], capture_output=True, text=True, env=env)
+        assert done.returncode == 0, done.stderr[-2000:]
+        runs.append(done.stdout.split())
+    assert len(runs[0]) == 2 and runs[1] == runs[0] and runs[2] == runs[0]
