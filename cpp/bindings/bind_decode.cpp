@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <cstring>
 #include <memory>
+#include <numeric>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -123,8 +124,10 @@ std::size_t decode_payload(const TextInput& text, std::size_t start, std::uint8_
 // What the header of an image says, and the state needed to decode it.
 struct ImageHeader {
     image::Format format = image::Format::kUnknown;
-    int width = 0;
+    int width = 0;  // of the array to return
     int height = 0;
+    int full_width = 0;  // of the image at full scale (max_pixels counts these)
+    int full_height = 0;
     jpeg::JpegHeader jpeg;
     std::unique_ptr<png::PngReader> png;  // holds libspng's context between the two steps
 };
@@ -134,21 +137,53 @@ jpeg::Strictness checked_strictness(int strictness) {
     return static_cast<jpeg::Strictness>(strictness);
 }
 
+// The size options of a decode: a DCT scale in eighths (8: full size), or
+// max_side > 0 to pick the smallest scale that still reaches it.
+struct Scaling {
+    int scale_eighths = jpeg::kFullScale;
+    int max_side = 0;
+};
+
+Scaling checked_scaling(int scale_eighths, int max_side) {
+    if (scale_eighths < 1 || scale_eighths > jpeg::kFullScale)
+        throw py::value_error("scale: scale_eighths must be 1 to 8, got " + std::to_string(scale_eighths));
+    if (max_side < 0) throw py::value_error("max_side must be >= 0 (0: none), got " + std::to_string(max_side));
+    return {scale_eighths, max_side};
+}
+
+// The fallback's text is the same (src/frame64/_fallback/decode.py).
+std::string png_scale_message(int scale_eighths) {
+    const int common = std::gcd(scale_eighths, jpeg::kFullScale);
+    return "scale=" + std::to_string(scale_eighths / common) + "/" + std::to_string(jpeg::kFullScale / common) +
+           " applies to JPEG only: this is a PNG, which has no DCT "
+           "scaling; decode it at full size and shrink it with frame64.resize";
+}
+
 // Sniffs the format and reads the header; allocates no pixel memory. Runs
 // without the GIL. Each format gets its branch here; `orientation`: read the
 // EXIF Orientation (the sides are then those of the upright frame).
 ImageHeader read_image_header(const std::uint8_t* image, std::size_t size, jpeg::Strictness strictness,
-                              bool orientation) {
+                              bool orientation, const Scaling& scaling) {
     const bool strict = strictness == jpeg::Strictness::kStrict;
     ImageHeader header;
     header.format = image::sniff(image, size);
     switch (header.format) {
         case image::Format::kJpeg:
             header.jpeg = jpeg::thread_decompressor().read_header(image, size, strict, orientation);
+            header.full_width = header.jpeg.out_width();
+            header.full_height = header.jpeg.out_height();
+            header.jpeg.scale_eighths = jpeg::equivalent_scale(
+                header.jpeg.width, header.jpeg.height,
+                scaling.max_side > 0
+                    ? jpeg::scale_for_max_side(header.jpeg.width, header.jpeg.height, scaling.max_side)
+                    : scaling.scale_eighths);
             header.width = header.jpeg.out_width();
             header.height = header.jpeg.out_height();
             return header;
         case image::Format::kPng:
+            // max_side only bounds the work from below: a PNG has one scale, its own.
+            if (scaling.scale_eighths != jpeg::kFullScale)
+                throw PngDecodeError(png_scale_message(scaling.scale_eighths));
             try {
                 header.png = std::make_unique<png::PngReader>(image, size, strict);
             } catch (const png::PngError& error) {
@@ -157,6 +192,8 @@ ImageHeader read_image_header(const std::uint8_t* image, std::size_t size, jpeg:
             // libspng limits both sides to 2^31-1, so they fit an int.
             header.width = static_cast<int>(header.png->header().width);
             header.height = static_cast<int>(header.png->header().height);
+            header.full_width = header.width;
+            header.full_height = header.height;
             return header;
         case image::Format::kUnknown:
         default:
@@ -170,14 +207,19 @@ ImageHeader read_image_header(const std::uint8_t* image, std::size_t size, jpeg:
 py::object decode_pixels(const std::uint8_t* image, std::size_t size, const ImageHeader& header,
                          int pixel_format, int channels, py::handle out, std::uint64_t max_pixels,
                          jpeg::Strictness strictness) {
-    const std::uint64_t pixels = static_cast<std::uint64_t>(header.width) * static_cast<std::uint64_t>(header.height);
-    if (pixels > max_pixels) {
-        const std::string message = "image is " + std::to_string(header.width) + "x" + std::to_string(header.height) + " (" +
-                          std::to_string(pixels) + " pixels), over max_pixels=" + std::to_string(max_pixels) +
-                          "; pass a larger max_pixels to decode it";
+    // The bomb guard counts the full-size frame even for a scaled decode:
+    // libjpeg holds a progressive JPEG's coefficients at full size.
+    const std::uint64_t full_pixels =
+        static_cast<std::uint64_t>(header.full_width) * static_cast<std::uint64_t>(header.full_height);
+    if (full_pixels > max_pixels) {
+        const std::string message = "image is " + std::to_string(header.full_width) + "x" +
+                                    std::to_string(header.full_height) + " (" + std::to_string(full_pixels) +
+                                    " pixels), over max_pixels=" + std::to_string(max_pixels) +
+                                    "; pass a larger max_pixels to decode it";
         if (header.format == image::Format::kPng) throw PngDecodeError(message);
         throw JpegDecodeError(message);
     }
+    const std::uint64_t pixels = static_cast<std::uint64_t>(header.width) * static_cast<std::uint64_t>(header.height);
     if (pixels > static_cast<std::uint64_t>(PY_SSIZE_T_MAX) / static_cast<std::uint64_t>(channels))
         throw DecodeError("image is " + std::to_string(header.width) + "x" + std::to_string(header.height) +
                           ", too large for this platform's address space");
@@ -216,9 +258,11 @@ py::object decode_pixels(const std::uint8_t* image, std::size_t size, const Imag
 }
 
 py::object decode_image(py::handle data, std::size_t start, int pixel_format, py::handle out,
-                        std::uint64_t max_pixels, int strictness_code, bool orientation) {
+                        std::uint64_t max_pixels, int strictness_code, bool orientation, int scale_eighths,
+                        int max_side) {
     const int channels = checked_channels(pixel_format);
     const jpeg::Strictness strictness = checked_strictness(strictness_code);
+    const Scaling scaling = checked_scaling(scale_eighths, max_side);
     check_out_type(out);
     TextInput text(data);
     if (start > text.size()) throw py::value_error("start is past the end of data");
@@ -239,21 +283,22 @@ py::object decode_image(py::handle data, std::size_t start, int pixel_format, py
         std::uint8_t* buffer = scratch.reserve(base64::decoded_capacity(text.size() - start));
         size = decode_payload(text, start, buffer);
         image = buffer;
-        header = read_image_header(image, size, strictness, orientation);
+        header = read_image_header(image, size, strictness, orientation, scaling);
     }
     return decode_pixels(image, size, header, pixel_format, channels, out, max_pixels, strictness);
 }
 
 py::object decode_image_bytes(py::handle data, int pixel_format, py::handle out, std::uint64_t max_pixels,
-                              int strictness_code, bool orientation) {
+                              int strictness_code, bool orientation, int scale_eighths, int max_side) {
     const int channels = checked_channels(pixel_format);
     const jpeg::Strictness strictness = checked_strictness(strictness_code);
+    const Scaling scaling = checked_scaling(scale_eighths, max_side);
     check_out_type(out);
     BufferView view(data, PyBUF_SIMPLE);
     ImageHeader header;
     {
         py::gil_scoped_release release;  // the bytes are pinned by `view`; the decompressor is this thread's
-        header = read_image_header(view.bytes(), view.size(), strictness, orientation);
+        header = read_image_header(view.bytes(), view.size(), strictness, orientation, scaling);
     }
     return decode_pixels(view.bytes(), view.size(), header, pixel_format, channels, out, max_pixels, strictness);
 }
@@ -262,10 +307,12 @@ py::object decode_image_bytes(py::handle data, int pixel_format, py::handle out,
 
 void bind_decode(py::module_& m) {
     m.def("decode_image", &decode_image, py::arg("data"), py::arg("start"), py::arg("pixel_format"), py::arg("out"),
-          py::arg("max_pixels"), py::arg("strictness"), py::arg("orientation"),
+          py::arg("max_pixels"), py::arg("strictness"), py::arg("orientation"), py::arg("scale_eighths") = 8,
+          py::arg("max_side") = 0,
           "Decode base64 text (from index start) holding a JPEG or PNG into a uint8 array; raises frame64.DecodeError.");
     m.def("decode_image_bytes", &decode_image_bytes, py::arg("data"), py::arg("pixel_format"), py::arg("out"),
-          py::arg("max_pixels"), py::arg("strictness"), py::arg("orientation"),
+          py::arg("max_pixels"), py::arg("strictness"), py::arg("orientation"), py::arg("scale_eighths") = 8,
+          py::arg("max_side") = 0,
           "decode_image for raw (not base64) image bytes: the bare decompression, for comparisons.");
 }
 

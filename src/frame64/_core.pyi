@@ -81,9 +81,18 @@ def decode_image(
     max_pixels: int,
     strictness: int,
     orientation: bool,
+    scale_eighths: int = 8,
+    max_side: int = 0,
 ) -> np.ndarray: ...
 def decode_image_bytes(
-    data: Buffer, pixel_format: int, out: np.ndarray | None, max_pixels: int, strictness: int, orientation: bool
+    data: Buffer,
+    pixel_format: int,
+    out: np.ndarray | None,
+    max_pixels: int,
+    strictness: int,
+    orientation: bool,
+    scale_eighths: int = 8,
+    max_side: int = 0,
 ) -> np.ndarray: ...
 
 # PNG (bind_png.cpp; raw PNG bytes are decoded by decode_image_bytes)

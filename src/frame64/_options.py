@@ -11,6 +11,7 @@ from __future__ import annotations
 import numbers
 import sys
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any
 
 import numpy as np
@@ -20,6 +21,7 @@ from ._formats import (
     CHANNELS,
     DEFAULT_STRICTNESS,
     FORMATS,
+    FULL_SCALE,
     MAX_JPEG_SIDE,
     PIXEL_FORMATS,
     STRICT,
@@ -114,6 +116,43 @@ def check_max_side(value: Any) -> int | None:
     if side < 1:
         raise ValueError(f"max_side must be >= 1 (or None), got {side}")
     return side
+
+
+_SCALE_NAMES = "1/8, 1/4, 3/8, 1/2, 5/8, 3/4, 7/8 or 1"
+
+
+def check_scale(value: Any) -> int:
+    """``scale`` of frame64.decode as eighths (1..8): None or a number or (num, denom) pair equal to k/8."""
+    if value is None:
+        return FULL_SCALE
+    if isinstance(value, tuple) and len(value) == 2:
+        num = _integer("scale", value[0], f"one of {_SCALE_NAMES} (a number or a (num, denom) pair)")
+        denom = _integer("scale", value[1], f"one of {_SCALE_NAMES} (a number or a (num, denom) pair)")
+        if denom == 0:
+            raise ValueError(f"scale must be one of {_SCALE_NAMES}, got {num}/0")
+        fraction = Fraction(num, denom)
+    elif isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise TypeError(f"scale must be one of {_SCALE_NAMES} (a number or a (num, denom) pair), got {type(value).__name__}")
+    else:
+        try:
+            fraction = Fraction(float(value))  # exact for every k/8
+        except (ValueError, OverflowError):  # nan, inf
+            raise ValueError(f"scale must be one of {_SCALE_NAMES}, got {value!r}") from None
+    eighths = fraction * FULL_SCALE
+    if eighths.denominator != 1 or not 1 <= eighths.numerator <= FULL_SCALE:
+        raise ValueError(
+            f"scale must be one of {_SCALE_NAMES} (libjpeg-turbo's DCT scaling factors), got {value!r}"
+        )
+    return int(eighths.numerator)
+
+
+def decode_scaling(scale: Any, max_side: Any) -> tuple[int, int]:
+    """(scale_eighths, max_side or 0) for the backends' decode_image; scale and max_side exclude each other."""
+    side = check_max_side(max_side)
+    eighths = check_scale(scale)
+    if side is not None and scale is not None:
+        raise ValueError("pass scale or max_side, not both: max_side picks the scale")
+    return eighths, 0 if side is None else side
 
 
 def fit_max_side(width: int, height: int, max_side: int | None) -> tuple[int, int]:
