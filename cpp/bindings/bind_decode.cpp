@@ -2,7 +2,8 @@
 // in a per-thread buffer -> sniffed format -> header -> pixels written
 // straight into a numpy array (a new one, or the caller's `out`). Raw image
 // bytes (decode_image_bytes; frame64._png.decode_png too) take the same path
-// from the sniffing on.
+// from the sniffing on. The steps are declared in decode_steps.hpp, for the
+// Decoder's thread pool too (bind_decoder.cpp).
 #include <pybind11/numpy.h>
 
 #include <cstdint>
@@ -15,9 +16,7 @@
 #include <string_view>
 
 #include "bindings/arrays.hpp"
-#include "image/sniff.hpp"
-#include "jpeg/jpeg_decoder.hpp"
-#include "png/png_decoder.hpp"
+#include "bindings/decode_steps.hpp"
 
 namespace frame64::bindings {
 namespace {
@@ -78,28 +77,20 @@ std::string_view ascii_chars(PyObject* text) {
     return {reinterpret_cast<const char*>(PyUnicode_1BYTE_DATA(text)), static_cast<std::size_t>(length)};
 }
 
-// The text of `data` (an ASCII str or a C-contiguous bytes-like object),
-// pinned while this object lives.
-class TextInput {
-public:
-    explicit TextInput(py::handle data) {
-        if (PyUnicode_Check(data.ptr())) {
-            text_ = ascii_chars(data.ptr());
-        } else {
-            view_.emplace(data, PyBUF_SIMPLE);
-            text_ = std::string_view(reinterpret_cast<const char*>(view_->bytes()), view_->size());
-        }
+}  // namespace
+
+std::uint8_t* reserve_thread_scratch(std::size_t size) { return thread_scratch().reserve(size); }
+void trim_thread_scratch() { thread_scratch().trim(); }
+
+TextInput::TextInput(py::handle data) {
+    if (PyUnicode_Check(data.ptr())) {
+        text_ = ascii_chars(data.ptr());
+    } else {
+        view_.emplace(data, PyBUF_SIMPLE);
+        text_ = std::string_view(reinterpret_cast<const char*>(view_->bytes()), view_->size());
     }
-    const char* data() const noexcept { return text_.data(); }
-    std::size_t size() const noexcept { return text_.size(); }
+}
 
-private:
-    std::optional<BufferView> view_;
-    std::string_view text_;
-};
-
-// Decodes text[start:] into the thread's scratch buffer; positions in
-// messages count from the start of `text` (the data URI prefix included).
 std::size_t decode_payload(const TextInput& text, std::size_t start, std::uint8_t* dst) {
     const base64::TextDecodeResult result = base64::decode_text(text.data() + start, text.size() - start, dst);
     if (result.error == base64::TextError::kNone) return result.size;
@@ -121,28 +112,10 @@ std::size_t decode_payload(const TextInput& text, std::size_t start, std::uint8_
     }
 }
 
-// What the header of an image says, and the state needed to decode it.
-struct ImageHeader {
-    image::Format format = image::Format::kUnknown;
-    int width = 0;  // of the array to return
-    int height = 0;
-    int full_width = 0;  // of the image at full scale (max_pixels counts these)
-    int full_height = 0;
-    jpeg::JpegHeader jpeg;
-    std::unique_ptr<png::PngReader> png;  // holds libspng's context between the two steps
-};
-
 jpeg::Strictness checked_strictness(int strictness) {
     if (strictness < 0 || strictness > 2) throw py::value_error("strictness must be 0, 1 or 2");
     return static_cast<jpeg::Strictness>(strictness);
 }
-
-// The size options of a decode: a DCT scale in eighths (8: full size), or
-// max_side > 0 to pick the smallest scale that still reaches it.
-struct Scaling {
-    int scale_eighths = jpeg::kFullScale;
-    int max_side = 0;
-};
 
 Scaling checked_scaling(int scale_eighths, int max_side) {
     if (scale_eighths < 1 || scale_eighths > jpeg::kFullScale)
@@ -151,6 +124,7 @@ Scaling checked_scaling(int scale_eighths, int max_side) {
     return {scale_eighths, max_side};
 }
 
+namespace {
 // The fallback's text is the same (src/frame64/_fallback/decode.py).
 std::string png_scale_message(int scale_eighths) {
     const int common = std::gcd(scale_eighths, jpeg::kFullScale);
@@ -158,10 +132,9 @@ std::string png_scale_message(int scale_eighths) {
            " applies to JPEG only: this is a PNG, which has no DCT "
            "scaling; decode it at full size and shrink it with frame64.resize";
 }
+}  // namespace
 
-// Sniffs the format and reads the header; allocates no pixel memory. Runs
-// without the GIL. Each format gets its branch here; `orientation`: read the
-// EXIF Orientation (the sides are then those of the upright frame).
+// Each format gets its branch here.
 ImageHeader read_image_header(const std::uint8_t* image, std::size_t size, jpeg::Strictness strictness,
                               bool orientation, const Scaling& scaling) {
     const bool strict = strictness == jpeg::Strictness::kStrict;
@@ -201,12 +174,7 @@ ImageHeader read_image_header(const std::uint8_t* image, std::size_t size, jpeg:
     }
 }
 
-// With the GIL: checks the size against max_pixels and `out`, or allocates
-// the array; then decodes into it with the GIL released. `image` must
-// stay valid and unchanged throughout (thread-local or pinned).
-py::object decode_pixels(const std::uint8_t* image, std::size_t size, const ImageHeader& header,
-                         int pixel_format, int channels, py::handle out, std::uint64_t max_pixels,
-                         jpeg::Strictness strictness) {
+void check_pixel_limit(const ImageHeader& header, int channels, std::uint64_t max_pixels) {
     // The bomb guard counts the full-size frame even for a scaled decode:
     // libjpeg holds a progressive JPEG's coefficients at full size.
     const std::uint64_t full_pixels =
@@ -223,6 +191,34 @@ py::object decode_pixels(const std::uint8_t* image, std::size_t size, const Imag
     if (pixels > static_cast<std::uint64_t>(PY_SSIZE_T_MAX) / static_cast<std::uint64_t>(channels))
         throw DecodeError("image is " + std::to_string(header.width) + "x" + std::to_string(header.height) +
                           ", too large for this platform's address space");
+}
+
+void decode_into(const std::uint8_t* image, std::size_t size, const ImageHeader& header, int pixel_format,
+                 int channels, std::uint8_t* dst, jpeg::Strictness strictness) {
+    if (header.format == image::Format::kPng) {
+        png::Layout layout = png::Layout::kGray;
+        png::layout_of(pixel_format, layout);  // checked_channels() admitted the code
+        const std::size_t bytes = static_cast<std::size_t>(header.width) * static_cast<std::size_t>(header.height) *
+                                  static_cast<std::size_t>(channels);
+        try {
+            header.png->decode(layout, dst, bytes, png::thread_decode_scratch());
+        } catch (const png::PngError& error) {
+            throw PngDecodeError(error.what());
+        }
+    } else {
+        jpeg::decompress(image, size, header.jpeg, pixel_format, dst, strictness, jpeg::thread_decode_scratch());
+    }
+}
+
+namespace {
+
+// With the GIL: checks the size against max_pixels and `out`, or allocates
+// the array; then decodes into it with the GIL released. `image` must
+// stay valid and unchanged throughout (thread-local or pinned).
+py::object decode_pixels(const std::uint8_t* image, std::size_t size, const ImageHeader& header,
+                         int pixel_format, int channels, py::handle out, std::uint64_t max_pixels,
+                         jpeg::Strictness strictness) {
+    check_pixel_limit(header, channels, max_pixels);
     py::object result;
     std::uint8_t* pixels_out = nullptr;
     std::optional<BufferView> out_view;  // pins the caller's array while the GIL is released
@@ -240,19 +236,7 @@ py::object decode_pixels(const std::uint8_t* image, std::size_t size, const Imag
         // The destination is pinned by `out_view` or owned by `result` and
         // not yet visible to Python; the decoders are this thread's.
         py::gil_scoped_release release;
-        if (header.format == image::Format::kPng) {
-            png::Layout layout = png::Layout::kGray;
-            png::layout_of(pixel_format, layout);  // checked_channels() admitted the code
-            const std::size_t bytes = static_cast<std::size_t>(pixels) * static_cast<std::size_t>(channels);
-            try {
-                header.png->decode(layout, pixels_out, bytes, png::thread_decode_scratch());
-            } catch (const png::PngError& error) {
-                throw PngDecodeError(error.what());
-            }
-        } else {
-            jpeg::decompress(image, size, header.jpeg, pixel_format, pixels_out, strictness,
-                             jpeg::thread_decode_scratch());
-        }
+        decode_into(image, size, header, pixel_format, channels, pixels_out, strictness);
     }
     return result;
 }
