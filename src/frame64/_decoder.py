@@ -155,7 +155,8 @@ class Decoder:
                 whole call raises the error of the first failing item (the
                 lowest index), its message starting with ``items[i]:``, once
                 every other item has been decoded (with ``out``, their frames
-                are filled; without it, nothing is returned). Use
+                are filled; without it, nothing is returned). A malformed
+                data URI header is found before any frame is decoded. Use
                 :meth:`imap` to get every good frame of a stream.
             ValueError: ``out`` has the wrong shape, dtype or layout, or item
                 i decodes to another size than ``out``'s frames (``items[i]:``).
@@ -195,8 +196,14 @@ class Decoder:
         pool = self._live_pool()
         pending: collections.deque[Any] = collections.deque()
         for data in items:
-            text = _check_data(data)
-            pending.append(pool.submit(text, data_uri_payload_start(text), self._tjpf, *self._args))
+            try:
+                text = _check_data(data)
+                start = data_uri_payload_start(text)
+            except (TypeError, ValueError):
+                while pending:  # the frames before this item first, in order
+                    yield pending.popleft().result()
+                raise
+            pending.append(pool.submit(text, start, self._tjpf, *self._args))
             if len(pending) >= limit:
                 yield pending.popleft().result()
         while pending:

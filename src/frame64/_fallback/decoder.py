@@ -26,10 +26,6 @@ def _for_item(index: int, exc: Exception) -> Exception:
     return renamed
 
 
-def _shape_text(shape: tuple[int, ...]) -> str:
-    return str(shape)
-
-
 class PendingDecode:
     """One frame being decoded by BatchDecoder.submit."""
 
@@ -50,8 +46,12 @@ class BatchDecoder:
     def __init__(self, threads: int) -> None:
         if threads < 1:
             raise ValueError(f"threads must be >= 1, got {threads}")
-        self.threads = threads
+        self._threads = threads
         self._pool = concurrent.futures.ThreadPoolExecutor(threads, thread_name_prefix="frame64-decode")
+
+    @property
+    def threads(self) -> int:
+        return self._threads
 
     def decode_batch(
         self,
@@ -85,7 +85,7 @@ class BatchDecoder:
             except ValueError as exc:
                 if target is not None and str(exc).startswith("out has shape "):
                     needs = str(exc).split("; this image needs ", 1)[1]
-                    exc = ValueError(f"out holds frames of shape {_shape_text(target.shape)}; this image needs {needs}")
+                    exc = ValueError(f"out holds frames of shape {target.shape}; this image needs {needs}")
                 raise _for_item(i, exc) from None
 
         futures = [self._pool.submit(task, i) for i in range(count)]
