@@ -278,13 +278,10 @@ def _share_one_decoder(seconds: float) -> None:
     assert min(counts) >= 3
 
 
+@pytest.mark.stress
 def test_eight_threads_share_one_decoder(backend: str) -> None:
-    _share_one_decoder(2.0)
-
-
-@pytest.mark.slow
-def test_eight_threads_share_one_decoder_for_30_seconds(backend: str) -> None:
-    _share_one_decoder(30.0)
+    """FRAME64_STRESS_SECONDS long (default 3; issue 13 asks for 30: FRAME64_STRESS_SECONDS=30)."""
+    _share_one_decoder(float(os.environ.get("FRAME64_STRESS_SECONDS", "3")))
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
