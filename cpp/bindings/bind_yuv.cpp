@@ -1,4 +1,4 @@
-// Binding for YUV input (I420, NV12, YUYV, UYVY): planes -> tjCompressFromYUVPlanes -> base64 str.
+// Binding for YUV input (I420, NV12, YUYV, UYVY): planes -> libjpeg's raw-data API -> base64 str.
 #include <pybind11/stl.h>  // yuv_kernels returns std::vector<std::string>
 
 #include <string>
@@ -19,7 +19,7 @@ std::string shape_text(Py_ssize_t rows, Py_ssize_t columns) {
 
 // The core's own guard (the front end checks first and copies odd views):
 // plane `index` is a 2-D uint8 buffer of exactly rows x columns, each row
-// contiguous, rows at a positive pitch that fits TurboJPEG's int strides.
+// contiguous, rows at a positive pitch (below 2^31 bytes).
 std::ptrdiff_t plane_pitch(const BufferView& view, int index, Py_ssize_t rows, Py_ssize_t columns) {
     const std::string name = "image plane " + std::to_string(index);
     if (view->itemsize != 1 || (view->format != nullptr && std::string(view->format) != "B"))
@@ -85,8 +85,11 @@ py::str encode_yuv(py::tuple planes, int layout, int width, int height, int yuv_
     params.quality = quality;
     params.fast_dct = fast_dct;
     params.progressive = progressive;
+    jpeg::JpegCompressor& compressor = jpeg::thread_compressor();
+    // Runs once the str holds the base64: an outsized buffer goes then.
+    jpeg::ReleaseOutsizedBufferOnExit release_outsized(compressor);
     // The planes are pinned by `views`; the compressor and scratch are this thread's.
-    return base64_of_encoded([&] { return jpeg::compress_yuv(source, params); },
+    return base64_of_encoded([&] { return jpeg::compress_yuv(compressor, source, params); },
                              data_uri ? image::kJpegDataUriPrefix : std::string_view());
 }
 
