@@ -13,7 +13,7 @@ from typing import Any
 import cv2
 import numpy as np
 import pytest
-from turbojpeg import TJFLAG_ACCURATEDCT, TJSAMP_420, TJSAMP_422, TurboJPEG
+from turbojpeg import TJFLAG_ACCURATEDCT, TJFLAG_FASTDCT, TJFLAG_PROGRESSIVE, TJSAMP_420, TJSAMP_422, TurboJPEG
 
 import frame64
 from frame64 import _backend, _formats, _sample
@@ -68,7 +68,7 @@ def derived_coefficients() -> dict[tuple[str, str], tuple[int, ...]]:
 
 
 def oracle(y: np.ndarray, u: np.ndarray, v: np.ndarray, sub: int, quality: int = 90, *, yuv_range: str = "full",
-           yuv_matrix: str = "bt601", data_uri: bool = False) -> str:
+           yuv_matrix: str = "bt601", data_uri: bool = False, flags: int = TJFLAG_ACCURATEDCT) -> str:
     """base64 of PyTurboJPEG's encode_from_yuv on the (converted) planes, rows padded to 4 bytes.
 
     TurboJPEG's luma plane is the image size rounded up to the subsampling
@@ -80,8 +80,11 @@ def oracle(y: np.ndarray, u: np.ndarray, v: np.ndarray, sub: int, quality: int =
     buffer = b"".join(
         np.pad(p, ((0, 0), (0, -p.shape[1] % 4))).tobytes() for p in (y, u, v)
     )
-    jpeg = _TJ.encode_from_yuv(np.frombuffer(buffer, np.uint8), height, width, quality=quality,
-                               jpeg_subsample=sub, flags=TJFLAG_ACCURATEDCT)
+    # libjpeg-turbo 2.1 leaves a handle that wrote a progressive JPEG with
+    # optimized Huffman tables on: progressive calls get a handle of their own.
+    turbo = TurboJPEG() if flags & TJFLAG_PROGRESSIVE else _TJ
+    jpeg = turbo.encode_from_yuv(np.frombuffer(buffer, np.uint8), height, width, quality=quality,
+                                 jpeg_subsample=sub, flags=flags)
     return ("data:image/jpeg;base64," if data_uri else "") + base64.b64encode(jpeg).decode()
 
 
@@ -264,6 +267,60 @@ def test_data_uri_progressive_fast_dct_threads(backend: str) -> None:
     assert frame64.encode((y, u, v), pixel_format="I420", progressive=False) == one  # no state left behind
     assert frame64.encode((y, u, v), pixel_format="I420", fast_dct=True, quality=70) != frame64.encode(
         (y, u, v), pixel_format="I420", quality=70)
+
+
+@pytest.mark.parametrize("height", [1, 7, 8, 9, 15, 16, 17, 23, 24, 25, 31, 32, 33, 40])
+def test_every_height_residue_equals_pyturbojpeg(backend: str, height: int) -> None:
+    """Heights and widths on and off the 8- and 16-line grid: the last iMCU row and block padding."""
+    for width in (1, 8, 9, 16, 17, 24, 30, 33):
+        y, u, v = planes_of(height, width, seed=height * 64 + width)
+        expected = oracle(y, u, v, TJSAMP_420, quality=85)
+        assert frame64.encode((y, u, v), pixel_format="I420", yuv_range="full", quality=85) == expected
+        assert frame64.encode((y, np.stack([u, v], 2)), pixel_format="NV12", yuv_range="full", quality=85) == expected
+        if width % 2 == 0:
+            y2, u2, v2 = planes_of(height, width, "422", seed=height + width)
+            assert frame64.encode(packed422(y2, u2, v2, "YUYV"), pixel_format="YUYV", yuv_range="full",
+                                  quality=85) == oracle(y2, u2, v2, TJSAMP_422, quality=85)
+
+
+def test_every_quality_equals_pyturbojpeg(backend: str) -> None:
+    y, u, v = planes_of(37, 53, seed=23)
+    for quality in range(1, 101):
+        assert frame64.encode((y, u, v), pixel_format="I420", yuv_range="full", quality=quality) == oracle(
+            y, u, v, TJSAMP_420, quality), quality
+
+
+@pytest.mark.parametrize("fast_dct,progressive", [(True, False), (False, True), (True, True)])
+@pytest.mark.parametrize("quality", [40, 95, 96, 100])
+def test_fast_dct_and_progressive_equal_pyturbojpeg(backend: str, fast_dct: bool, progressive: bool,
+                                                    quality: int) -> None:
+    """TurboJPEG's flags as frame64 passes them: the fast DCT only below quality 96."""
+    flags = (TJFLAG_FASTDCT if fast_dct and quality < 96 else TJFLAG_ACCURATEDCT) | (
+        TJFLAG_PROGRESSIVE if progressive else 0)
+    y, u, v = planes_of(41, 67, seed=quality)
+    options = {"quality": quality, "fast_dct": fast_dct, "progressive": progressive}
+    expected = oracle(y, u, v, TJSAMP_420, quality, yuv_range="limited", yuv_matrix="bt709", flags=flags)
+    assert frame64.encode((y, u, v), pixel_format="I420", yuv_matrix="bt709", **options) == expected
+    assert frame64.encode((y, u, v), pixel_format="I420", yuv_range="full", **options) == oracle(
+        y, u, v, TJSAMP_420, quality, flags=flags)
+    assert frame64.encode((y, u, v), pixel_format="I420", yuv_range="full", quality=quality) == oracle(
+        y, u, v, TJSAMP_420, quality)  # nothing left behind by the call before
+    y2, u2, v2 = planes_of(41, 68, "422", seed=quality)
+    assert frame64.encode(packed422(y2, u2, v2, "UYVY"), pixel_format="UYVY", yuv_range="full", **options) == oracle(
+        y2, u2, v2, TJSAMP_422, quality, flags=flags)
+
+
+def test_yuv_and_pixel_frames_share_the_compressor(backend: str) -> None:
+    """The compiled backend compresses both on one per-thread libjpeg struct: neither leaves state for the other."""
+    y, u, v = planes_of(48, 64, seed=29)
+    bgr = _sample.camera_frame(48, 64)
+    first = [frame64.encode(bgr), frame64.encode((y, u, v), pixel_format="I420", yuv_range="full")]
+    for progressive in (True, False):
+        frame64.encode(bgr, progressive=progressive, subsampling="444")
+        assert frame64.encode((y, u, v), pixel_format="I420", yuv_range="full") == first[1]
+        frame64.encode((y, u, v), pixel_format="I420", progressive=progressive)
+        assert frame64.encode(bgr) == first[0]
+    assert first[1] == oracle(y, u, v, TJSAMP_420)
 
 
 def test_cpp_equals_fallback_on_a_camera_frame() -> None:

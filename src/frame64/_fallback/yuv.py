@@ -3,7 +3,8 @@
 The planes are split and converted in numpy with the fixed-point rule of
 cpp/image/yuv_convert.hpp, packed into TurboJPEG's one-buffer YUV layout
 (rows padded to 4 bytes, as PyTurboJPEG's ``encode_from_yuv`` passes
-``pad=4``) and compressed with ``encode_from_yuv``.
+``pad=4``) and compressed with ``encode_from_yuv`` (through _turbo, which
+keeps libjpeg-turbo's TJ_* variables out of it, as for pixel frames).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import numpy as np
 
 from .._errors import JpegError
 from .._formats import DATA_URI_PREFIX, YUV_COEFFICIENTS, YUV_FORMATS, YUV_RANGES
-from ._turbo import turbojpeg
+from ._turbo import encode_from_yuv
 from .arrays import base64_str
 from .jpeg import jpeg_flags
 
@@ -74,9 +75,8 @@ def encode_yuv(planes: tuple[np.ndarray, ...], layout: int, width: int, height: 
     rows = height % 2 if layout in (_I420, _NV12) else 0
     y = np.pad(y, ((0, rows), (0, width % 2)), mode="edge")
     try:
-        jpeg = turbojpeg().encode_from_yuv(pack_pad4(y, u, v), height, width, quality=quality,
-                                           jpeg_subsample=subsampling,
-                                           flags=jpeg_flags(fast_dct, progressive, quality))
+        jpeg = encode_from_yuv(pack_pad4(y, u, v), height, width, quality=quality, jpeg_subsample=subsampling,
+                               flags=jpeg_flags(fast_dct, progressive, quality))
     except OSError as exc:
         raise JpegError(str(exc)) from None
     return base64_str(jpeg, DATA_URI_PREFIX["jpeg"] if data_uri else "")
