@@ -139,6 +139,17 @@ int yuv_subsampling(int layout) noexcept { return layout == kYuvYuyv || layout =
 int yuv_chroma_width(int layout, int width) noexcept { return tjPlaneWidth(1, width, yuv_subsampling(layout)); }
 int yuv_chroma_height(int layout, int height) noexcept { return tjPlaneHeight(1, height, yuv_subsampling(layout)); }
 
+YuvSource yuv_rows(const YuvSource& source, int first, int rows) noexcept {
+    YuvSource part = source;
+    part.height = rows;
+    const std::ptrdiff_t luma = first;
+    const std::ptrdiff_t chroma = yuv_subsampling(source.layout) == TJSAMP_420 ? luma / 2 : luma;
+    part.planes[0] += luma * source.pitches[0];
+    for (int plane = 1; plane < 3; ++plane)
+        if (part.planes[plane] != nullptr) part.planes[plane] += chroma * source.pitches[plane];
+    return part;
+}
+
 Bytes compress_yuv(JpegCompressor& compressor, const YuvSource& source, const CompressParams& options) {
     thread_local Scratch scratch;
     CompressParams params = options;

@@ -34,6 +34,10 @@ int yuv_chroma_width(int layout, int width) noexcept;
 int yuv_chroma_height(int layout, int height) noexcept;
 int yuv_subsampling(int layout) noexcept;  // TJSAMP_420 or TJSAMP_422
 
+// Rows [first, first + rows) of a frame: its planes advanced to row
+// `first` (even at 4:2:0, so that chroma rows start there too).
+YuvSource yuv_rows(const YuvSource& source, int first, int rows) noexcept;
+
 // Compresses on `compressor` (one per thread: thread_compressor());
 // params.width/height/subsampling come from `source` (pitch and pixel_format
 // are unused). The result stays valid until the compressor's next call.

@@ -77,8 +77,7 @@ def encode(
             ``Encoder(threads=..., split_frames=True).encode`` does. This is
             the one way besides that Encoder option to get strips: the bytes
             then carry restart markers (the pixels equal threads=1's).
-            YUV input is always compressed in one piece (threads is checked
-            but has no effect: the bytes equal threads=1's).
+            YUV input is split the same way, into strips of its planes.
             For PNG at compression 1-2, the image's bands of rows (about
             1 MiB of pixels each) are deflated on up to that many threads;
             the PNG is byte-identical for every value (no markers: see
@@ -187,14 +186,14 @@ def _encode_yuv(image: Any, pixel_format: Any, format: Any, quality: Any, subsam
         raise ValueError("format: YUV input is compressed to JPEG only; convert to BGR for PNG")
     if compression is not None:
         raise ValueError("compression applies to format='png' only; use quality= for JPEG")
-    # threads is checked, but YUV input is always compressed in one piece
-    # (strips of planes are not built), as threads=N does for small frames.
-    _encoder.resolve_threads(threads)
+    thread_count = _encoder.resolve_threads(threads)
     limit = _options.check_max_pixels(max_pixels)
     frame = _yuv.prepare_yuv(image, pixel_format, yuv_range, yuv_matrix, limit)
     own = _yuv.check_subsampling(subsampling, _yuv.layout_name(frame.layout))
     options = _options.jpeg_options(quality=quality, subsampling=own, pixel_format="GRAY", fast_dct=fast_dct,
                                     progressive=progressive, data_uri=data_uri)
+    if thread_count > 1:  # strips of the planes, as for pixel frames
+        return _encoder.encode_yuv_threaded(frame, options, TJSAMP[own], thread_count)
     return _backend.current().encode_yuv(  # type: ignore[no-any-return]
         frame.planes, frame.layout, frame.width, frame.height, frame.yuv_range, frame.yuv_matrix, options.quality,
         TJSAMP[own], options.fast_dct, options.progressive, options.data_uri)
