@@ -133,7 +133,7 @@ class Encoder:
             :meth:`encode` resizes inside the compression call; the batch
             and stream methods resize each frame on the calling thread
             before handing it to the pool. None (default): as they are.
-            Not for YUV frames yet (ValueError).
+            YUV frames: each plane resized on its own (frame64._yuv.resize_yuv).
         yuv_range: YUV frames only: "limited" (default for arrays) or
             "full", as ``frame64.encode``; None: the default, or a
             VideoFrame's own.
@@ -189,8 +189,6 @@ class Encoder:
         self._max_pixels_arg = max_pixels
         self._max_pixels = _options.check_max_pixels(max_pixels)
         self._max_side = _options.check_max_side(max_side)
-        if self._yuv_format is not None and self._max_side is not None:
-            raise ValueError("max_side is not supported for YUV input yet; convert to BGR first (cv2.cvtColor)")
         self._threads_arg = None if threads is None else _options.check_threads(threads)
         self._threads = resolve_threads(self._threads_arg)
         self._impl = _backend.current()  # an Encoder keeps the backend it was made on
@@ -227,8 +225,6 @@ class Encoder:
     def _prepare_yuv(self, frame: Any, index: int | None) -> tuple[_yuv.YuvFrame, int]:
         """A validated YUV frame and the TJSAMP value it compresses to (errors name frames[index])."""
         try:
-            if self._max_side is not None:
-                raise ValueError("max_side is not supported for YUV input yet; convert to BGR first (cv2.cvtColor)")
             prepared = _yuv.prepare_yuv(frame, self._yuv_format or "BGR", self._yuv_range, self._yuv_matrix,
                                         self._max_pixels)
             own = _yuv.check_subsampling(self._subsampling_arg, _yuv.layout_name(prepared.layout))
@@ -236,7 +232,9 @@ class Encoder:
             if index is None:
                 raise
             raise type(exc)(f"frames[{index}]: {exc}") from exc
-        return prepared, TJSAMP[own]
+        with _backend.use(self._impl):  # max_side: the planes resized on the calling thread, on this backend
+            size = _options.fit_max_side(prepared.width, prepared.height, self._max_side)
+            return _yuv.resize_yuv(prepared, *size), TJSAMP[own]
 
     @property
     def _yuv_args(self) -> tuple[int, bool, bool, bool]:

@@ -389,3 +389,64 @@ def test_option_errors(backend: str) -> None:
         frame64.encode((y, u, v), pixel_format="I420", max_pixels=10)
     with pytest.raises(ValueError, match="quality must be in 1..100"):
         frame64.encode((y, u, v), pixel_format="I420", quality=0)
+
+
+# --- max_side and max_chars: each plane resized on its own ------------------
+
+
+def resized_planes(y: np.ndarray, u: np.ndarray, v: np.ndarray, width: int, height: int,
+                   sub: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The documented rule through the public API: frame64.resize of each plane, chroma to the new chroma size."""
+    rows = (height + 1) // 2 if sub == "420" else height
+    return (frame64.resize(y, (width, height)), frame64.resize(u, ((width + 1) // 2, rows)),
+            frame64.resize(v, ((width + 1) // 2, rows)))
+
+
+@pytest.mark.parametrize("height,width,max_side", [(480, 640, 100), (37, 53, 20), (99, 31, 7), (16, 16, 1),
+                                                   (64, 96, 96), (64, 96, 500)])
+def test_max_side_resizes_each_plane(backend: str, height: int, width: int, max_side: int) -> None:
+    y, u, v = planes_of(height, width, seed=max_side)
+    new_w, new_h = _options_fit(width, height, max_side)
+    expected = frame64.encode(resized_planes(y, u, v, new_w, new_h, "420"), pixel_format="I420")
+    assert frame64.encode((y, u, v), pixel_format="I420", max_side=max_side) == expected
+    assert frame64.encode((y, np.stack([u, v], 2)), pixel_format="NV12", max_side=max_side) == expected
+    assert frame64.Encoder(pixel_format="I420", max_side=max_side, threads=2).encode_batch([(y, u, v)]) == [expected]
+    big = frame64.encode((y, u, v), pixel_format="I420", max_side=max_side, threads=2)
+    assert np.array_equal(frame64.decode(big), frame64.decode(expected))  # strips when large: the same pixels
+
+
+@pytest.mark.parametrize("order", ["YUYV", "UYVY"])
+@pytest.mark.parametrize("height,width,max_side", [(240, 320, 101), (30, 64, 10), (64, 6, 32)])
+def test_max_side_packed_422_keeps_an_even_width(backend: str, order: str, height: int, width: int,
+                                                 max_side: int) -> None:
+    y, u, v = planes_of(height, width, "422", seed=width)
+    new_w, new_h = _options_fit(width, height, max_side)
+    new_w = max(2, new_w - new_w % 2)
+    y2, u2, v2 = resized_planes(y, u, v, new_w, new_h, "422")
+    expected = frame64.encode(packed422(y2, u2, v2, order), pixel_format=order, yuv_matrix="bt709")
+    image = packed422(y, u, v, order)
+    assert frame64.encode(image, pixel_format=order, yuv_matrix="bt709", max_side=max_side) == expected
+    assert frame64.decode(expected).shape[:2] == (new_h, new_w)
+
+
+def _options_fit(width: int, height: int, max_side: int) -> tuple[int, int]:
+    """encode's documented max_side rule: the longer side to max_side, the shorter rounded half up."""
+    longer, shorter = max(width, height), min(width, height)
+    if longer <= max_side:
+        return width, height
+    rounded = max(1, (2 * shorter * max_side + longer) // (2 * longer))
+    return (max_side, rounded) if width >= height else (rounded, max_side)
+
+
+@pytest.mark.parametrize("max_chars", [20000, 3000, 1200])
+def test_max_chars_fits_and_agrees_across_backends(max_chars: int) -> None:
+    i420 = cv2.cvtColor(_sample.camera_frame(240, 320), cv2.COLOR_BGR2YUV_I420)
+    results = []
+    for name in BACKENDS:
+        with _backend.use(name):
+            text = frame64.encode(i420, pixel_format="I420", max_chars=max_chars, data_uri=True)
+            assert len(text) <= max_chars
+            results.append(text)
+    assert len(set(results)) == 1
+    with pytest.raises(ValueError, match="max_chars=50 is too small"):
+        frame64.encode(i420, pixel_format="I420", max_chars=50)
