@@ -13,7 +13,12 @@ namespace {
 
 // This thread's rows for one iMCU row: luma, U and V rows padded out to
 // whole blocks, and one chroma row's luma corrections. Grown, never shrunk
-// (at most 16 + 2 * 8 rows: about 1.5 MiB for a 65500-wide frame).
+// (at most 16 + 2 * 8 rows: about 1.5 MiB for a 65500-wide frame). Every
+// row is copied (split, converted) here, even where the caller's row could
+// be handed over as it is: libjpeg's DCT then reads a few cache-resident
+// rows instead of 16 + 16 rows strided across the frame, which measured
+// faster on this machine (1080p I420: about 0.82 of the BGR encode's
+// time, against 0.89 when reading the caller's rows in place).
 struct Scratch {
     std::vector<std::uint8_t> bytes;
     std::vector<std::int32_t> luma_delta;
@@ -81,11 +86,6 @@ private:
 
     void chroma_row(std::size_t row, std::size_t k, Rows& out) noexcept {
         const std::size_t wc = geometry_.widths[1];
-        if (source_.layout == kYuvI420 && convert_ == nullptr && cw_ == wc) {  // the caller's rows as they are
-            out[1][k] = at(1, row);
-            out[2][k] = at(2, row);
-            return;
-        }
         std::uint8_t* u = u_ + k * wc;
         std::uint8_t* v = v_ + k * wc;
         if (packed_) {  // width is even: the front end refuses odd packed rows
@@ -110,8 +110,6 @@ private:
         std::uint8_t* out = y_ + slot * wl;  // packed: chroma_row split this row here
         if (packed_) {
             if (convert_ != nullptr) kernel_.convert_luma(out, out, delta_, width_, *convert_);
-        } else if (convert_ == nullptr && width_ == wl) {
-            return at(0, y);  // the caller's row as it is
         } else if (convert_ != nullptr) {
             kernel_.convert_luma(at(0, y), out, delta_, width_, *convert_);
         } else {

@@ -2,9 +2,9 @@
 // (JpegCompressor::compress_raw): I420 and NV12 to 4:2:0, YUYV/UYVY to
 // 4:2:2, with no RGB image in between, and the bytes of
 // tjCompressFromYUVPlanes. Rows are handed over one iMCU row (16 or 8 luma
-// rows) at a time: straight from the caller's planes where they need no
-// change, else split (NV12, packed), converted (image/yuv_convert.hpp) and
-// padded out to whole blocks in a small per-thread scratch of one iMCU row.
+// rows) at a time, copied or split (NV12, packed), converted
+// (image/yuv_convert.hpp) and padded out to whole blocks in a small
+// per-thread scratch of one iMCU row.
 #pragma once
 
 #include <cstddef>
