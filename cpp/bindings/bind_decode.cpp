@@ -17,6 +17,7 @@
 
 #include "bindings/arrays.hpp"
 #include "bindings/decode_steps.hpp"
+#include "jpeg/band_decoder.hpp"
 
 namespace frame64::bindings {
 namespace {
@@ -193,8 +194,13 @@ void check_pixel_limit(const ImageHeader& header, int channels, std::uint64_t ma
                           ", too large for this platform's address space");
 }
 
+int checked_threads(int threads) {
+    if (threads < 1) throw py::value_error("threads must be >= 1, got " + std::to_string(threads));
+    return threads;
+}
+
 void decode_into(const std::uint8_t* image, std::size_t size, const ImageHeader& header, int pixel_format,
-                 int channels, std::uint8_t* dst, jpeg::Strictness strictness) {
+                 int channels, std::uint8_t* dst, jpeg::Strictness strictness, int threads) {
     if (header.format == image::Format::kPng) {
         png::Layout layout = png::Layout::kGray;
         png::layout_of(pixel_format, layout);  // checked_channels() admitted the code
@@ -206,6 +212,9 @@ void decode_into(const std::uint8_t* image, std::size_t size, const ImageHeader&
             throw PngDecodeError(error.what());
         }
     } else {
+        // Bands when the JPEG qualifies and every band decodes cleanly; else
+        // (any warning or error too) the one-thread decode, whose messages are the reference.
+        if (threads > 1 && jpeg::decompress_bands(image, size, header.jpeg, pixel_format, dst, threads)) return;
         jpeg::decompress(image, size, header.jpeg, pixel_format, dst, strictness, jpeg::thread_decode_scratch());
     }
 }
@@ -217,7 +226,7 @@ namespace {
 // stay valid and unchanged throughout (thread-local or pinned).
 py::object decode_pixels(const std::uint8_t* image, std::size_t size, const ImageHeader& header,
                          int pixel_format, int channels, py::handle out, std::uint64_t max_pixels,
-                         jpeg::Strictness strictness) {
+                         jpeg::Strictness strictness, int threads) {
     check_pixel_limit(header, channels, max_pixels);
     py::object result;
     std::uint8_t* pixels_out = nullptr;
@@ -236,17 +245,18 @@ py::object decode_pixels(const std::uint8_t* image, std::size_t size, const Imag
         // The destination is pinned by `out_view` or owned by `result` and
         // not yet visible to Python; the decoders are this thread's.
         py::gil_scoped_release release;
-        decode_into(image, size, header, pixel_format, channels, pixels_out, strictness);
+        decode_into(image, size, header, pixel_format, channels, pixels_out, strictness, threads);
     }
     return result;
 }
 
 py::object decode_image(py::handle data, std::size_t start, int pixel_format, py::handle out,
                         std::uint64_t max_pixels, int strictness_code, bool orientation, int scale_eighths,
-                        int max_side) {
+                        int max_side, int threads) {
     const int channels = checked_channels(pixel_format);
     const jpeg::Strictness strictness = checked_strictness(strictness_code);
     const Scaling scaling = checked_scaling(scale_eighths, max_side);
+    checked_threads(threads);
     check_out_type(out);
     TextInput text(data);
     if (start > text.size()) throw py::value_error("start is past the end of data");
@@ -269,14 +279,15 @@ py::object decode_image(py::handle data, std::size_t start, int pixel_format, py
         image = buffer;
         header = read_image_header(image, size, strictness, orientation, scaling);
     }
-    return decode_pixels(image, size, header, pixel_format, channels, out, max_pixels, strictness);
+    return decode_pixels(image, size, header, pixel_format, channels, out, max_pixels, strictness, threads);
 }
 
 py::object decode_image_bytes(py::handle data, int pixel_format, py::handle out, std::uint64_t max_pixels,
-                              int strictness_code, bool orientation, int scale_eighths, int max_side) {
+                              int strictness_code, bool orientation, int scale_eighths, int max_side, int threads) {
     const int channels = checked_channels(pixel_format);
     const jpeg::Strictness strictness = checked_strictness(strictness_code);
     const Scaling scaling = checked_scaling(scale_eighths, max_side);
+    checked_threads(threads);
     check_out_type(out);
     BufferView view(data, PyBUF_SIMPLE);
     ImageHeader header;
@@ -284,7 +295,7 @@ py::object decode_image_bytes(py::handle data, int pixel_format, py::handle out,
         py::gil_scoped_release release;  // the bytes are pinned by `view`; the decompressor is this thread's
         header = read_image_header(view.bytes(), view.size(), strictness, orientation, scaling);
     }
-    return decode_pixels(view.bytes(), view.size(), header, pixel_format, channels, out, max_pixels, strictness);
+    return decode_pixels(view.bytes(), view.size(), header, pixel_format, channels, out, max_pixels, strictness, threads);
 }
 
 }  // namespace
@@ -292,11 +303,11 @@ py::object decode_image_bytes(py::handle data, int pixel_format, py::handle out,
 void bind_decode(py::module_& m) {
     m.def("decode_image", &decode_image, py::arg("data"), py::arg("start"), py::arg("pixel_format"), py::arg("out"),
           py::arg("max_pixels"), py::arg("strictness"), py::arg("orientation"), py::arg("scale_eighths") = 8,
-          py::arg("max_side") = 0,
+          py::arg("max_side") = 0, py::arg("threads") = 1,
           "Decode base64 text (from index start) holding a JPEG or PNG into a uint8 array; raises frame64.DecodeError.");
     m.def("decode_image_bytes", &decode_image_bytes, py::arg("data"), py::arg("pixel_format"), py::arg("out"),
           py::arg("max_pixels"), py::arg("strictness"), py::arg("orientation"), py::arg("scale_eighths") = 8,
-          py::arg("max_side") = 0,
+          py::arg("max_side") = 0, py::arg("threads") = 1,
           "decode_image for raw (not base64) image bytes: the bare decompression, for comparisons.");
 }
 

@@ -74,8 +74,13 @@ void check_pixel_limit(const ImageHeader& header, int channels, std::uint64_t ma
 
 // Decodes the pixels into dst (header.height rows of header.width * channels
 // bytes, packed). `image` must stay valid and unchanged; the decoders are the
-// calling thread's. GIL-free; throws the DecodeError classes.
+// calling thread's. threads > 1: a JPEG that qualifies is decoded in bands on
+// that many threads (jpeg/band_decoder.hpp; the same pixels and errors).
+// GIL-free; throws the DecodeError classes.
 void decode_into(const std::uint8_t* image, std::size_t size, const ImageHeader& header, int pixel_format,
-                 int channels, std::uint8_t* dst, jpeg::Strictness strictness);
+                 int channels, std::uint8_t* dst, jpeg::Strictness strictness, int threads = 1);
+
+// A ValueError naming `threads` unless it is >= 1 (GIL not needed).
+int checked_threads(int threads);
 
 }  // namespace frame64::bindings

@@ -111,12 +111,23 @@ struct Session {
 
 // What decode_rows writes where: `rows` receives height rows of row_bytes;
 // a CMYK image goes through `cmyk_rows` (kRowBatch rows of width * 4).
+// A band (decompress_band) keeps only rows [keep_first, keep_end): `rows` is
+// row keep_first, the others go to `junk` (one row), and the decode stops
+// after keep_end.
 struct Target {
     std::uint8_t* rows;
     std::size_t row_bytes;
     int channels;
     bool blue_first;
     std::uint8_t* cmyk_rows;
+    JDIMENSION keep_first = 0;
+    JDIMENSION keep_end = ~JDIMENSION{0};
+    std::uint8_t* junk = nullptr;
+
+    std::uint8_t* row(JDIMENSION y) const noexcept {
+        if (y < keep_first || y >= keep_end) return junk;
+        return rows + static_cast<std::size_t>(y - keep_first) * row_bytes;
+    }
 };
 
 // The libjpeg calls of tjDecompress2, in its order. May longjmp out.
@@ -135,17 +146,21 @@ void decode_rows(Session& s, const std::uint8_t* jpeg, std::size_t size, int pix
     jpeg_start_decompress(cinfo);
     const bool inverted = cinfo->saw_Adobe_marker != FALSE;  // Photoshop's inverted CMYK
     JSAMPROW rows[kRowBatch];
+    // A band that ends above the bottom stops there: what follows (and the
+    // end-of-image checks) belongs to other bands.
+    const bool whole = target.keep_end >= cinfo->output_height;
     while (cinfo->output_scanline < cinfo->output_height) {
         const JDIMENSION first = cinfo->output_scanline;
+        if (!whole && first >= target.keep_end) return;
         const int batch = static_cast<int>(std::min<JDIMENSION>(kRowBatch, cinfo->output_height - first));
         for (int i = 0; i < batch; ++i)
             rows[i] = cmyk ? target.cmyk_rows + static_cast<std::size_t>(i) * cinfo->output_width * 4
-                           : target.rows + (first + static_cast<std::size_t>(i)) * target.row_bytes;
+                           : target.row(first + static_cast<JDIMENSION>(i));
         const JDIMENSION got = jpeg_read_scanlines(cinfo, rows, static_cast<JDIMENSION>(batch));
         if (cmyk) {
             for (JDIMENSION i = 0; i < got; ++i)
                 image::cmyk_to(rows[i], cinfo->output_width, inverted, target.channels, target.blue_first,
-                               target.rows + (first + static_cast<std::size_t>(i)) * target.row_bytes);
+                               target.row(first + i));
         }
     }
     jpeg_finish_decompress(cinfo);
@@ -164,6 +179,18 @@ bool run(Session& s, const std::uint8_t* jpeg, std::size_t size, int pixel_forma
     s.cinfo.progress = &s.progress;
     decode_rows(s, jpeg, size, pixel_format, cmyk, scale_eighths, target);
     return true;
+}
+
+void init_session(Session& s, Strictness strictness) noexcept {
+    std::memset(&s.cinfo, 0, sizeof s.cinfo);  // jpeg_destroy_decompress is safe on it even if creation fails
+    s.cinfo.err = jpeg_std_error(&s.error.pub);
+    s.error.pub.error_exit = on_error_exit;
+    s.error.pub.emit_message = on_emit_message;
+    s.error.pub.output_message = on_output_message;
+    s.error.strictness = strictness;
+    s.error.failure = Failure::kNone;
+    s.error.message[0] = '\0';
+    s.progress.progress_monitor = on_progress;
 }
 
 }  // namespace
@@ -278,15 +305,7 @@ void decompress(const std::uint8_t* jpeg, std::size_t size, const JpegHeader& he
                         pixel_format == TJPF_BGR || pixel_format == TJPF_BGRA, scratch.data() + frame_bytes};
 
     Session s;
-    std::memset(&s.cinfo, 0, sizeof s.cinfo);  // jpeg_destroy_decompress is safe on it even if creation fails
-    s.cinfo.err = jpeg_std_error(&s.error.pub);
-    s.error.pub.error_exit = on_error_exit;
-    s.error.pub.emit_message = on_emit_message;
-    s.error.pub.output_message = on_output_message;
-    s.error.strictness = strictness;
-    s.error.failure = Failure::kNone;
-    s.error.message[0] = '\0';
-    s.progress.progress_monitor = on_progress;
+    init_session(s, strictness);
     const bool ok = run(s, jpeg, size, pixel_format, cmyk, header.scale_eighths, target);
     jpeg_destroy_decompress(&s.cinfo);
     if (!ok) {
@@ -301,6 +320,20 @@ void decompress(const std::uint8_t* jpeg, std::size_t size, const JpegHeader& he
     }
     if (orient) image::apply_orientation(scratch.data(), height, width, channels, header.orientation, dst);
     if (scratch.capacity() > kKeepScratchBytes) std::vector<std::uint8_t>().swap(scratch);
+}
+
+bool decompress_band(const std::uint8_t* jpeg, std::size_t size, int pixel_format, int keep_first, int keep_end,
+                     std::uint8_t* dst, std::size_t row_bytes, std::uint8_t* junk) noexcept {
+    Target target{dst, row_bytes, tjPixelSize[pixel_format], pixel_format == TJPF_BGR || pixel_format == TJPF_BGRA,
+                  nullptr};
+    target.keep_first = static_cast<JDIMENSION>(keep_first);
+    target.keep_end = static_cast<JDIMENSION>(keep_end);
+    target.junk = junk;
+    Session s;
+    init_session(s, Strictness::kStrict);  // any warning fails the band
+    const bool ok = run(s, jpeg, size, pixel_format, false, kFullScale, target);
+    jpeg_destroy_decompress(&s.cinfo);
+    return ok;
 }
 
 TurboDecompressor& thread_decompressor() {

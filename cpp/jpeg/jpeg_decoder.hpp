@@ -103,6 +103,14 @@ TurboDecompressor& thread_decompressor();
 void decompress(const std::uint8_t* jpeg, std::size_t size, const JpegHeader& header, int pixel_format,
                 std::uint8_t* dst, Strictness strictness, std::vector<std::uint8_t>& scratch);
 
+// For band decoding (band_decoder.cpp): decompresses a whole JPEG (not CMYK,
+// at full scale) but keeps only its rows [keep_first, keep_end), written to
+// dst (row keep_first; rows row_bytes apart); every other row goes to `junk`
+// (room for one row). Stops after row keep_end - 1, so the end-of-image checks
+// run only when keep_end is the last row. Any warning or error: false.
+bool decompress_band(const std::uint8_t* jpeg, std::size_t size, int pixel_format, int keep_first, int keep_end,
+                     std::uint8_t* dst, std::size_t row_bytes, std::uint8_t* junk) noexcept;
+
 // The calling thread's scratch memory for decompress().
 std::vector<std::uint8_t>& thread_decode_scratch();
 

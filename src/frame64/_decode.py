@@ -100,6 +100,7 @@ def decode(
     orientation: str = "exif",
     scale: Any = None,
     max_side: Optional[int] = None,
+    threads: Optional[int] = None,
 ) -> np.ndarray:
     """Decode base64 text (or a ``data:image/...;base64,`` URI) to a uint8 frame.
 
@@ -143,6 +144,15 @@ def decode(
             >= max_side (the full size when none does), the cheapest decode
             that is large enough for a max_side-pixel thumbnail; a PNG comes
             back at its full size. Not together with ``scale``.
+        threads: None (default: one thread) or an int >= 1: with 2 or more,
+            one JPEG is decoded on that many threads in horizontal bands
+            when it allows it (a baseline single-scan Huffman JPEG, not CMYK,
+            at full scale, whose restart interval is a whole number of MCU
+            rows: what ``frame64.encode(..., threads=N)`` writes, or
+            libjpeg-turbo with ``TJ_RESTART=<n>r``). The pixels, and every
+            error, are exactly those of the one-thread decode; any other image
+            (and any band that meets a warning) silently takes the one-thread
+            path. The fallback backend accepts it and decodes on one thread.
 
     Returns:
         A uint8 array of shape (H, W, 3) for BGR/RGB, (H, W, 4) for
@@ -175,8 +185,10 @@ def decode(
     strictness = _options.strictness(strict, best_effort)
     turn = _options.check_orientation(orientation)
     scale_eighths, side = _options.decode_scaling(scale, max_side)
+    thread_count = _options.decode_threads(threads)
     text = _check_data(data)
     start = data_uri_payload_start(text)
     return _backend.current().decode_image(  # type: ignore[no-any-return]
-        text, start, tjpf, out, _options.check_max_pixels(max_pixels), strictness, turn, scale_eighths, side
+        text, start, tjpf, out, _options.check_max_pixels(max_pixels), strictness, turn, scale_eighths, side,
+        thread_count,
     )

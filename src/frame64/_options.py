@@ -105,6 +105,16 @@ def check_threads(value: Any) -> int:
     return threads
 
 
+def decode_threads(value: Any) -> int:
+    """frame64.decode's thread count: None means 1 (one thread, as before); else an int >= 1."""
+    if value is None:
+        return 1
+    threads = _integer("threads", value, "an int >= 1 (or None for one thread)")
+    if threads < 1:
+        raise ValueError(f"threads must be >= 1 (or None for one thread), got {threads}")
+    return threads
+
+
 def _integer(name: str, value: Any, expected: str) -> int:
     if type(value) is int:  # fast path: the ABC check below costs a microsecond
         return value

@@ -485,6 +485,12 @@ def _check_strictness(strictness: int) -> None:
         raise ValueError("strictness must be 0, 1 or 2")
 
 
+def _check_threads(threads: int) -> None:
+    """checked_threads in bind_decode.cpp (the fallback decodes on one thread: the same arrays)."""
+    if threads < 1:
+        raise ValueError(f"threads must be >= 1, got {threads}")
+
+
 def _check_scaling(scale_eighths: int, max_side: int) -> None:
     """checked_scaling in bind_decode.cpp."""
     if not 1 <= scale_eighths <= FULL_SCALE:
@@ -502,6 +508,7 @@ def decode_image_bytes(
     orientation: bool,
     scale_eighths: int = FULL_SCALE,
     max_side: int = 0,
+    threads: int = 1,
 ) -> np.ndarray:
     """Same contract as frame64._core.decode_image_bytes: raw image bytes, no base64."""
     channels = PIXEL_SIZE.get(pixel_format)
@@ -509,6 +516,7 @@ def decode_image_bytes(
         raise ValueError(f"pixel_format: unsupported TurboJPEG pixel format {pixel_format}")
     _check_strictness(strictness)
     _check_scaling(scale_eighths, max_side)
+    _check_threads(threads)
     if out is not None and not isinstance(out, np.ndarray):
         raise TypeError(f"out must be a numpy.ndarray or None, got {type(out).__name__}")
     image = bytes(data) if not isinstance(data, bytes) else data
@@ -530,12 +538,14 @@ def decode_image(
     orientation: bool,
     scale_eighths: int = FULL_SCALE,
     max_side: int = 0,
+    threads: int = 1,
 ) -> np.ndarray:
     """Same contract as frame64._core.decode_image (arguments checked by frame64.decode)."""
     if pixel_format not in PIXEL_SIZE:
         raise ValueError(f"pixel_format: unsupported TurboJPEG pixel format {pixel_format}")
     _check_strictness(strictness)
     _check_scaling(scale_eighths, max_side)
+    _check_threads(threads)
     if out is not None and not isinstance(out, np.ndarray):
         raise TypeError(f"out must be a numpy.ndarray or None, got {type(out).__name__}")
     if not 0 <= start <= len(data):
