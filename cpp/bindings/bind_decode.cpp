@@ -298,6 +298,14 @@ py::object decode_image_bytes(py::handle data, int pixel_format, py::handle out,
     return decode_pixels(view.bytes(), view.size(), header, pixel_format, channels, out, max_pixels, strictness, threads);
 }
 
+int jpeg_band_count(py::handle data, int threads) {
+    checked_threads(threads);
+    BufferView view(data, PyBUF_SIMPLE);
+    py::gil_scoped_release release;  // the bytes are pinned by `view`; the decompressor is this thread's
+    const jpeg::JpegHeader header = jpeg::thread_decompressor().read_header(view.bytes(), view.size(), false, false);
+    return jpeg::band_count(view.bytes(), view.size(), header, threads);
+}
+
 }  // namespace
 
 void bind_decode(py::module_& m) {
@@ -309,6 +317,8 @@ void bind_decode(py::module_& m) {
           py::arg("max_pixels"), py::arg("strictness"), py::arg("orientation"), py::arg("scale_eighths") = 8,
           py::arg("max_side") = 0, py::arg("threads") = 1,
           "decode_image for raw (not base64) image bytes: the bare decompression, for comparisons.");
+    m.def("jpeg_band_count", &jpeg_band_count, py::arg("data"), py::arg("threads"),
+          "How many bands decode_image(threads=threads) cuts this raw JPEG into (0: one-thread path); for tests.");
 }
 
 }  // namespace frame64::bindings

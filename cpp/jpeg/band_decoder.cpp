@@ -179,17 +179,32 @@ bool decode_band(const std::uint8_t* jpeg, const Layout& layout, const JpegHeade
     return ok;
 }
 
+// The bands of a qualifying frame (0 otherwise), with its layout.
+int plan_bands(const std::uint8_t* jpeg, std::size_t size, const JpegHeader& header, int threads, Layout& layout) {
+    if (threads < 2 || header.cmyk() || header.scale_eighths != kFullScale || header.width < 1 || header.height < 1)
+        return 0;
+    if (!parse_header(jpeg, size, header, layout) || !split_intervals(jpeg, size, layout)) return 0;
+    return std::min(threads, layout.intervals);
+}
+
 }  // namespace
+
+int band_count(const std::uint8_t* jpeg, std::size_t size, const JpegHeader& header, int threads) noexcept {
+    try {
+        Layout layout;
+        return plan_bands(jpeg, size, header, threads, layout);
+    } catch (...) {
+        return 0;
+    }
+}
 
 bool decompress_bands(const std::uint8_t* jpeg, std::size_t size, const JpegHeader& header, int pixel_format,
                       std::uint8_t* dst, int threads) noexcept {
-    if (threads < 2 || header.cmyk() || header.scale_eighths != kFullScale || header.width < 1 ||
-        header.height < 1 || pixel_format < 0 || pixel_format >= TJ_NUMPF)
-        return false;
+    if (pixel_format < 0 || pixel_format >= TJ_NUMPF) return false;
     try {
         Layout layout;
-        if (!parse_header(jpeg, size, header, layout) || !split_intervals(jpeg, size, layout)) return false;
-        const int bands = std::min(threads, layout.intervals);
+        const int bands = plan_bands(jpeg, size, header, threads, layout);
+        if (bands < 2) return false;
         const std::size_t row_bytes =
             static_cast<std::size_t>(header.width) * static_cast<std::size_t>(tjPixelSize[pixel_format]);
         // An EXIF orientation is applied afterwards, from the frame as stored.

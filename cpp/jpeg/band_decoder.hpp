@@ -34,4 +34,8 @@ namespace frame64::jpeg {
 bool decompress_bands(const std::uint8_t* jpeg, std::size_t size, const JpegHeader& header, int pixel_format,
                       std::uint8_t* dst, int threads) noexcept;
 
+// How many bands decompress_bands would cut the frame into (0: it does not
+// qualify and takes the one-thread path). For tests and diagnostics.
+int band_count(const std::uint8_t* jpeg, std::size_t size, const JpegHeader& header, int threads) noexcept;
+
 }  // namespace frame64::jpeg

@@ -4,6 +4,10 @@
 #include <cstdio>
 #include <jpeglib.h>
 #include <jerror.h>
+#if __has_include(<jpegint.h>)
+#include <jpegint.h>  // jpeg_marker_reader's state (see decompress_band)
+#define FRAME64_HAVE_JPEGINT 1
+#endif
 // clang-format on
 #include <turbojpeg.h>
 
@@ -331,7 +335,17 @@ bool decompress_band(const std::uint8_t* jpeg, std::size_t size, int pixel_forma
     target.junk = junk;
     Session s;
     init_session(s, Strictness::kStrict);  // any warning fails the band
-    const bool ok = run(s, jpeg, size, pixel_format, false, kFullScale, target);
+    bool ok = run(s, jpeg, size, pixel_format, false, kFullScale, target);
+    // Bytes skipped before an RST marker that the entropy decoder had already
+    // read ahead to are counted (marker->discarded_bytes) but reported only at
+    // the next marker libjpeg looks for, which may lie in the next band: a
+    // band that ends with such a count pending fails, as the whole frame
+    // would warn. Without jpegint.h that cannot be told, so no band succeeds.
+#ifdef FRAME64_HAVE_JPEGINT
+    ok = ok && s.cinfo.marker != nullptr && s.cinfo.marker->discarded_bytes == 0;
+#else
+    ok = false;
+#endif
     jpeg_destroy_decompress(&s.cinfo);
     return ok;
 }

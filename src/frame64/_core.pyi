@@ -83,6 +83,7 @@ def decode_image(
     orientation: bool,
     scale_eighths: int = 8,
     max_side: int = 0,
+    threads: int = 1,
 ) -> np.ndarray: ...
 def decode_image_bytes(
     data: Buffer,
@@ -93,7 +94,9 @@ def decode_image_bytes(
     orientation: bool,
     scale_eighths: int = 8,
     max_side: int = 0,
+    threads: int = 1,
 ) -> np.ndarray: ...
+def jpeg_band_count(data: Buffer, threads: int) -> int: ...
 
 # PNG (bind_png.cpp; raw PNG bytes are decoded by decode_image_bytes)
 def encode_png(
