@@ -105,6 +105,9 @@ def check_threads(value: Any) -> int:
     return threads
 
 
+MAX_DECODE_THREADS = 8192
+
+
 def decode_threads(value: Any) -> int:
     """frame64.decode's thread count: None means 1 (one thread, as before); else an int >= 1."""
     if value is None:
@@ -112,7 +115,9 @@ def decode_threads(value: Any) -> int:
     threads = _integer("threads", value, "an int >= 1 (or None for one thread)")
     if threads < 1:
         raise ValueError(f"threads must be >= 1 (or None for one thread), got {threads}")
-    return threads
+    # A frame has at most 8192 MCU rows (65535 lines of 8), so no more bands: a
+    # larger count changes nothing, and the backends take a C int.
+    return min(threads, MAX_DECODE_THREADS)
 
 
 def _integer(name: str, value: Any, expected: str) -> int:

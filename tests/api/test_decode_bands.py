@@ -121,6 +121,13 @@ def test_frame64_strips_decode_alike_on_any_thread_count(subsampling: str, size:
         assert band_count(jpeg, 8) == strips  # one band per restart interval at most
 
 
+@pytest.mark.parametrize("subsampling", ["440", "411"])
+def test_other_subsamplings(subsampling: str) -> None:
+    # 4:4:0 upsamples vertically only (libjpeg's h1v2 fancy upsampling), 4:1:1 4x across.
+    text = _encode(_frame(719, 1283, subsampling, seed=1), subsampling, threads=3)
+    assert_bands_equal(_jpeg(text), ("BGR", "GRAY"))
+
+
 @pytest.mark.parametrize("subsampling", SUBSAMPLINGS)
 def test_4k_strips(subsampling: str) -> None:
     text = _encode(_frame(2160, 3840, subsampling, seed=3), subsampling, threads=2)
@@ -316,6 +323,13 @@ def test_threads_argument(backend: str, value: Any, error: type, message: str, u
     text = frame64.encode(_frame(16, 16, "444"))
     with pytest.raises(error, match=message):
         frame64.decode(text, threads=value)
+
+
+@pytest.mark.parametrize("backend", ["cpp", "python"])
+def test_huge_thread_counts_change_nothing(backend: str, use_backend: Any) -> None:
+    use_backend(backend)
+    text = frame64.encode(_frame(480, 600, "420", seed=8), threads=4)
+    assert np.array_equal(frame64.decode(text, threads=10**12), frame64.decode(text))
 
 
 @pytest.mark.parametrize("module_name", ["cpp", "python"])
