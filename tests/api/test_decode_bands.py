@@ -338,5 +338,11 @@ def test_backend_functions_check_threads(module_name: str) -> None:
     jpeg = _jpeg(frame64.encode(_frame(16, 16, "444")))
     with pytest.raises(ValueError, match="threads must be >= 1"):
         module.decode_image_bytes(jpeg, TJPF_BGR, None, 10**9, 1, True, 8, 0, 0)
+    with pytest.raises(ValueError, match="threads must be >= 1"):
+        module.jpeg_band_count(jpeg, 0)
+    with pytest.raises(frame64.JpegDecodeError, match="corrupt JPEG header"):
+        module.jpeg_band_count(b"\xff\xd8\xff\xc0\x00\x03", 2)
+    banded = _jpeg(frame64.encode(_frame(480, 600, "420"), threads=2))
+    assert module.jpeg_band_count(banded, 2) == (2 if module_name == "cpp" else 0)  # the fallback: one thread
     assert np.array_equal(module.decode_image_bytes(jpeg, TJPF_BGR, None, 10**9, 1, True, 8, 0, 3),
                           module.decode_image_bytes(jpeg, TJPF_BGR, None, 10**9, 1, True))

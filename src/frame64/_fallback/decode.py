@@ -528,6 +528,14 @@ def decode_image_bytes(
     return _decode_jpeg(image, channels, pixel_format, out, max_pixels, strictness, orientation, scale_eighths, max_side)
 
 
+def jpeg_band_count(data: Any, threads: int) -> int:
+    """The C++ core's jpeg_band_count: this backend decodes every frame on one thread, in no bands (0)."""
+    _check_threads(threads)
+    with _warnings_lock:
+        _read_header(turbojpeg(), bytes(data), False)  # the same header errors
+    return 0
+
+
 def decode_image(
     data: Any,
     start: int,
