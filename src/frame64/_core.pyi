@@ -81,9 +81,18 @@ def decode_image(
     max_pixels: int,
     strictness: int,
     orientation: bool,
+    scale_eighths: int = 8,
+    max_side: int = 0,
 ) -> np.ndarray: ...
 def decode_image_bytes(
-    data: Buffer, pixel_format: int, out: np.ndarray | None, max_pixels: int, strictness: int, orientation: bool
+    data: Buffer,
+    pixel_format: int,
+    out: np.ndarray | None,
+    max_pixels: int,
+    strictness: int,
+    orientation: bool,
+    scale_eighths: int = 8,
+    max_side: int = 0,
 ) -> np.ndarray: ...
 
 # PNG (bind_png.cpp; raw PNG bytes are decoded by decode_image_bytes)
@@ -161,3 +170,37 @@ def resize(image: Buffer, channels: int, width: int, height: int) -> np.ndarray:
 def resize_kernel() -> str: ...
 def set_resize_kernel(name: str) -> None: ...
 def supported_resize_kernels() -> list[str]: ...
+
+# Decoder pool (bind_decoder.cpp). The option arguments are decode_image's;
+# errors of a batch start with "items[i]: ".
+class PendingDecode:
+    def done(self) -> bool: ...
+    def result(self) -> np.ndarray: ...
+
+class BatchDecoder:
+    def __init__(self, threads: int) -> None: ...
+    @property
+    def threads(self) -> int: ...
+    def decode_batch(
+        self,
+        data: Sequence[str | Buffer],
+        starts: Sequence[int],
+        pixel_format: int,
+        out: np.ndarray | None,
+        max_pixels: int,
+        strictness: int,
+        orientation: bool,
+        scale_eighths: int,
+        max_side: int,
+    ) -> list[np.ndarray] | np.ndarray: ...
+    def submit(
+        self,
+        data: str | Buffer,
+        start: int,
+        pixel_format: int,
+        max_pixels: int,
+        strictness: int,
+        orientation: bool,
+        scale_eighths: int,
+        max_side: int,
+    ) -> PendingDecode: ...

@@ -166,11 +166,11 @@ def encode(
     size = _options.fit_max_side(array.shape[1], array.shape[0], side)
 
     def encode_at(quality: int, width: int, height: int) -> str:
-        request = dataclasses.replace(options, quality=quality)
         if thread_count > 1:  # strips of the resized frame (a small copy) on the shared pool
+            request = dataclasses.replace(options, quality=quality)
             frame = _resize.resize_prepared(array, request.channels, width, height)
             return _encoder.encode_threaded(frame, request, thread_count)
-        return _backend.current().encode_jpeg(array, *request.args, width, height)  # type: ignore[no-any-return]
+        return _backend.current().encode_jpeg(array, *options.args_at(quality), width, height)  # type: ignore[no-any-return]
 
     if chars is None:
         return encode_at(options.quality, *size)
