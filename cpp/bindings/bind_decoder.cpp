@@ -13,6 +13,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
+#include <cstring>
 #include <memory>
 #include <optional>
 #include <string>
@@ -33,31 +34,47 @@ namespace {
 constexpr std::chrono::milliseconds kSignalCheckInterval{50};
 
 // Pixel memory allocated by a task (no GIL, so not numpy's allocator) and
-// handed to numpy without a copy. Like numpy's own allocator, memory of 4 MiB
-// or more is asked to be backed by transparent huge pages: a fresh 1080p
-// frame otherwise costs about 1,500 page faults to first touch, more than the
-// decode itself when two threads fault at once.
-constexpr std::size_t kHugePageBytes = std::size_t{2} << 20;
-constexpr std::size_t kHugePageThreshold = std::size_t{4} << 20;
+// handed to numpy without a copy. A large frame is mapped with its pages
+// populated at once (MAP_POPULATE): first-touch page faults, one per 4 KiB,
+// otherwise cost a 1080p frame about 1,500 traps, which two threads take in
+// turn, and huge pages (madvise) made it slower still here (direct
+// compaction on every fault). The mapping's length sits in a page before the
+// pixels, for the release.
+constexpr std::size_t kMapThreshold = std::size_t{1} << 20;
+constexpr std::size_t kHeaderBytes = 4096;
+
+void release_pixels(std::uint8_t* memory) noexcept {
+#if defined(__linux__)
+    std::size_t length = 0;
+    std::memcpy(&length, memory - kHeaderBytes, sizeof length);
+    if (length != 0) {
+        munmap(memory - kHeaderBytes, length);
+        return;
+    }
+#endif
+    std::free(memory - kHeaderBytes);
+}
 
 struct FreeMemory {
-    void operator()(std::uint8_t* memory) const noexcept { std::free(memory); }
+    void operator()(std::uint8_t* memory) const noexcept { release_pixels(memory); }
 };
 using PixelMemory = std::unique_ptr<std::uint8_t[], FreeMemory>;
 
 PixelMemory allocate_pixels(std::size_t bytes) {
-    void* memory = nullptr;
-    if (bytes >= kHugePageThreshold) {
-        const std::size_t rounded = (bytes + kHugePageBytes - 1) / kHugePageBytes * kHugePageBytes;
-        memory = std::aligned_alloc(kHugePageBytes, rounded);
-#if defined(__linux__) && defined(MADV_HUGEPAGE)
-        if (memory != nullptr) madvise(memory, rounded, MADV_HUGEPAGE);  // a hint: failure changes nothing
-#endif
-    } else {
-        memory = std::malloc(bytes == 0 ? 1 : bytes);
+#if defined(__linux__)
+    if (bytes >= kMapThreshold) {
+        const std::size_t length = kHeaderBytes + bytes;
+        void* mapped = mmap(nullptr, length, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+        if (mapped == MAP_FAILED) throw std::bad_alloc();
+        std::memcpy(mapped, &length, sizeof length);
+        return PixelMemory(static_cast<std::uint8_t*>(mapped) + kHeaderBytes);
     }
+#endif
+    void* memory = std::malloc(kHeaderBytes + bytes);  // the header says 0: malloc'd
     if (memory == nullptr) throw std::bad_alloc();
-    return PixelMemory(static_cast<std::uint8_t*>(memory));
+    const std::size_t zero = 0;
+    std::memcpy(memory, &zero, sizeof zero);
+    return PixelMemory(static_cast<std::uint8_t*>(memory) + kHeaderBytes);
 }
 
 struct DecodeOptions {
@@ -141,7 +158,7 @@ public:
     py::array take_array(std::size_t i) {
         Frame& frame = frames_[i];
         std::uint8_t* pixels = frame.pixels.get();
-        py::capsule owner(pixels, [](void* memory) { std::free(memory); });
+        py::capsule owner(pixels, [](void* memory) { release_pixels(static_cast<std::uint8_t*>(memory)); });
         frame.pixels.release();  // the capsule owns it now
         const int channels = options_.channels;
         if (channels == 1) return py::array_t<std::uint8_t>({frame.height, frame.width}, pixels, owner);
