@@ -4,11 +4,13 @@
 
 #include <algorithm>
 #include <cstring>
+#include <memory>
 #include <stdexcept>
 #include <string>
 
 #include "base64/base64.hpp"  // detected_features(): one cpuid + xgetbv probe for the whole library
 #include "image/kernel_choice.hpp"
+#include "parallel/thread_pool.hpp"
 
 namespace frame64::image {
 
@@ -89,10 +91,14 @@ std::vector<std::string> resize_kernel_names(bool supported_only) {
     return KernelChoice<ResizeKernel>::names(compiled_resize_kernels(), base64::detected_features(), supported_only);
 }
 
-void area_resize(const ResizeSource& source, int width, int height, std::uint8_t* out, std::size_t out_pitch) {
-    const AxisTaps columns = area_taps(source.width, width);
-    const AxisTaps rows = area_taps(source.height, height);
-    const ResizeKernel& kernel = active_resize_kernel();
+namespace {
+
+// Output rows [begin, end) of one resize: each row's vertical taps read only
+// its own source rows, so any split into bands gives the same pixels.
+// Rows with a zero weight at either end of an output's taps (the even
+// padding, or a sliver of coverage that rounds to 0) are skipped: they add 0.
+void resize_rows(const ResizeSource& source, const AxisTaps& columns, const AxisTaps& rows,
+                 const ResizeKernel& kernel, int begin, int end, std::uint8_t* out, std::size_t out_pitch) {
     const int channels = source.channels;
     const std::size_t length = static_cast<std::size_t>(source.width) * channels;
     Scratch& scratch = thread_scratch();
@@ -101,14 +107,54 @@ void area_resize(const ResizeSource& source, int width, int height, std::uint8_t
     if (scratch.intermediate.size() < padded) scratch.intermediate.resize(padded);
     std::fill(scratch.intermediate.begin() + static_cast<std::ptrdiff_t>(length), scratch.intermediate.end(), 0);
     scratch.rows.resize(static_cast<std::size_t>(rows.taps));
-    for (int y = 0; y < height; ++y) {
-        const int first = rows.start[y];
-        const int count = std::min(rows.taps, source.height - first);
+    for (int y = begin; y < end; ++y) {
+        const std::int16_t* weights = &rows.weights[static_cast<std::size_t>(y) * rows.taps];
+        int first = rows.start[y];
+        int count = std::min(rows.taps, source.height - first);
+        while (count > 1 && weights[count - 1] == 0) --count;
+        while (count > 1 && weights[0] == 0) {
+            ++weights;
+            ++first;
+            --count;
+        }
         for (int k = 0; k < count; ++k) scratch.rows[k] = source.pixels + static_cast<std::size_t>(first + k) * source.pitch;
-        kernel.vertical(scratch.rows.data(), &rows.weights[static_cast<std::size_t>(y) * rows.taps], count, length,
-                        scratch.intermediate.data());
+        kernel.vertical(scratch.rows.data(), weights, count, length, scratch.intermediate.data());
         kernel.horizontal(scratch.intermediate.data(), columns, channels, out + static_cast<std::size_t>(y) * out_pitch);
     }
+}
+
+}  // namespace
+
+int resize_bands(const ResizeSource& source, int height, int threads) {
+    const std::size_t source_bytes = static_cast<std::size_t>(source.width) * source.channels * source.height;
+    const std::size_t by_work = std::max<std::size_t>(1, source_bytes / kMinBandSourceBytes);
+    return static_cast<int>(std::min<std::size_t>({static_cast<std::size_t>(std::max(threads, 1)),
+                                                   static_cast<std::size_t>(height), by_work}));
+}
+
+void area_resize(const ResizeSource& source, int width, int height, std::uint8_t* out, std::size_t out_pitch,
+                 int threads) {
+    const ResizeKernel& kernel = active_resize_kernel();
+    AxisTaps columns = area_taps(source.width, width);
+    if (kernel.prepare != nullptr) kernel.prepare(columns, source.channels);
+    const AxisTaps rows = area_taps(source.height, height);
+    const int bands = resize_bands(source, height, threads);
+    if (bands <= 1) {
+        resize_rows(source, columns, rows, kernel, 0, height, out, out_pitch);
+        return;
+    }
+    // Band b: output rows [b * height / bands, (b + 1) * height / bands).
+    auto band = [&](std::size_t b) {
+        const auto begin = static_cast<int>(static_cast<std::int64_t>(b) * height / bands);
+        const auto end = static_cast<int>(static_cast<std::int64_t>(b + 1) * height / bands);
+        resize_rows(source, columns, rows, kernel, begin, end, out, out_pitch);
+    };
+    // The calling thread works too: bands - 1 workers, for this resize only.
+    parallel::ThreadPool pool(static_cast<std::size_t>(bands - 1));
+    auto group = std::make_shared<parallel::TaskGroup>(static_cast<std::size_t>(bands), band);
+    pool.submit(group);
+    pool.wait(*group);
+    group->rethrow_if_failed();
 }
 
 bool resize_target(int source_width, int source_height, int& width, int& height) {
@@ -123,11 +169,11 @@ bool resize_target(int source_width, int source_height, int& width, int& height)
     return width != source_width || height != source_height;
 }
 
-const std::uint8_t* resize_to_thread_buffer(const ResizeSource& source, int width, int height) {
+const std::uint8_t* resize_to_thread_buffer(const ResizeSource& source, int width, int height, int threads) {
     thread_local std::vector<std::uint8_t> buffer;
     const std::size_t pitch = static_cast<std::size_t>(width) * source.channels;
     if (buffer.size() < pitch * height) buffer.resize(pitch * height);
-    area_resize(source, width, height, buffer.data(), pitch);
+    area_resize(source, width, height, buffer.data(), pitch, threads);
     return buffer.data();
 }
 

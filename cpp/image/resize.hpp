@@ -43,6 +43,9 @@ struct AxisTaps {
     int taps = 0;
     std::vector<std::int32_t> start;
     std::vector<std::int16_t> weights;
+    // The same weights laid out for one kernel's horizontal pass, filled by
+    // its `prepare` once per resize (empty for kernels without one).
+    std::vector<std::int32_t> lanes;
 };
 
 AxisTaps area_taps(int source, int output);
@@ -56,6 +59,8 @@ struct ResizeKernel {
                      std::int16_t* out);
     // dst[x*C + c] for x < axis.output from U (zero-padded past the row).
     void (*horizontal)(const std::int16_t* row, const AxisTaps& axis, int channels, std::uint8_t* out);
+    // Fills axis.lanes for `horizontal` before the rows run; may be null.
+    void (*prepare)(AxisTaps& axis, int channels);
 };
 
 extern const ResizeKernel kScalarResizeKernel;
@@ -81,8 +86,19 @@ struct ResizeSource {
 };
 
 // Area-resizes `source` to width x height (each <= the source's) into `out`
-// (pitch out_pitch). Uses per-thread scratch buffers; thread-safe.
-void area_resize(const ResizeSource& source, int width, int height, std::uint8_t* out, std::size_t out_pitch);
+// (pitch out_pitch). Uses per-thread scratch buffers; thread-safe. With
+// threads > 1 the output rows are split into resize_bands() bands run on
+// that many threads (the calling one included, the others started for this
+// call): every output row is computed alike, so the pixels do not depend on
+// the count.
+void area_resize(const ResizeSource& source, int width, int height, std::uint8_t* out, std::size_t out_pitch,
+                 int threads = 1);
+
+// A band reads at least this many source bytes: below it a thread's start
+// costs about what it saves.
+inline constexpr std::size_t kMinBandSourceBytes = std::size_t{1} << 20;
+// The bands (threads) area_resize uses: min(threads, height, source bytes / kMinBandSourceBytes), at least 1.
+int resize_bands(const ResizeSource& source, int height, int threads);
 
 // The encoders' target size: (0, 0) means the source's own size. Returns true
 // when it differs (a resize is needed); throws std::invalid_argument naming
@@ -91,6 +107,6 @@ bool resize_target(int source_width, int source_height, int& width, int& height)
 
 // Area-resizes `source` into the calling thread's buffer (kept and grown,
 // never shrunk; valid until this thread resizes again), packed rows.
-const std::uint8_t* resize_to_thread_buffer(const ResizeSource& source, int width, int height);
+const std::uint8_t* resize_to_thread_buffer(const ResizeSource& source, int width, int height, int threads = 1);
 
 }  // namespace frame64::image
