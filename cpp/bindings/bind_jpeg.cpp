@@ -43,9 +43,19 @@ py::str encode_jpeg(py::handle image, int pixel_format, int quality, int subsamp
     jpeg::ReleaseOutsizedBufferOnExit release_outsized(compressor);
     // The pixels are pinned by `view`; the compressor (and the resize buffer:
     // max_side resizes there, never making a full-size copy) are this thread's.
-    auto pixels = [&] { return resized ? image::resize_to_thread_buffer(source, width, height, resize_threads) : view.bytes(); };
-    return base64_of_encoded([&] { return compressor.compress(pixels(), params); },
-                             data_uri ? image::kJpegDataUriPrefix : std::string_view());
+    // On several threads the resize streams: libjpeg compresses the rows
+    // already resized while the other threads resize the next ones (the
+    // same pixels, so the same bytes).
+    auto encode = [&] {
+        if (!resized) return compressor.compress(view.bytes(), params);
+        if (image::resize_bands(source, height, resize_threads) <= 1)
+            return compressor.compress(image::resize_to_thread_buffer(source, width, height), params);
+        const std::size_t pitch = static_cast<std::size_t>(width) * source.channels;
+        std::uint8_t* buffer = image::thread_resize_buffer(pitch * height);
+        image::ResizeStream stream(source, width, height, buffer, pitch, resize_threads);
+        return compressor.compress(buffer, params, {&image::ResizeStream::wait_rows_callback, &stream});
+    };
+    return base64_of_encoded(encode, data_uri ? image::kJpegDataUriPrefix : std::string_view());
 }
 
 }  // namespace

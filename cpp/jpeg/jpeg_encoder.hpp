@@ -44,6 +44,14 @@ int compress_flags(const CompressParams& params) noexcept;
 int pixel_size(int pixel_format) noexcept;
 bool valid_subsampling(int subsampling) noexcept;
 
+// Called before libjpeg reads input rows [0, end): returns once they are
+// there (a producer still writing the frame, e.g. image::ResizeStream).
+// Must not throw: it runs inside libjpeg's frame.
+struct RowGate {
+    void (*wait)(void* context, int end) noexcept = nullptr;
+    void* context = nullptr;
+};
+
 struct Bytes {
     const std::uint8_t* data;
     std::size_t size;
@@ -70,7 +78,8 @@ public:
 
     // Compresses pixels; the result stays valid until the next call to
     // compress() or release_outsized_buffer() on this compressor.
-    Bytes compress(const std::uint8_t* pixels, const CompressParams& params);
+    // With a gate, rows are read only once it released them (same bytes).
+    Bytes compress(const std::uint8_t* pixels, const CompressParams& params, RowGate gate = {});
 
     // Frees the output buffer when it is larger than kKeepBufferBytes.
     void release_outsized_buffer() noexcept;
