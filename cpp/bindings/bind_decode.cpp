@@ -2,21 +2,21 @@
 // in a per-thread buffer -> sniffed format -> header -> pixels written
 // straight into a numpy array (a new one, or the caller's `out`). Raw image
 // bytes (decode_image_bytes; frame64._png.decode_png too) take the same path
-// from the sniffing on.
+// from the sniffing on. The steps are declared in decode_steps.hpp, for the
+// Decoder's thread pool too (bind_decoder.cpp).
 #include <pybind11/numpy.h>
 
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <memory>
+#include <numeric>
 #include <optional>
 #include <string>
 #include <string_view>
 
 #include "bindings/arrays.hpp"
-#include "image/sniff.hpp"
-#include "jpeg/jpeg_decoder.hpp"
-#include "png/png_decoder.hpp"
+#include "bindings/decode_steps.hpp"
 
 namespace frame64::bindings {
 namespace {
@@ -77,28 +77,20 @@ std::string_view ascii_chars(PyObject* text) {
     return {reinterpret_cast<const char*>(PyUnicode_1BYTE_DATA(text)), static_cast<std::size_t>(length)};
 }
 
-// The text of `data` (an ASCII str or a C-contiguous bytes-like object),
-// pinned while this object lives.
-class TextInput {
-public:
-    explicit TextInput(py::handle data) {
-        if (PyUnicode_Check(data.ptr())) {
-            text_ = ascii_chars(data.ptr());
-        } else {
-            view_.emplace(data, PyBUF_SIMPLE);
-            text_ = std::string_view(reinterpret_cast<const char*>(view_->bytes()), view_->size());
-        }
+}  // namespace
+
+std::uint8_t* reserve_thread_scratch(std::size_t size) { return thread_scratch().reserve(size); }
+void trim_thread_scratch() { thread_scratch().trim(); }
+
+TextInput::TextInput(py::handle data) {
+    if (PyUnicode_Check(data.ptr())) {
+        text_ = ascii_chars(data.ptr());
+    } else {
+        view_.emplace(data, PyBUF_SIMPLE);
+        text_ = std::string_view(reinterpret_cast<const char*>(view_->bytes()), view_->size());
     }
-    const char* data() const noexcept { return text_.data(); }
-    std::size_t size() const noexcept { return text_.size(); }
+}
 
-private:
-    std::optional<BufferView> view_;
-    std::string_view text_;
-};
-
-// Decodes text[start:] into the thread's scratch buffer; positions in
-// messages count from the start of `text` (the data URI prefix included).
 std::size_t decode_payload(const TextInput& text, std::size_t start, std::uint8_t* dst) {
     const base64::TextDecodeResult result = base64::decode_text(text.data() + start, text.size() - start, dst);
     if (result.error == base64::TextError::kNone) return result.size;
@@ -120,35 +112,51 @@ std::size_t decode_payload(const TextInput& text, std::size_t start, std::uint8_
     }
 }
 
-// What the header of an image says, and the state needed to decode it.
-struct ImageHeader {
-    image::Format format = image::Format::kUnknown;
-    int width = 0;
-    int height = 0;
-    jpeg::JpegHeader jpeg;
-    std::unique_ptr<png::PngReader> png;  // holds libspng's context between the two steps
-};
-
 jpeg::Strictness checked_strictness(int strictness) {
     if (strictness < 0 || strictness > 2) throw py::value_error("strictness must be 0, 1 or 2");
     return static_cast<jpeg::Strictness>(strictness);
 }
 
-// Sniffs the format and reads the header; allocates no pixel memory. Runs
-// without the GIL. Each format gets its branch here; `orientation`: read the
-// EXIF Orientation (the sides are then those of the upright frame).
+Scaling checked_scaling(int scale_eighths, int max_side) {
+    if (scale_eighths < 1 || scale_eighths > jpeg::kFullScale)
+        throw py::value_error("scale: scale_eighths must be 1 to 8, got " + std::to_string(scale_eighths));
+    if (max_side < 0) throw py::value_error("max_side must be >= 0 (0: none), got " + std::to_string(max_side));
+    return {scale_eighths, max_side};
+}
+
+namespace {
+// The fallback's text is the same (src/frame64/_fallback/decode.py).
+std::string png_scale_message(int scale_eighths) {
+    const int common = std::gcd(scale_eighths, jpeg::kFullScale);
+    return "scale=" + std::to_string(scale_eighths / common) + "/" + std::to_string(jpeg::kFullScale / common) +
+           " applies to JPEG only: this is a PNG, which has no DCT "
+           "scaling; decode it at full size and shrink it with frame64.resize";
+}
+}  // namespace
+
+// Each format gets its branch here.
 ImageHeader read_image_header(const std::uint8_t* image, std::size_t size, jpeg::Strictness strictness,
-                              bool orientation) {
+                              bool orientation, const Scaling& scaling) {
     const bool strict = strictness == jpeg::Strictness::kStrict;
     ImageHeader header;
     header.format = image::sniff(image, size);
     switch (header.format) {
         case image::Format::kJpeg:
             header.jpeg = jpeg::thread_decompressor().read_header(image, size, strict, orientation);
+            header.full_width = header.jpeg.out_width();
+            header.full_height = header.jpeg.out_height();
+            header.jpeg.scale_eighths = jpeg::equivalent_scale(
+                header.jpeg.width, header.jpeg.height,
+                scaling.max_side > 0
+                    ? jpeg::scale_for_max_side(header.jpeg.width, header.jpeg.height, scaling.max_side)
+                    : scaling.scale_eighths);
             header.width = header.jpeg.out_width();
             header.height = header.jpeg.out_height();
             return header;
         case image::Format::kPng:
+            // max_side only bounds the work from below: a PNG has one scale, its own.
+            if (scaling.scale_eighths != jpeg::kFullScale)
+                throw PngDecodeError(png_scale_message(scaling.scale_eighths));
             try {
                 header.png = std::make_unique<png::PngReader>(image, size, strict);
             } catch (const png::PngError& error) {
@@ -157,6 +165,8 @@ ImageHeader read_image_header(const std::uint8_t* image, std::size_t size, jpeg:
             // libspng limits both sides to 2^31-1, so they fit an int.
             header.width = static_cast<int>(header.png->header().width);
             header.height = static_cast<int>(header.png->header().height);
+            header.full_width = header.width;
+            header.full_height = header.height;
             return header;
         case image::Format::kUnknown:
         default:
@@ -164,23 +174,51 @@ ImageHeader read_image_header(const std::uint8_t* image, std::size_t size, jpeg:
     }
 }
 
+void check_pixel_limit(const ImageHeader& header, int channels, std::uint64_t max_pixels) {
+    // The bomb guard counts the full-size frame even for a scaled decode:
+    // libjpeg holds a progressive JPEG's coefficients at full size.
+    const std::uint64_t full_pixels =
+        static_cast<std::uint64_t>(header.full_width) * static_cast<std::uint64_t>(header.full_height);
+    if (full_pixels > max_pixels) {
+        const std::string message = "image is " + std::to_string(header.full_width) + "x" +
+                                    std::to_string(header.full_height) + " (" + std::to_string(full_pixels) +
+                                    " pixels), over max_pixels=" + std::to_string(max_pixels) +
+                                    "; pass a larger max_pixels to decode it";
+        if (header.format == image::Format::kPng) throw PngDecodeError(message);
+        throw JpegDecodeError(message);
+    }
+    const std::uint64_t pixels = static_cast<std::uint64_t>(header.width) * static_cast<std::uint64_t>(header.height);
+    if (pixels > static_cast<std::uint64_t>(PY_SSIZE_T_MAX) / static_cast<std::uint64_t>(channels))
+        throw DecodeError("image is " + std::to_string(header.width) + "x" + std::to_string(header.height) +
+                          ", too large for this platform's address space");
+}
+
+void decode_into(const std::uint8_t* image, std::size_t size, const ImageHeader& header, int pixel_format,
+                 int channels, std::uint8_t* dst, jpeg::Strictness strictness) {
+    if (header.format == image::Format::kPng) {
+        png::Layout layout = png::Layout::kGray;
+        png::layout_of(pixel_format, layout);  // checked_channels() admitted the code
+        const std::size_t bytes = static_cast<std::size_t>(header.width) * static_cast<std::size_t>(header.height) *
+                                  static_cast<std::size_t>(channels);
+        try {
+            header.png->decode(layout, dst, bytes, png::thread_decode_scratch());
+        } catch (const png::PngError& error) {
+            throw PngDecodeError(error.what());
+        }
+    } else {
+        jpeg::decompress(image, size, header.jpeg, pixel_format, dst, strictness, jpeg::thread_decode_scratch());
+    }
+}
+
+namespace {
+
 // With the GIL: checks the size against max_pixels and `out`, or allocates
 // the array; then decodes into it with the GIL released. `image` must
 // stay valid and unchanged throughout (thread-local or pinned).
 py::object decode_pixels(const std::uint8_t* image, std::size_t size, const ImageHeader& header,
                          int pixel_format, int channels, py::handle out, std::uint64_t max_pixels,
                          jpeg::Strictness strictness) {
-    const std::uint64_t pixels = static_cast<std::uint64_t>(header.width) * static_cast<std::uint64_t>(header.height);
-    if (pixels > max_pixels) {
-        const std::string message = "image is " + std::to_string(header.width) + "x" + std::to_string(header.height) + " (" +
-                          std::to_string(pixels) + " pixels), over max_pixels=" + std::to_string(max_pixels) +
-                          "; pass a larger max_pixels to decode it";
-        if (header.format == image::Format::kPng) throw PngDecodeError(message);
-        throw JpegDecodeError(message);
-    }
-    if (pixels > static_cast<std::uint64_t>(PY_SSIZE_T_MAX) / static_cast<std::uint64_t>(channels))
-        throw DecodeError("image is " + std::to_string(header.width) + "x" + std::to_string(header.height) +
-                          ", too large for this platform's address space");
+    check_pixel_limit(header, channels, max_pixels);
     py::object result;
     std::uint8_t* pixels_out = nullptr;
     std::optional<BufferView> out_view;  // pins the caller's array while the GIL is released
@@ -198,27 +236,17 @@ py::object decode_pixels(const std::uint8_t* image, std::size_t size, const Imag
         // The destination is pinned by `out_view` or owned by `result` and
         // not yet visible to Python; the decoders are this thread's.
         py::gil_scoped_release release;
-        if (header.format == image::Format::kPng) {
-            png::Layout layout = png::Layout::kGray;
-            png::layout_of(pixel_format, layout);  // checked_channels() admitted the code
-            const std::size_t bytes = static_cast<std::size_t>(pixels) * static_cast<std::size_t>(channels);
-            try {
-                header.png->decode(layout, pixels_out, bytes, png::thread_decode_scratch());
-            } catch (const png::PngError& error) {
-                throw PngDecodeError(error.what());
-            }
-        } else {
-            jpeg::decompress(image, size, header.jpeg, pixel_format, pixels_out, strictness,
-                             jpeg::thread_decode_scratch());
-        }
+        decode_into(image, size, header, pixel_format, channels, pixels_out, strictness);
     }
     return result;
 }
 
 py::object decode_image(py::handle data, std::size_t start, int pixel_format, py::handle out,
-                        std::uint64_t max_pixels, int strictness_code, bool orientation) {
+                        std::uint64_t max_pixels, int strictness_code, bool orientation, int scale_eighths,
+                        int max_side) {
     const int channels = checked_channels(pixel_format);
     const jpeg::Strictness strictness = checked_strictness(strictness_code);
+    const Scaling scaling = checked_scaling(scale_eighths, max_side);
     check_out_type(out);
     TextInput text(data);
     if (start > text.size()) throw py::value_error("start is past the end of data");
@@ -239,21 +267,22 @@ py::object decode_image(py::handle data, std::size_t start, int pixel_format, py
         std::uint8_t* buffer = scratch.reserve(base64::decoded_capacity(text.size() - start));
         size = decode_payload(text, start, buffer);
         image = buffer;
-        header = read_image_header(image, size, strictness, orientation);
+        header = read_image_header(image, size, strictness, orientation, scaling);
     }
     return decode_pixels(image, size, header, pixel_format, channels, out, max_pixels, strictness);
 }
 
 py::object decode_image_bytes(py::handle data, int pixel_format, py::handle out, std::uint64_t max_pixels,
-                              int strictness_code, bool orientation) {
+                              int strictness_code, bool orientation, int scale_eighths, int max_side) {
     const int channels = checked_channels(pixel_format);
     const jpeg::Strictness strictness = checked_strictness(strictness_code);
+    const Scaling scaling = checked_scaling(scale_eighths, max_side);
     check_out_type(out);
     BufferView view(data, PyBUF_SIMPLE);
     ImageHeader header;
     {
         py::gil_scoped_release release;  // the bytes are pinned by `view`; the decompressor is this thread's
-        header = read_image_header(view.bytes(), view.size(), strictness, orientation);
+        header = read_image_header(view.bytes(), view.size(), strictness, orientation, scaling);
     }
     return decode_pixels(view.bytes(), view.size(), header, pixel_format, channels, out, max_pixels, strictness);
 }
@@ -262,10 +291,12 @@ py::object decode_image_bytes(py::handle data, int pixel_format, py::handle out,
 
 void bind_decode(py::module_& m) {
     m.def("decode_image", &decode_image, py::arg("data"), py::arg("start"), py::arg("pixel_format"), py::arg("out"),
-          py::arg("max_pixels"), py::arg("strictness"), py::arg("orientation"),
+          py::arg("max_pixels"), py::arg("strictness"), py::arg("orientation"), py::arg("scale_eighths") = 8,
+          py::arg("max_side") = 0,
           "Decode base64 text (from index start) holding a JPEG or PNG into a uint8 array; raises frame64.DecodeError.");
     m.def("decode_image_bytes", &decode_image_bytes, py::arg("data"), py::arg("pixel_format"), py::arg("out"),
-          py::arg("max_pixels"), py::arg("strictness"), py::arg("orientation"),
+          py::arg("max_pixels"), py::arg("strictness"), py::arg("orientation"), py::arg("scale_eighths") = 8,
+          py::arg("max_side") = 0,
           "decode_image for raw (not base64) image bytes: the bare decompression, for comparisons.");
 }
 

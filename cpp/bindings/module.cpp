@@ -23,6 +23,7 @@ void bind_jpeg(py::module_& m);
 void bind_encoder(py::module_& m);
 void bind_png(py::module_& m);
 void bind_decode(py::module_& m);
+void bind_decoder(py::module_& m);
 void bind_yuv(py::module_& m);
 void bind_resize(py::module_& m);
 
@@ -78,6 +79,7 @@ PYBIND11_MODULE(_core, m) {
     fb::bind_encoder(m);
     fb::bind_png(m);
     fb::bind_decode(m);
+    fb::bind_decoder(m);
     fb::bind_yuv(m);
     fb::bind_resize(m);
 }

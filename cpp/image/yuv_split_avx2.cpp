@@ -58,35 +58,44 @@ void split_packed_avx2(const std::uint8_t* src, std::uint8_t* y, std::uint8_t* u
 // largest |sum| is 19077 * 239 + 3657 * 128 + 1895 * 128 < 2^23, no overflow.
 inline __m256i q14(__m256i sum) { return _mm256_srai_epi32(_mm256_add_epi32(sum, _mm256_set1_epi32(8192)), 14); }
 
-// 16 int32 (a: samples 0-7, b: 8-15) to 16 bytes, saturated to 0..255 (the clamp).
-inline __m128i to_bytes(__m256i a, __m256i b) {
-    const __m256i words = _mm256_permute4x64_epi64(_mm256_packs_epi32(a, b), 0xD8);
+// (a, b) pairs of int16 coefficients, as madd_epi16 multiplies them with (x, y) sample pairs.
+inline __m256i pair(std::int32_t a, std::int32_t b) {
+    return _mm256_set1_epi32(static_cast<std::int32_t>((static_cast<std::uint32_t>(b) << 16) |
+                                                       (static_cast<std::uint32_t>(a) & 0xFFFFu)));
+}
+
+// 16 int32 in unpack order (lo: samples 0-3 and 8-11, hi: 4-7 and 12-15) to
+// 16 bytes in sample order, saturated to 0..255 (the clamp).
+inline __m128i to_bytes(__m256i lo, __m256i hi) {
+    const __m256i words = _mm256_packs_epi32(lo, hi);  // lane 0: samples 0-7, lane 1: 8-15
     return _mm_packus_epi16(_mm256_castsi256_si128(words), _mm256_extracti128_si256(words, 1));
 }
 
-inline __m256i load8(const std::uint8_t* p) {
-    return _mm256_cvtepu8_epi32(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(p)));
-}
-
+// Every coefficient and every centred sample fits in int16 (|k| < 2^15,
+// |cb|, |cr| <= 128), so each weighted sum k1 * cb + k2 * cr is one
+// madd_epi16 of interleaved (cb, cr) pairs: exactly the scalar row's int32.
 void convert_chroma_avx2(std::uint8_t* u, std::uint8_t* v, std::int32_t* luma_delta, std::size_t count,
                          const YuvCoefficients& k) {
+    const __m256i bias16 = _mm256_set1_epi16(128);
     const __m256i bias = _mm256_set1_epi32(128);
-    const __m256i kbb = _mm256_set1_epi32(k.kbb), kbr = _mm256_set1_epi32(k.kbr);
-    const __m256i krb = _mm256_set1_epi32(k.krb), krr = _mm256_set1_epi32(k.krr);
-    const __m256i kyb = _mm256_set1_epi32(k.kyb), kyr = _mm256_set1_epi32(k.kyr);
+    const __m256i to_u = pair(k.kbb, k.kbr), to_v = pair(k.krb, k.krr), to_delta = pair(k.kyb, k.kyr);
     std::size_t i = 0;
     for (; i + 16 <= count; i += 16) {
-        __m256i outs_u[2], outs_v[2];
-        for (int half = 0; half < 2; ++half) {
-            const __m256i cb = _mm256_sub_epi32(load8(u + i + 8 * half), bias);
-            const __m256i cr = _mm256_sub_epi32(load8(v + i + 8 * half), bias);
-            outs_u[half] = _mm256_add_epi32(bias, q14(_mm256_add_epi32(_mm256_mullo_epi32(kbb, cb), _mm256_mullo_epi32(kbr, cr))));
-            outs_v[half] = _mm256_add_epi32(bias, q14(_mm256_add_epi32(_mm256_mullo_epi32(krb, cb), _mm256_mullo_epi32(krr, cr))));
-            _mm256_storeu_si256(reinterpret_cast<__m256i*>(luma_delta + i + 8 * half),
-                                _mm256_add_epi32(_mm256_mullo_epi32(kyb, cb), _mm256_mullo_epi32(kyr, cr)));
-        }
-        _mm_storeu_si128(reinterpret_cast<__m128i*>(u + i), to_bytes(outs_u[0], outs_u[1]));
-        _mm_storeu_si128(reinterpret_cast<__m128i*>(v + i), to_bytes(outs_v[0], outs_v[1]));
+        const __m256i cb = _mm256_sub_epi16(
+            _mm256_cvtepu8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(u + i))), bias16);
+        const __m256i cr = _mm256_sub_epi16(
+            _mm256_cvtepu8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(v + i))), bias16);
+        const __m256i lo = _mm256_unpacklo_epi16(cb, cr);  // pairs of samples 0-3 and 8-11
+        const __m256i hi = _mm256_unpackhi_epi16(cb, cr);  // pairs of samples 4-7 and 12-15
+        const auto out = [&](__m256i weights, __m256i pairs) {
+            return _mm256_add_epi32(bias, q14(_mm256_madd_epi16(pairs, weights)));
+        };
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(u + i), to_bytes(out(to_u, lo), out(to_u, hi)));
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(v + i), to_bytes(out(to_v, lo), out(to_v, hi)));
+        const __m256i delta_lo = _mm256_madd_epi16(lo, to_delta), delta_hi = _mm256_madd_epi16(hi, to_delta);
+        _mm256_storeu_si256(reinterpret_cast<__m256i*>(luma_delta + i), _mm256_permute2x128_si256(delta_lo, delta_hi, 0x20));
+        _mm256_storeu_si256(reinterpret_cast<__m256i*>(luma_delta + i + 8),
+                            _mm256_permute2x128_si256(delta_lo, delta_hi, 0x31));
     }
     convert_chroma_row(u + i, v + i, luma_delta + i, count - i, k);
 }

@@ -121,11 +121,15 @@ struct Target {
 
 // The libjpeg calls of tjDecompress2, in its order. May longjmp out.
 void decode_rows(Session& s, const std::uint8_t* jpeg, std::size_t size, int pixel_format, bool cmyk,
-                 const Target& target) {
+                 int scale_eighths, const Target& target) {
     j_decompress_ptr cinfo = &s.cinfo;
     jpeg_mem_src(cinfo, jpeg, static_cast<unsigned long>(size));
     jpeg_read_header(cinfo, TRUE);
     cinfo->out_color_space = cmyk ? JCS_CMYK : libjpeg_colorspace(pixel_format);
+    // tjDecompress2 passes TurboJPEG's scaling factor reduced (1/2, not 4/8);
+    // libjpeg picks the same scaled IDCT size either way.
+    cinfo->scale_num = static_cast<unsigned int>(scale_eighths);
+    cinfo->scale_denom = static_cast<unsigned int>(kFullScale);
     cinfo->dct_method = JDCT_ISLOW;     // TJFLAG_ACCURATEDCT, OpenCV's and libjpeg's default
     cinfo->do_fancy_upsampling = TRUE;  // no TJFLAG_FASTUPSAMPLE, as OpenCV
     jpeg_start_decompress(cinfo);
@@ -148,7 +152,7 @@ void decode_rows(Session& s, const std::uint8_t* jpeg, std::size_t size, int pix
 }
 
 // Runs the decode; false (with s.error filled in) when it failed.
-bool run(Session& s, const std::uint8_t* jpeg, std::size_t size, int pixel_format, bool cmyk,
+bool run(Session& s, const std::uint8_t* jpeg, std::size_t size, int pixel_format, bool cmyk, int scale_eighths,
          const Target& target) {
     if (setjmp(s.error.jump) != 0) return false;
     // A fresh decompressor per image: no tables carried over from another one.
@@ -158,7 +162,7 @@ bool run(Session& s, const std::uint8_t* jpeg, std::size_t size, int pixel_forma
     // 0 is libjpeg-turbo's own default: no limit (as the encoder does).
     s.cinfo.mem->max_memory_to_use = 0;
     s.cinfo.progress = &s.progress;
-    decode_rows(s, jpeg, size, pixel_format, cmyk, target);
+    decode_rows(s, jpeg, size, pixel_format, cmyk, scale_eighths, target);
     return true;
 }
 
@@ -177,8 +181,37 @@ bool warning_is_benign(int msg_code, int marker) noexcept {
 }
 
 bool JpegHeader::cmyk() const noexcept { return colorspace == TJCS_CMYK || colorspace == TJCS_YCCK; }
-int JpegHeader::out_width() const noexcept { return image::swaps_sides(orientation) ? height : width; }
-int JpegHeader::out_height() const noexcept { return image::swaps_sides(orientation) ? width : height; }
+namespace {
+// jdiv_round_up(side * k, 8), as libjpeg-turbo sizes a scaled output.
+int scaled_side(int side, int scale_eighths) noexcept {
+    return static_cast<int>((static_cast<long long>(side) * scale_eighths + kFullScale - 1) / kFullScale);
+}
+}  // namespace
+
+int JpegHeader::scaled_width() const noexcept { return scaled_side(width, scale_eighths); }
+int JpegHeader::scaled_height() const noexcept { return scaled_side(height, scale_eighths); }
+int JpegHeader::out_width() const noexcept {
+    return image::swaps_sides(orientation) ? scaled_height() : scaled_width();
+}
+int JpegHeader::out_height() const noexcept {
+    return image::swaps_sides(orientation) ? scaled_width() : scaled_height();
+}
+
+int equivalent_scale(int width, int height, int scale_eighths) noexcept {
+    const int scaled_w = scaled_side(width, scale_eighths);
+    const int scaled_h = scaled_side(height, scale_eighths);
+    for (int k = kFullScale; k > scale_eighths; --k)
+        if (scaled_side(width, k) == scaled_w && scaled_side(height, k) == scaled_h) return k;
+    return scale_eighths;
+}
+
+int scale_for_max_side(int width, int height, int max_side) noexcept {
+    if (max_side <= 0) return kFullScale;
+    const int longer = std::max(width, height);
+    for (int k = 1; k < kFullScale; ++k)
+        if (scaled_side(longer, k) >= max_side) return k;
+    return kFullScale;
+}
 
 int decompress_flags(bool strict) noexcept {
     // TJFLAG_ACCURATEDCT: the islow IDCT, as OpenCV and libjpeg default to.
@@ -232,12 +265,14 @@ JpegHeader TurboDecompressor::read_header(const std::uint8_t* jpeg, std::size_t 
 void decompress(const std::uint8_t* jpeg, std::size_t size, const JpegHeader& header, int pixel_format,
                 std::uint8_t* dst, Strictness strictness, std::vector<std::uint8_t>& scratch) {
     const int channels = tjPixelSize[pixel_format];
-    const std::size_t row_bytes = static_cast<std::size_t>(header.width) * static_cast<std::size_t>(channels);
+    const int width = header.scaled_width();
+    const int height = header.scaled_height();
+    const std::size_t row_bytes = static_cast<std::size_t>(width) * static_cast<std::size_t>(channels);
     const bool cmyk = header.cmyk();
     const bool orient = header.orientation != 1;
     // Scratch: the frame as stored (when it must then be turned), then the CMYK rows.
-    const std::size_t frame_bytes = orient ? row_bytes * static_cast<std::size_t>(header.height) : 0;
-    const std::size_t cmyk_bytes = cmyk ? static_cast<std::size_t>(header.width) * 4 * kRowBatch : 0;
+    const std::size_t frame_bytes = orient ? row_bytes * static_cast<std::size_t>(height) : 0;
+    const std::size_t cmyk_bytes = cmyk ? static_cast<std::size_t>(width) * 4 * kRowBatch : 0;
     scratch.resize(frame_bytes + cmyk_bytes);
     const Target target{orient ? scratch.data() : dst, row_bytes, channels,
                         pixel_format == TJPF_BGR || pixel_format == TJPF_BGRA, scratch.data() + frame_bytes};
@@ -252,7 +287,7 @@ void decompress(const std::uint8_t* jpeg, std::size_t size, const JpegHeader& he
     s.error.failure = Failure::kNone;
     s.error.message[0] = '\0';
     s.progress.progress_monitor = on_progress;
-    const bool ok = run(s, jpeg, size, pixel_format, cmyk, target);
+    const bool ok = run(s, jpeg, size, pixel_format, cmyk, header.scale_eighths, target);
     jpeg_destroy_decompress(&s.cinfo);
     if (!ok) {
         if (scratch.capacity() > kKeepScratchBytes) std::vector<std::uint8_t>().swap(scratch);
@@ -264,7 +299,7 @@ void decompress(const std::uint8_t* jpeg, std::size_t size, const JpegHeader& he
             default: throw JpegDecodeError(std::string("corrupt JPEG data: ") + s.error.message);
         }
     }
-    if (orient) image::apply_orientation(scratch.data(), header.height, header.width, channels, header.orientation, dst);
+    if (orient) image::apply_orientation(scratch.data(), height, width, channels, header.orientation, dst);
     if (scratch.capacity() > kKeepScratchBytes) std::vector<std::uint8_t>().swap(scratch);
 }
 

@@ -34,16 +34,37 @@ enum class Strictness : int {
 // finished the restart interval early, so it decoded garbage.
 bool warning_is_benign(int msg_code, int marker) noexcept;
 
+inline constexpr int kFullScale = 8;
+
 struct JpegHeader {
     int width = 0;   // as stored in the frame header
     int height = 0;
     int colorspace = -1;  // TJCS_*
     int orientation = 1;  // the EXIF Orientation to apply (1: none)
+    // libjpeg's DCT scaling: the frame is decoded at scale_eighths / 8 of its
+    // size (1..8; 8: full size), each side rounded up as libjpeg-turbo's
+    // jpeg_calc_output_dimensions (and TurboJPEG's TJSCALED) round it.
+    int scale_eighths = kFullScale;
     bool cmyk() const noexcept;
-    // The sides of the decoded frame, after the orientation.
+    // The sides of the frame as stored, at the scale.
+    int scaled_width() const noexcept;
+    int scaled_height() const noexcept;
+    // The sides of the decoded frame: scaled, then turned by the orientation.
     int out_width() const noexcept;
     int out_height() const noexcept;
 };
+
+// The scale_eighths of the smallest DCT scaling factor (k/8, k = 1..8) whose
+// result still has its longer side >= max_side: the cheapest decode that is
+// large enough. kFullScale when max_side <= 0 or no smaller factor reaches it.
+int scale_for_max_side(int width, int height, int max_side) noexcept;
+
+// The scale libjpeg is asked for when the caller asks for scale_eighths:
+// the largest factor giving the same sides. tjDecompress2 (and so
+// PyTurboJPEG's scaling_factor) picks its factor from the sides asked for,
+// largest first, so a 5x3 frame "at 7/8" (still 5x3) is decoded at 1/1,
+// with the 8x8 IDCT; libjpeg would use the 7x7 one, and other pixels.
+int equivalent_scale(int width, int height, int scale_eighths) noexcept;
 
 // The exact TurboJPEG flags of the header read and of the fallback's
 // tjDecompress2 (frame64/_fallback/decode.py computes the same value).
@@ -75,7 +96,7 @@ private:
 TurboDecompressor& thread_decompressor();
 
 // Decompresses the whole image into dst: header.out_height() rows of
-// header.out_width() * pixel size bytes, packed, upright. `scratch` is
+// header.out_width() * pixel size bytes, packed, upright, at header's scale. `scratch` is
 // reusable memory for CMYK rows and for the frame before its orientation is
 // applied. Throws image::JpegDecodeError; on failure dst holds unspecified
 // pixels.

@@ -35,6 +35,7 @@ from ._base64 import (
     urlsafe_b64encode,
 )
 from ._decode import MAX_PIXELS_DEFAULT, decode
+from ._decoder import Decoder
 from ._encode import encode
 from ._encoder import Encoder
 from ._errors import DecodeError, JpegDecodeError, JpegError, PngDecodeError
@@ -68,6 +69,7 @@ __all__ = [
     "DecodeError",
     "JpegDecodeError",
     "encode",
+    "Decoder",
     "Encoder",
     "image_block",
     "JpegError",

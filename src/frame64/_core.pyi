@@ -51,6 +51,7 @@ def encode_jpeg(
     data_uri: bool,
     width: int = 0,
     height: int = 0,
+    resize_threads: int = 1,
 ) -> str: ...
 
 # YUV input (bind_yuv.cpp): planes validated by frame64._yuv
@@ -81,14 +82,30 @@ def decode_image(
     max_pixels: int,
     strictness: int,
     orientation: bool,
+    scale_eighths: int = 8,
+    max_side: int = 0,
 ) -> np.ndarray: ...
 def decode_image_bytes(
-    data: Buffer, pixel_format: int, out: np.ndarray | None, max_pixels: int, strictness: int, orientation: bool
+    data: Buffer,
+    pixel_format: int,
+    out: np.ndarray | None,
+    max_pixels: int,
+    strictness: int,
+    orientation: bool,
+    scale_eighths: int = 8,
+    max_side: int = 0,
 ) -> np.ndarray: ...
 
 # PNG (bind_png.cpp; raw PNG bytes are decoded by decode_image_bytes)
 def encode_png(
-    image: Buffer, pixel_format: int, compression: int, data_uri: bool, width: int = 0, height: int = 0, threads: int = 1
+    image: Buffer,
+    pixel_format: int,
+    compression: int,
+    data_uri: bool,
+    width: int = 0,
+    height: int = 0,
+    threads: int = 1,
+    resize_threads: int = 1,
 ) -> str: ...
 def png_deflate(data: Buffer, compression: int) -> bytes: ...
 def png_simd() -> str: ...
@@ -138,9 +155,60 @@ class BatchEncoder:
         data_uri: bool,
         strip_rows: int,
     ) -> PendingFrame: ...
+    # YUV frames: frame64._yuv.YuvFrame tuples (planes, layout, width, height, yuv_range, yuv_matrix)
+    # (their type is spelled out: the stub names nothing the module lacks)
+    def encode_yuv(
+        self, frame: tuple[tuple[Buffer, ...], int, int, int, int, int], quality: int, fast_dct: bool, progressive: bool, data_uri: bool, strip_rows: int
+    ) -> str: ...
+    def encode_yuv_batch(
+        self,
+        frames: Sequence[tuple[tuple[Buffer, ...], int, int, int, int, int]],
+        quality: int,
+        fast_dct: bool,
+        progressive: bool,
+        data_uri: bool,
+        strip_rows: Sequence[int],
+    ) -> list[str]: ...
+    def submit_yuv(
+        self, frame: tuple[tuple[Buffer, ...], int, int, int, int, int], quality: int, fast_dct: bool, progressive: bool, data_uri: bool, strip_rows: int
+    ) -> PendingFrame: ...
 
 # area resize (bind_resize.cpp)
-def resize(image: Buffer, channels: int, width: int, height: int) -> np.ndarray: ...
+def resize(image: Buffer, channels: int, width: int, height: int, threads: int = 1) -> np.ndarray: ...
 def resize_kernel() -> str: ...
 def set_resize_kernel(name: str) -> None: ...
 def supported_resize_kernels() -> list[str]: ...
+
+# Decoder pool (bind_decoder.cpp). The option arguments are decode_image's;
+# errors of a batch start with "items[i]: ".
+class PendingDecode:
+    def done(self) -> bool: ...
+    def result(self) -> np.ndarray: ...
+
+class BatchDecoder:
+    def __init__(self, threads: int) -> None: ...
+    @property
+    def threads(self) -> int: ...
+    def decode_batch(
+        self,
+        data: Sequence[str | Buffer],
+        starts: Sequence[int],
+        pixel_format: int,
+        out: np.ndarray | None,
+        max_pixels: int,
+        strictness: int,
+        orientation: bool,
+        scale_eighths: int,
+        max_side: int,
+    ) -> list[np.ndarray] | np.ndarray: ...
+    def submit(
+        self,
+        data: str | Buffer,
+        start: int,
+        pixel_format: int,
+        max_pixels: int,
+        strictness: int,
+        orientation: bool,
+        scale_eighths: int,
+        max_side: int,
+    ) -> PendingDecode: ...

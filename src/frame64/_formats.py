@@ -61,12 +61,34 @@ JPEG_WARNINGS = {
     "JWRN_TOO_MUCH_DATA": "Application transferred too many scanlines",
     "JWRN_BOGUS_ICC": "Corrupt JPEG data: bad ICC marker",
 }
+# libjpeg's DCT scaling factors that shrink (k/8, k = 1..8), as scale_eighths
+# k: jpeg::kFullScale and the scaled sides, ceil(side * k / 8), of
+# jpeg::JpegHeader (and TurboJPEG's TJSCALED).
+FULL_SCALE = 8
+SCALE_EIGHTHS = tuple(range(1, FULL_SCALE + 1))
+
+
+def scaled_side(side: int, scale_eighths: int) -> int:
+    """A side decoded at scale_eighths / 8, rounded up as libjpeg-turbo rounds it."""
+    return (side * scale_eighths + FULL_SCALE - 1) // FULL_SCALE
+
+
+def scale_for_max_side(width: int, height: int, max_side: int) -> int:
+    """jpeg::scale_for_max_side: the smallest k whose scaled longer side is >= max_side (FULL_SCALE if none)."""
+    longer = max(width, height)
+    if max_side > 0:
+        for k in SCALE_EIGHTHS[:-1]:
+            if scaled_side(longer, k) >= max_side:
+                return k
+    return FULL_SCALE
+
+
 BENIGN_JPEG_WARNINGS = frozenset({"JWRN_EXTRANEOUS_DATA", "JWRN_JFIF_MAJOR", "JWRN_ADOBE_XFORM"})
 # MCU width and height in pixels for each TJSAMP value (turbojpeg.h tjMCUWidth/Height).
 MCU_SIZE = {0: (8, 8), 1: (16, 8), 2: (16, 16), 3: (8, 8), 4: (8, 16), 5: (32, 8)}
 
 # YUV input layouts. They are not TJPF codes: TurboJPEG takes YUV as planes
-# (tjCompressFromYUVPlanes), so these are frame64's own codes (as
+# (tjCompressFromYUVPlanes, libjpeg's raw-data API), so these are frame64's own codes (as
 # cpp/jpeg/yuv_encoder.hpp kYuv*), each with the subsampling it compresses to.
 YUV_FORMATS = {"I420": 0, "NV12": 1, "YUYV": 2, "UYVY": 3}
 YUV_SUBSAMPLING = {"I420": "420", "NV12": "420", "YUYV": "422", "UYVY": "422"}

@@ -8,10 +8,12 @@ formats, limits, codes) live in ``_formats``.
 
 from __future__ import annotations
 
+import functools
 import numbers
 import os
 import sys
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any
 
 import numpy as np
@@ -21,6 +23,7 @@ from ._formats import (
     CHANNELS,
     DEFAULT_STRICTNESS,
     FORMATS,
+    FULL_SCALE,
     MAX_JPEG_SIDE,
     PIXEL_FORMATS,
     STRICT,
@@ -57,6 +60,8 @@ def choice(name: str, value: Any, allowed: tuple[str, ...]) -> str:
 
 
 def flag(name: str, value: Any) -> bool:
+    if value is True or value is False:  # fast path
+        return value
     if not isinstance(value, (bool, np.bool_)):
         raise TypeError(f"{name} must be a bool, got {type(value).__name__}")
     return bool(value)
@@ -117,6 +122,8 @@ def check_threads(value: Any) -> int:
 
 
 def _integer(name: str, value: Any, expected: str) -> int:
+    if type(value) is int:  # fast path: the ABC check below costs a microsecond
+        return value
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
         raise TypeError(f"{name} must be {expected}, got {type(value).__name__}")
     return int(value)
@@ -130,6 +137,43 @@ def check_max_side(value: Any) -> int | None:
     if side < 1:
         raise ValueError(f"max_side must be >= 1 (or None), got {side}")
     return side
+
+
+_SCALE_NAMES = "1/8, 1/4, 3/8, 1/2, 5/8, 3/4, 7/8 or 1"
+
+
+def check_scale(value: Any) -> int:
+    """``scale`` of frame64.decode as eighths (1..8): None or a number or (num, denom) pair equal to k/8."""
+    if value is None:
+        return FULL_SCALE
+    if isinstance(value, tuple) and len(value) == 2:
+        num = _integer("scale", value[0], f"one of {_SCALE_NAMES} (a number or a (num, denom) pair)")
+        denom = _integer("scale", value[1], f"one of {_SCALE_NAMES} (a number or a (num, denom) pair)")
+        if denom == 0:
+            raise ValueError(f"scale must be one of {_SCALE_NAMES}, got {num}/0")
+        fraction = Fraction(num, denom)
+    elif isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise TypeError(f"scale must be one of {_SCALE_NAMES} (a number or a (num, denom) pair), got {type(value).__name__}")
+    else:
+        try:
+            fraction = Fraction(float(value))  # exact for every k/8
+        except (ValueError, OverflowError):  # nan, inf
+            raise ValueError(f"scale must be one of {_SCALE_NAMES}, got {value!r}") from None
+    eighths = fraction * FULL_SCALE
+    if eighths.denominator != 1 or not 1 <= eighths.numerator <= FULL_SCALE:
+        raise ValueError(
+            f"scale must be one of {_SCALE_NAMES} (libjpeg-turbo's DCT scaling factors), got {value!r}"
+        )
+    return int(eighths.numerator)
+
+
+def decode_scaling(scale: Any, max_side: Any) -> tuple[int, int]:
+    """(scale_eighths, max_side or 0) for the backends' decode_image; scale and max_side exclude each other."""
+    side = check_max_side(max_side)
+    eighths = check_scale(scale)
+    if side is not None and scale is not None:
+        raise ValueError("pass scale or max_side, not both: max_side picks the scale")
+    return eighths, 0 if side is None else side
 
 
 def fit_max_side(width: int, height: int, max_side: int | None) -> tuple[int, int]:
@@ -205,11 +249,16 @@ class JpegOptions:
     def channels(self) -> int:
         return CHANNELS[self.pixel_format]
 
-    @property
+    @functools.cached_property
     def args(self) -> tuple[int, int, int, bool, bool, bool]:
         """The options as both backends' JPEG functions take them after the frame:
         (pixel_format, quality, subsampling, fast_dct, progressive, data_uri)."""
         return (self.tjpf, self.quality, self.tjsamp, self.fast_dct, self.progressive, self.data_uri)
+
+    def args_at(self, quality: int) -> tuple[int, int, int, bool, bool, bool]:
+        """``args`` with another (already checked) quality."""
+        args = self.args
+        return args if quality == args[1] else (args[0], quality, *args[2:])
 
     def as_dict(self) -> dict[str, Any]:
         """The options by the names ``frame64.encode`` takes."""
@@ -223,8 +272,31 @@ class JpegOptions:
         }
 
 
+_JPEG_OPTIONS_CACHE: dict[tuple[Any, ...], JpegOptions] = {}
+_CACHE_LIMIT = 256
+
+
 def jpeg_options(
     *, quality: Any, subsampling: Any, pixel_format: Any, fast_dct: Any, progressive: Any, data_uri: Any
+) -> JpegOptions:
+    """The validated options; the same exact-typed arguments (int, str, bool) again are a dict lookup."""
+    key = (quality, subsampling, pixel_format, fast_dct, progressive, data_uri)
+    exact = (
+        type(quality) is int and type(subsampling) is str and type(pixel_format) is str
+        and type(fast_dct) is bool and type(progressive) is bool and type(data_uri) is bool
+    )
+    if exact:
+        cached = _JPEG_OPTIONS_CACHE.get(key)
+        if cached is not None:
+            return cached
+    options = _checked_jpeg_options(quality, subsampling, pixel_format, fast_dct, progressive, data_uri)
+    if exact and len(_JPEG_OPTIONS_CACHE) < _CACHE_LIMIT:  # only valid options reach here
+        _JPEG_OPTIONS_CACHE[key] = options
+    return options
+
+
+def _checked_jpeg_options(
+    quality: Any, subsampling: Any, pixel_format: Any, fast_dct: Any, progressive: Any, data_uri: Any
 ) -> JpegOptions:
     return JpegOptions(
         pixel_format=choice("pixel_format", pixel_format, PIXEL_FORMATS),

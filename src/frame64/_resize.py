@@ -109,7 +109,7 @@ def resize(
     return result.reshape(out_h, out_w, *array.shape[2:]) if array.ndim == 3 else result[:, :, 0]
 
 
-def resize_prepared(array: np.ndarray, channels: int, width: int, height: int, threads: int) -> np.ndarray:
+def resize_prepared(array: np.ndarray, channels: int, width: int, height: int, threads: int = 1) -> np.ndarray:
     """A validated frame (from prepare_image) area-resized to width x height on up to ``threads``
     threads (from ``_options.resize_threads``), same ndim; itself at its own size."""
     if (width, height) == (array.shape[1], array.shape[0]):

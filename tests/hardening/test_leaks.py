@@ -40,6 +40,8 @@ TRUNCATED_JPEG = binascii.b2a_base64(JPEG_BYTES[:200], newline=False)  # ends in
 CUT_SCAN_JPEG = binascii.b2a_base64(JPEG_BYTES[:-40], newline=False)  # ends inside the entropy-coded data
 OUT = np.empty(SMALL_FRAME.shape, np.uint8)
 ENCODER = frame64.Encoder(threads=2)
+DECODER = frame64.Decoder(threads=2)
+BATCH_OUT = np.empty((3,) + SMALL_FRAME.shape, np.uint8)
 GRAY_ENCODER = frame64.Encoder(pixel_format="GRAY", threads=2, max_pixels=None)  # TOO_LARGE must reach libjpeg-turbo
 SMALL_GRAY = np.ascontiguousarray(SMALL_FRAME[:, :, 0])
 # Over tjAlloc's 2 GiB worst case: a worker's compression fails before it
@@ -51,6 +53,7 @@ TOO_LARGE = np.zeros((16400, 65500), np.uint8)
 POOL_LOOP_CALLS = 50_000
 
 WRONG_OUT = np.empty((16, 17, 3), np.uint8)
+PNG_TEXT_OTHER_SIZE = frame64.encode(camera_frame(8, 16), format="png")
 
 
 def check_flat(call: Callable[[], object]) -> None:
@@ -83,6 +86,10 @@ SUCCESS_CALLS: dict[str, Callable[[], object]] = {
     "encoder-create-destroy-1-thread": lambda: frame64.Encoder(threads=1),
     "encoder-batch": lambda: ENCODER.encode_batch([SMALL_FRAME, SMALL_FRAME[::-1], SMALL_FRAME]),
     "encoder-imap": lambda: list(ENCODER.imap([SMALL_FRAME, SMALL_FRAME])),
+    "decoder-batch": lambda: DECODER.decode_batch([JPEG_TEXT, PNG_TEXT, JPEG_TEXT.encode()]),
+    "decoder-batch-into-out": lambda: DECODER.decode_batch([JPEG_TEXT] * 3, out=BATCH_OUT),
+    "decoder-batch-scaled": lambda: frame64.Decoder(threads=1, scale=0.5).decode_batch([JPEG_TEXT] * 2),
+    "decoder-imap": lambda: list(DECODER.imap([JPEG_TEXT, PNG_TEXT])),
     "encode-png-threads": lambda: frame64.encode(SMALL_FRAME, format="png", threads=3),
     "encode-png-level-2-threads": lambda: frame64.encode(SMALL_FRAME, format="png", compression=2, threads=2),
 }
@@ -116,6 +123,13 @@ ERROR_CALLS: dict[str, Callable[[], object]] = {
         RuntimeError, lambda: GRAY_ENCODER.encode_batch([SMALL_GRAY, SMALL_GRAY, TOO_LARGE, SMALL_GRAY])
     ),
     "encoder-bad-option": raises(ValueError, lambda: frame64.Encoder(threads=0)),
+    "decoder-bad-item-mid-batch": raises(
+        frame64.JpegDecodeError, lambda: DECODER.decode_batch([JPEG_TEXT, CUT_SCAN_JPEG, JPEG_TEXT])
+    ),
+    "decoder-wrong-size-mid-batch-into-out": raises(
+        ValueError, lambda: DECODER.decode_batch([JPEG_TEXT, JPEG_TEXT, PNG_TEXT_OTHER_SIZE], out=BATCH_OUT)
+    ),
+    "decoder-imap-error": raises(frame64.DecodeError, lambda: list(DECODER.imap([JPEG_TEXT, TRUNCATED_JPEG]))),
     # Straight into the C++ core, past the Python validation: the buffer is
     # taken, then the core's own checks throw; the buffer must be released.
     "core-encode-float-buffer": raises(

@@ -13,6 +13,7 @@ module          mirrors                 what
 ``jpeg``        ``bind_jpeg.cpp``       encode_jpeg (PyTurboJPEG)
 ``encoder``     ``bind_encoder.cpp``    BatchEncoder: frames and strips in parallel
 ``decode``      ``bind_decode.cpp``     decode_image, decode_image_bytes
+``decoder``     ``bind_decoder.cpp``    BatchDecoder: frames decoded in parallel
 ``png``         ``bind_png.cpp``        encode_png, png_deflate, the PNG reader
 ``yuv``         ``bind_yuv.cpp``        encode_yuv (numpy planes, PyTurboJPEG)
 ``exif``        ``image/exif.cpp``      the EXIF Orientation and the turn that undoes it
@@ -28,6 +29,7 @@ from .._errors import JpegError, PngError
 from .._formats import TJPF, TJSAMP
 from .base64 import b64decode, b64encode, b64encode_str, compiled_simd, set_simd, simd, supported_simd
 from .decode import decode_image, decode_image_bytes
+from .decoder import BatchDecoder, PendingDecode
 from .encoder import BatchEncoder, PendingFrame
 from .jpeg import encode_jpeg
 from .png import encode_png, png_deflate, png_simd, set_png_simd, supported_png_simd
@@ -37,8 +39,10 @@ from .resize import resize, resize_kernel, set_resize_kernel, supported_resize_k
 __version__ = "fallback"
 
 __all__ = [
+    "BatchDecoder",
     "BatchEncoder",
     "JpegError",
+    "PendingDecode",
     "PendingFrame",
     "PngError",
     "TJPF",

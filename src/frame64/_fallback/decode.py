@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import threading
+from math import gcd
 import warnings
 from binascii import a2b_base64 as _a2b_base64
 from typing import Any, Callable, Iterator, Optional, Tuple
@@ -23,6 +24,7 @@ from .._formats import (
     BLUE_FIRST,
     DEFAULT_STRICTNESS,
     EOI as _EOI,
+    FULL_SCALE,
     JPEG_WARNINGS,
     PIXEL_SIZE,
     RST0 as _RST0,
@@ -37,6 +39,8 @@ from .._formats import (
     TJPF_CMYK,
     expected_shape,
     is_sof,
+    scale_for_max_side,
+    scaled_side,
     sniff,
 )
 from . import exif, png
@@ -296,7 +300,9 @@ def _without_cause(
     return _patched_segments(jpeg, 0xEE, b"Adobe", 11, lambda v: v if v in (0, assumed) else assumed)
 
 
-def _first_made_up_warning(turbo: Any, jpeg: bytes, components: int, probe: np.ndarray, tjpf: int) -> Optional[str]:
+def _first_made_up_warning(
+    turbo: Any, jpeg: bytes, components: int, probe: np.ndarray, tjpf: int, scaling: Optional[Tuple[int, int]]
+) -> Optional[str]:
     """The text of the first warning that makes pixels up, as the C++ core stops at it; None if none."""
     flags = decompress_flags(True)
     data: Optional[bytes] = jpeg
@@ -304,7 +310,9 @@ def _first_made_up_warning(turbo: Any, jpeg: bytes, components: int, probe: np.n
 
     def best_effort(candidate: bytes) -> np.ndarray:
         pixels = np.zeros_like(probe)
-        run_turbo(turbo.decode, candidate, pixel_format=tjpf, flags=decompress_flags(False), dst=pixels)
+        run_turbo(
+            turbo.decode, candidate, pixel_format=tjpf, scaling_factor=scaling, flags=decompress_flags(False), dst=pixels
+        )
         return pixels
 
     def same_pixels(candidate: bytes) -> bool:
@@ -314,7 +322,9 @@ def _first_made_up_warning(turbo: Any, jpeg: bytes, components: int, probe: np.n
 
     for _ in range(_MAX_BENIGN_WARNINGS):
         assert data is not None
-        status, detail, _ = run_turbo(turbo.decode, data, pixel_format=tjpf, flags=flags, dst=probe)
+        status, detail, _ = run_turbo(
+            turbo.decode, data, pixel_format=tjpf, scaling_factor=scaling, flags=flags, dst=probe
+        )
         if status != "warning":
             return None
         name = warning_name(detail)
@@ -326,10 +336,23 @@ def _first_made_up_warning(turbo: Any, jpeg: bytes, components: int, probe: np.n
     return None
 
 
-def _decompress(turbo: Any, jpeg: bytes, pixels: np.ndarray, tjpf: int, strictness: int, components: int) -> None:
-    """Into pixels (H, W, C) as stored, with the C++ core's verdicts (jpeg::decompress)."""
+def _scaling_factor(scale_eighths: int) -> Optional[Tuple[int, int]]:
+    """PyTurboJPEG's scaling_factor for k/8: reduced, as tjGetScalingFactors lists it (None: full size)."""
+    if scale_eighths == FULL_SCALE:
+        return None
+    common = gcd(scale_eighths, FULL_SCALE)
+    return scale_eighths // common, FULL_SCALE // common
+
+
+def _decompress(
+    turbo: Any, jpeg: bytes, pixels: np.ndarray, tjpf: int, strictness: int, components: int, scale_eighths: int
+) -> None:
+    """Into pixels (H, W, C) as stored (scaled), with the C++ core's verdicts (jpeg::decompress)."""
     flags = decompress_flags(strictness == STRICT)
-    status, detail, result = run_turbo(turbo.decode, jpeg, pixel_format=tjpf, flags=flags, dst=pixels)
+    scaling = _scaling_factor(scale_eighths)
+    status, detail, result = run_turbo(
+        turbo.decode, jpeg, pixel_format=tjpf, scaling_factor=scaling, flags=flags, dst=pixels
+    )
     if status != "fatal" and result is not pixels:
         raise RuntimeError("PyTurboJPEG did not decode into the given dst array")
     if status == "ok":
@@ -345,7 +368,7 @@ def _decompress(turbo: Any, jpeg: bytes, pixels: np.ndarray, tjpf: int, strictne
     if strictness == DEFAULT_STRICTNESS:
         if name is not None and not is_benign(name, detail):
             raise JpegDecodeError(_made_up_message(detail))  # the first warning
-        made_up = _first_made_up_warning(turbo, jpeg, components, np.empty_like(pixels), tjpf)
+        made_up = _first_made_up_warning(turbo, jpeg, components, np.empty_like(pixels), tjpf, scaling)
         if made_up is not None:
             raise JpegDecodeError(_made_up_message(made_up))
     if name is None:
@@ -388,22 +411,30 @@ def _jpeg_facts(jpeg: bytes) -> Tuple[int, bool]:
 
 
 def _decode_jpeg(image: bytes, channels: int, pixel_format: int, out: Any, max_pixels: int, strictness: int,
-                 orientation: bool) -> np.ndarray:
+                 orientation: bool, scale_eighths: int, max_side: int) -> np.ndarray:
     turbo = turbojpeg()
     with _warnings_lock:
-        width, height, colorspace = _read_header(turbo, image, strictness == STRICT)
+        full_width, full_height, colorspace = _read_header(turbo, image, strictness == STRICT)
         turn = exif.jpeg_exif_orientation(image) if orientation else 1
-        shown = (width, height) if exif.swaps_sides(turn) else (height, width)
-        _check_pixels(shown[1], shown[0], max_pixels, JpegDecodeError)
+        swap = exif.swaps_sides(turn)
+        full = (full_width, full_height) if swap else (full_height, full_width)
+        if max_side > 0:
+            scale_eighths = scale_for_max_side(full_width, full_height, max_side)
+        width, height = scaled_side(full_width, scale_eighths), scaled_side(full_height, scale_eighths)
+        shown = (width, height) if swap else (height, width)
+        _check_pixels(full[1], full[0], max_pixels, JpegDecodeError)  # the full-size frame, as the C++ core
         shape = expected_shape(shown[0], shown[1], channels)
         target = np.empty(shape, np.uint8) if out is None else check_out(out, shape)
         cmyk = colorspace in (TJCS_CMYK, TJCS_YCCK)
         components, adobe = _jpeg_facts(image)
         if not cmyk and turn == 1:
-            _decompress(turbo, image, target.reshape(height, width, channels), pixel_format, strictness, components)
+            _decompress(
+                turbo, image, target.reshape(height, width, channels), pixel_format, strictness, components,
+                scale_eighths,
+            )
             return target if out is None else out
         stored = np.empty((height, width, 4 if cmyk else channels), np.uint8)
-        _decompress(turbo, image, stored, TJPF_CMYK if cmyk else pixel_format, strictness, components)
+        _decompress(turbo, image, stored, TJPF_CMYK if cmyk else pixel_format, strictness, components, scale_eighths)
         pixels = cmyk_to(stored, adobe, pixel_format) if cmyk else stored.reshape(expected_shape(height, width, channels))
         target[...] = exif.apply_orientation(pixels, turn)
     return target if out is None else out
@@ -418,8 +449,21 @@ def _check_pixels(width: int, height: int, max_pixels: int, error: type) -> None
         )
 
 
-def _decode_png(image: bytes, pixel_format: int, out: Any, max_pixels: int, strict: bool) -> np.ndarray:
+def png_scale_message(scale_eighths: int) -> str:
+    """The C++ core's png_scale_message (bind_decode.cpp)."""
+    common = gcd(scale_eighths, FULL_SCALE)
+    return (
+        f"scale={scale_eighths // common}/{FULL_SCALE // common} applies to JPEG only: this is a PNG, which has no "
+        "DCT scaling; decode it at full size and shrink it with frame64.resize"
+    )
+
+
+def _decode_png(
+    image: bytes, pixel_format: int, out: Any, max_pixels: int, strict: bool, scale_eighths: int
+) -> np.ndarray:
     """The PNG branch: the same checks, in the same order, as the C++ one."""
+    if scale_eighths != FULL_SCALE:  # max_side only bounds the work from below: a PNG has one scale
+        raise PngDecodeError(png_scale_message(scale_eighths))
     try:
         header = png.PngFile(image, strict)
         _check_pixels(header.width, header.height, max_pixels, PngDecodeError)
@@ -441,34 +485,61 @@ def _check_strictness(strictness: int) -> None:
         raise ValueError("strictness must be 0, 1 or 2")
 
 
+def _check_scaling(scale_eighths: int, max_side: int) -> None:
+    """checked_scaling in bind_decode.cpp."""
+    if not 1 <= scale_eighths <= FULL_SCALE:
+        raise ValueError(f"scale: scale_eighths must be 1 to 8, got {scale_eighths}")
+    if max_side < 0:
+        raise ValueError(f"max_side must be >= 0 (0: none), got {max_side}")
+
+
 def decode_image_bytes(
-    data: Any, pixel_format: int, out: Any, max_pixels: int, strictness: int, orientation: bool
+    data: Any,
+    pixel_format: int,
+    out: Any,
+    max_pixels: int,
+    strictness: int,
+    orientation: bool,
+    scale_eighths: int = FULL_SCALE,
+    max_side: int = 0,
 ) -> np.ndarray:
     """Same contract as frame64._core.decode_image_bytes: raw image bytes, no base64."""
     channels = PIXEL_SIZE.get(pixel_format)
     if channels is None:
         raise ValueError(f"pixel_format: unsupported TurboJPEG pixel format {pixel_format}")
     _check_strictness(strictness)
+    _check_scaling(scale_eighths, max_side)
     if out is not None and not isinstance(out, np.ndarray):
         raise TypeError(f"out must be a numpy.ndarray or None, got {type(out).__name__}")
     image = bytes(data) if not isinstance(data, bytes) else data
     kind = sniff(image)
     if kind == "png":
-        return _decode_png(image, pixel_format, out, max_pixels, strictness == STRICT)
+        return _decode_png(image, pixel_format, out, max_pixels, strictness == STRICT, scale_eighths)
     if kind is None:
         raise DecodeError(describe_unknown(image))
-    return _decode_jpeg(image, channels, pixel_format, out, max_pixels, strictness, orientation)
+    return _decode_jpeg(image, channels, pixel_format, out, max_pixels, strictness, orientation, scale_eighths, max_side)
 
 
 def decode_image(
-    data: Any, start: int, pixel_format: int, out: Any, max_pixels: int, strictness: int, orientation: bool
+    data: Any,
+    start: int,
+    pixel_format: int,
+    out: Any,
+    max_pixels: int,
+    strictness: int,
+    orientation: bool,
+    scale_eighths: int = FULL_SCALE,
+    max_side: int = 0,
 ) -> np.ndarray:
     """Same contract as frame64._core.decode_image (arguments checked by frame64.decode)."""
     if pixel_format not in PIXEL_SIZE:
         raise ValueError(f"pixel_format: unsupported TurboJPEG pixel format {pixel_format}")
     _check_strictness(strictness)
+    _check_scaling(scale_eighths, max_side)
     if out is not None and not isinstance(out, np.ndarray):
         raise TypeError(f"out must be a numpy.ndarray or None, got {type(out).__name__}")
     if not 0 <= start <= len(data):
         raise ValueError("start is past the end of data")
-    return decode_image_bytes(b64decode_text(data, start), pixel_format, out, max_pixels, strictness, orientation)
+    return decode_image_bytes(
+        b64decode_text(data, start), pixel_format, out, max_pixels, strictness, orientation, scale_eighths, max_side
+    )

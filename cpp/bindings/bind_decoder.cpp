@@ -1,0 +1,393 @@
+// Bindings for the thread-pooled decoder: _core.BatchDecoder (decodes many
+// base64 frames at once on a pool of threads, the GIL released) and
+// _core.PendingDecode (one frame decoding in the background, for
+// Decoder.imap).
+//
+// Each frame is one task that runs every step of frame64.decode
+// (decode_steps.hpp) on a pool thread: base64 into that thread's scratch,
+// header, size checks, pixels into memory allocated by the task (or into the
+// caller's N x H x W x C `out`). Only the inputs' buffers are taken, and the
+// finished frames wrapped as numpy arrays, with the GIL.
+#include <pybind11/numpy.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdlib>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "bindings/arrays.hpp"
+#include "bindings/decode_steps.hpp"
+#include "parallel/thread_pool.hpp"
+
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
+
+namespace frame64::bindings {
+namespace {
+
+// How often a thread waiting for a batch takes the GIL back to look for Ctrl-C.
+constexpr std::chrono::milliseconds kSignalCheckInterval{50};
+
+// Pixel memory allocated by a task (no GIL, so not numpy's allocator) and
+// handed to numpy without a copy. Like numpy's own allocator, memory of 4 MiB
+// or more is asked to be backed by transparent huge pages: a fresh 1080p
+// frame otherwise costs about 1,500 page faults to first touch, more than the
+// decode itself when two threads fault at once.
+constexpr std::size_t kHugePageBytes = std::size_t{2} << 20;
+constexpr std::size_t kHugePageThreshold = std::size_t{4} << 20;
+
+struct FreeMemory {
+    void operator()(std::uint8_t* memory) const noexcept { std::free(memory); }
+};
+using PixelMemory = std::unique_ptr<std::uint8_t[], FreeMemory>;
+
+PixelMemory allocate_pixels(std::size_t bytes) {
+    void* memory = nullptr;
+    if (bytes >= kHugePageThreshold) {
+        const std::size_t rounded = (bytes + kHugePageBytes - 1) / kHugePageBytes * kHugePageBytes;
+        memory = std::aligned_alloc(kHugePageBytes, rounded);
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+        if (memory != nullptr) madvise(memory, rounded, MADV_HUGEPAGE);  // a hint: failure changes nothing
+#endif
+    } else {
+        memory = std::malloc(bytes == 0 ? 1 : bytes);
+    }
+    if (memory == nullptr) throw std::bad_alloc();
+    return PixelMemory(static_cast<std::uint8_t*>(memory));
+}
+
+struct DecodeOptions {
+    int pixel_format = 0;
+    int channels = 0;
+    std::uint64_t max_pixels = 0;
+    jpeg::Strictness strictness = jpeg::Strictness::kDefault;
+    bool orientation = true;
+    Scaling scaling;
+};
+
+DecodeOptions checked_options(int pixel_format, std::uint64_t max_pixels, int strictness, bool orientation,
+                              int scale_eighths, int max_side) {
+    DecodeOptions options;
+    options.channels = checked_channels(pixel_format);
+    options.pixel_format = pixel_format;
+    options.max_pixels = max_pixels;
+    options.strictness = checked_strictness(strictness);
+    options.orientation = orientation;
+    options.scaling = checked_scaling(scale_eighths, max_side);
+    return options;
+}
+
+std::string shape_text(int height, int width, int channels) {
+    std::string text = "(" + std::to_string(height) + ", " + std::to_string(width);
+    if (channels != 1) text += ", " + std::to_string(channels);
+    return text + ")";
+}
+
+// The same error, its message starting with "items[i]: ".
+[[noreturn]] void rethrow_for_item(std::size_t index) {
+    const std::string prefix = "items[" + std::to_string(index) + "]: ";
+    try {
+        throw;
+    } catch (const image::JpegDecodeError& e) {
+        throw image::JpegDecodeError(prefix + e.what());
+    } catch (const image::PngDecodeError& e) {
+        throw image::PngDecodeError(prefix + e.what());
+    } catch (const image::DecodeError& e) {
+        throw image::DecodeError(prefix + e.what());
+    } catch (const py::value_error& e) {
+        throw py::value_error(prefix + e.what());
+    }
+}
+
+// A batch of frames to decode: the inputs (pinned by the caller), where each
+// frame goes, and what the tasks made.
+class DecodeJob {
+public:
+    // `out`: frames of out_height x out_width x channels packed one after
+    // another, or null for memory of the tasks' own. `name_items`: errors
+    // start with "items[i]: " (a batch), else read as frame64.decode's.
+    DecodeJob(std::vector<const TextInput*> texts, std::vector<std::size_t> starts, const DecodeOptions& options,
+              std::uint8_t* out, int out_height, int out_width, bool name_items)
+        : texts_(std::move(texts)),
+          starts_(std::move(starts)),
+          options_(options),
+          out_(out),
+          out_height_(out_height),
+          out_width_(out_width),
+          name_items_(name_items),
+          frames_(texts_.size()) {}
+
+    std::size_t size() const noexcept { return texts_.size(); }
+    void cancel() noexcept { cancelled_.store(true, std::memory_order_relaxed); }
+
+    // The task of frame i. GIL-free: touches only pinned buffers and C++ memory.
+    void run(std::size_t i) {
+        if (cancelled_.load(std::memory_order_relaxed)) return;
+        try {
+            decode_one(i);
+        } catch (...) {
+            trim_thread_scratch();
+            if (name_items_) rethrow_for_item(i);
+            throw;
+        }
+        trim_thread_scratch();
+    }
+
+    // Frame i as a numpy array owning the task's memory (no copy). GIL held.
+    py::array take_array(std::size_t i) {
+        Frame& frame = frames_[i];
+        std::uint8_t* pixels = frame.pixels.get();
+        py::capsule owner(pixels, [](void* memory) { std::free(memory); });
+        frame.pixels.release();  // the capsule owns it now
+        const int channels = options_.channels;
+        if (channels == 1) return py::array_t<std::uint8_t>({frame.height, frame.width}, pixels, owner);
+        return py::array_t<std::uint8_t>({frame.height, frame.width, channels}, pixels, owner);
+    }
+
+private:
+    struct Frame {
+        PixelMemory pixels;
+        int height = 0;
+        int width = 0;
+    };
+
+    void decode_one(std::size_t i) {
+        const TextInput& text = *texts_[i];
+        const std::size_t start = starts_[i];
+        if (start > text.size()) throw py::value_error("start is past the end of data");
+        std::uint8_t* image = reserve_thread_scratch(base64::decoded_capacity(text.size() - start));
+        const std::size_t size = decode_payload(text, start, image);
+        const ImageHeader header =
+            read_image_header(image, size, options_.strictness, options_.orientation, options_.scaling);
+        const int channels = options_.channels;
+        check_pixel_limit(header, channels, options_.max_pixels);
+        const std::size_t bytes = static_cast<std::size_t>(header.width) * static_cast<std::size_t>(header.height) *
+                                  static_cast<std::size_t>(channels);
+        std::uint8_t* dst = nullptr;
+        if (out_ != nullptr) {
+            if (header.width != out_width_ || header.height != out_height_)
+                throw py::value_error("out holds frames of shape " + shape_text(out_height_, out_width_, channels) +
+                                      "; this image needs " + shape_text(header.height, header.width, channels));
+            dst = out_ + bytes * i;
+        } else {
+            frames_[i].pixels = allocate_pixels(bytes);  // not zero-filled: the decoder writes every byte
+            frames_[i].height = header.height;
+            frames_[i].width = header.width;
+            dst = frames_[i].pixels.get();
+        }
+        decode_into(image, size, header, options_.pixel_format, channels, dst, options_.strictness);
+    }
+
+    const std::vector<const TextInput*> texts_;
+    const std::vector<std::size_t> starts_;
+    const DecodeOptions options_;
+    std::uint8_t* const out_;
+    const int out_height_;
+    const int out_width_;
+    const bool name_items_;
+    std::vector<Frame> frames_;
+    std::atomic<bool> cancelled_{false};
+};
+
+// Keeps a job's inputs valid for its tasks: if the caller leaves early (an
+// exception, Ctrl-C), the job is cancelled and its running tasks waited for
+// before the inputs are released.
+class JobGuard {
+public:
+    JobGuard(parallel::ThreadPool& pool, std::shared_ptr<DecodeJob> job) : pool_(pool), job_(std::move(job)) {
+        DecodeJob* raw = job_.get();
+        group_ = std::make_shared<parallel::TaskGroup>(job_->size(), [raw](std::size_t i) { raw->run(i); });
+        pool_.submit(group_);
+    }
+    ~JobGuard() {
+        if (group_->finished()) return;
+        job_->cancel();
+        py::gil_scoped_release release;  // the tasks never need the GIL
+        pool_.wait(*group_);
+    }
+    JobGuard(const JobGuard&) = delete;
+    JobGuard& operator=(const JobGuard&) = delete;
+    parallel::TaskGroup& group() const noexcept { return *group_; }
+
+private:
+    parallel::ThreadPool& pool_;
+    std::shared_ptr<DecodeJob> job_;
+    std::shared_ptr<parallel::TaskGroup> group_;
+};
+
+// The buffers of the items, taken with the GIL; the str objects are kept
+// alive by the caller's sequence (and by `items`).
+struct Inputs {
+    std::vector<py::object> items;
+    std::vector<std::unique_ptr<TextInput>> texts;
+    std::vector<std::size_t> starts;
+
+    Inputs(const py::sequence& data, const py::sequence& start_list) {
+        const std::size_t count = py::len(data);
+        if (py::len(start_list) != count)
+            throw py::value_error("starts: needs one entry per item (" + std::to_string(count) + "), got " +
+                                  std::to_string(py::len(start_list)));
+        items.reserve(count);
+        texts.reserve(count);
+        starts.reserve(count);
+        for (std::size_t i = 0; i < count; ++i) {
+            items.push_back(data[i]);
+            try {
+                texts.push_back(std::make_unique<TextInput>(items.back()));
+            } catch (...) {
+                rethrow_for_item(i);
+            }
+            starts.push_back(py::cast<std::size_t>(start_list[i]));
+        }
+    }
+
+    std::vector<const TextInput*> pointers() const {
+        std::vector<const TextInput*> result;
+        result.reserve(texts.size());
+        for (const auto& text : texts) result.push_back(text.get());
+        return result;
+    }
+};
+
+class BatchDecoder {
+public:
+    explicit BatchDecoder(int threads) : threads_(threads) {
+        if (threads < 1) throw py::value_error("threads must be >= 1, got " + std::to_string(threads));
+        // The calling thread always works too.
+        pool_ = std::make_shared<parallel::ThreadPool>(static_cast<std::size_t>(threads - 1));
+    }
+
+    int threads() const noexcept { return threads_; }
+    std::shared_ptr<parallel::ThreadPool> pool() const { return pool_; }
+
+    // A list of new arrays, or `out` (N x H x W x C, checked by the caller)
+    // filled in place; raises the error of the first failing item.
+    py::object decode_batch(const py::sequence& data, const py::sequence& starts, const DecodeOptions& options,
+                            py::handle out) {
+        Inputs inputs(data, starts);
+        const std::size_t count = inputs.items.size();
+        std::optional<BufferView> out_view;
+        std::uint8_t* out_pixels = nullptr;
+        int out_height = 0;
+        int out_width = 0;
+        if (!out.is_none()) {
+            const auto array = py::reinterpret_borrow<py::array>(out);
+            if (array.ndim() < 3 || static_cast<std::size_t>(array.shape(0)) != count)
+                throw py::value_error("out must have one frame per item");
+            out_height = static_cast<int>(array.shape(1));
+            out_width = static_cast<int>(array.shape(2));
+            out_view.emplace(out, PyBUF_CONTIG);
+            const std::size_t frame_bytes = static_cast<std::size_t>(out_height) * static_cast<std::size_t>(out_width) *
+                                            static_cast<std::size_t>(options.channels);
+            if (out_view->size() != frame_bytes * count)
+                throw py::value_error("out must be a C-contiguous uint8 array of N x H x W x C");
+            out_pixels = static_cast<std::uint8_t*>((*out_view)->buf);
+        }
+        auto job = std::make_shared<DecodeJob>(inputs.pointers(), inputs.starts, options, out_pixels, out_height,
+                                               out_width, true);
+        {
+            JobGuard guard(*pool_, job);  // destroyed before `inputs` and `out_view`
+            for (;;) {
+                bool finished;
+                {
+                    // The inputs and out are pinned; the tasks touch no Python object.
+                    py::gil_scoped_release release;
+                    finished =
+                        pool_->wait_until(guard.group(), std::chrono::steady_clock::now() + kSignalCheckInterval);
+                }
+                if (finished) break;
+                if (PyErr_CheckSignals() != 0) throw py::error_already_set();  // the guard cancels the rest
+            }
+            guard.group().rethrow_if_failed();
+        }
+        if (out_pixels != nullptr) return py::reinterpret_borrow<py::object>(out);
+        py::list result(count);
+        for (std::size_t i = 0; i < count; ++i) PyList_SET_ITEM(result.ptr(), i, job->take_array(i).release().ptr());
+        return std::move(result);
+    }
+
+private:
+    int threads_;
+    std::shared_ptr<parallel::ThreadPool> pool_;
+};
+
+// One frame decoding on the pool's workers (Decoder.imap). Holds the input
+// until the work has finished, whatever happens to the Python side.
+class PendingDecode {
+public:
+    PendingDecode(const BatchDecoder& decoder, py::handle data, std::size_t start, const DecodeOptions& options)
+        : pool_(decoder.pool()), item_(py::reinterpret_borrow<py::object>(data)) {
+        text_ = std::make_unique<TextInput>(item_);
+        job_ = std::make_shared<DecodeJob>(std::vector<const TextInput*>{text_.get()}, std::vector<std::size_t>{start},
+                                           options, nullptr, 0, 0, false);
+        guard_.emplace(*pool_, job_);  // declared last: destroyed (waited for) first
+    }
+    PendingDecode(const PendingDecode&) = delete;
+    PendingDecode& operator=(const PendingDecode&) = delete;
+
+    bool done() const noexcept { return guard_->group().finished(); }
+
+    py::object result() {
+        if (result_) return *result_;
+        if (!done()) {
+            py::gil_scoped_release release;  // only waits for (and helps with) GIL-free tasks
+            pool_->wait(guard_->group());
+        }
+        if (result_) return *result_;  // another Python thread finished it meanwhile
+        guard_->group().rethrow_if_failed();
+        result_ = job_->take_array(0);
+        return *result_;
+    }
+
+private:
+    std::shared_ptr<parallel::ThreadPool> pool_;
+    py::object item_;
+    std::unique_ptr<TextInput> text_;
+    std::shared_ptr<DecodeJob> job_;
+    std::optional<py::object> result_;
+    std::optional<JobGuard> guard_;
+};
+
+}  // namespace
+
+void bind_decoder(py::module_& m) {
+    py::class_<BatchDecoder>(m, "BatchDecoder",
+                             "A pool of `threads` threads (the calling thread included) that decodes base64 "
+                             "JPEG/PNG frames with the GIL released.")
+        .def(py::init<int>(), py::arg("threads"))
+        .def_property_readonly("threads", &BatchDecoder::threads)
+        .def(
+            "decode_batch",
+            [](BatchDecoder& self, const py::sequence& data, const py::sequence& starts, int pixel_format,
+               py::handle out, std::uint64_t max_pixels, int strictness, bool orientation, int scale_eighths,
+               int max_side) {
+                const DecodeOptions options =
+                    checked_options(pixel_format, max_pixels, strictness, orientation, scale_eighths, max_side);
+                check_out_type(out);
+                return self.decode_batch(data, starts, options, out);
+            },
+            py::arg("data"), py::arg("starts"), py::arg("pixel_format"), py::arg("out"), py::arg("max_pixels"),
+            py::arg("strictness"), py::arg("orientation"), py::arg("scale_eighths"), py::arg("max_side"),
+            "decode_image of every item (its base64 from starts[i]), in parallel: a list of arrays, or out "
+            "(N x H x W x C) filled; raises the first failing item's error, prefixed with items[i]:.")
+        .def(
+            "submit",
+            [](const BatchDecoder& self, py::handle data, std::size_t start, int pixel_format,
+               std::uint64_t max_pixels, int strictness, bool orientation, int scale_eighths, int max_side) {
+                const DecodeOptions options =
+                    checked_options(pixel_format, max_pixels, strictness, orientation, scale_eighths, max_side);
+                return std::make_unique<PendingDecode>(self, data, start, options);
+            },
+            py::arg("data"), py::arg("start"), py::arg("pixel_format"), py::arg("max_pixels"), py::arg("strictness"),
+            py::arg("orientation"), py::arg("scale_eighths"), py::arg("max_side"),
+            "Start decoding one frame on the pool's workers; .result() returns what decode_image would.");
+    py::class_<PendingDecode>(m, "PendingDecode", "A frame being decoded by BatchDecoder.submit.")
+        .def("done", &PendingDecode::done)
+        .def("result", &PendingDecode::result, "The array (waits for the work; raises its error).");
+}
+
+}  // namespace frame64::bindings
