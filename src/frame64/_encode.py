@@ -199,12 +199,12 @@ def _encode_yuv(image: Any, pixel_format: Any, format: Any, quality: Any, subsam
     floor = _budget.check_min_quality(min_quality, options.quality)
 
     def encode_at(quality: int, width: int, height: int) -> str:
-        request = dataclasses.replace(options, quality=quality)
         planes = _yuv.resize_yuv(frame, width, height)
         if thread_count > 1:  # strips of the planes, as for pixel frames
+            request = dataclasses.replace(options, quality=quality)
             return _encoder.encode_yuv_threaded(planes, request, TJSAMP[own], thread_count)
         return _backend.current().encode_yuv(  # type: ignore[no-any-return]
-            *planes, request.quality, TJSAMP[own], request.fast_dct, request.progressive, request.data_uri)
+            *planes, quality, TJSAMP[own], options.fast_dct, options.progressive, options.data_uri)
 
     size = _options.fit_max_side(frame.width, frame.height, side)
     if chars is None:
