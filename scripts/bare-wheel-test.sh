@@ -78,16 +78,13 @@ in_chroot '
     fi
     echo "bare: no compiler, no -dev package, no libturbojpeg/libspng/libdeflate"'
 
-quoted=""
-for req in "${TEST_REQS[@]}"; do quoted="$quoted '$req'"; done
-log "venv, the wheel, then the test peers from PyPI:$quoted"
+log "venv and the wheel (nothing else yet)"
 SECONDS=0
 in_chroot "python3 -m venv /root/venv && /root/venv/bin/pip install -q -U pip \
-    && /root/venv/bin/pip install -q --only-binary frame64 /root/wheel/*.whl \
-    && /root/venv/bin/pip install -q $quoted"
-log "installs took ${SECONDS}s"
+    && /root/venv/bin/pip install -q --only-binary frame64 /root/wheel/*.whl"
 
 EXTRA_ENV=(FRAME64_BACKEND=cpp)
+# On the bare system still: only the wheel and numpy installed.
 in_chroot '/root/venv/bin/python - <<PY
 import frame64
 flags = open("/proc/cpuinfo").read().split("\nflags")[1].split("\n")[0].split()
@@ -98,6 +95,18 @@ assert frame64.backend == "cpp", frame64.backend
 assert "/root/venv/" in frame64.__file__, frame64.__file__
 assert frame64.simd == expected, (frame64.simd, expected)
 PY'
+
+# The tests' peers: PyTurboJPEG (the fallback, and the oracle of the
+# differential tests) loads libturbojpeg.so.0, which no wheel on PyPI ships, so
+# Debian's runtime package libturbojpeg0 comes in now, after the checks above
+# have run without it (the -dev packages and a compiler never do).
+log "libturbojpeg0 from Debian, for PyTurboJPEG (the tests' oracle): after the bare checks"
+in_chroot "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libturbojpeg0 >/dev/null"
+quoted=""
+for req in "${TEST_REQS[@]}"; do quoted="$quoted '$req'"; done
+log "the test peers from PyPI:$quoted"
+in_chroot "/root/venv/bin/pip install -q $quoted"
+log "installs took ${SECONDS}s"
 
 if [ "$SMOKE" -eq 1 ]; then TESTS=tests/parity; else TESTS=tests; fi
 log "pytest $TESTS -m 'not slow' against the installed wheel"
