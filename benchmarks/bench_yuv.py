@@ -51,3 +51,14 @@ def test_encode_422(benchmark: Any, f: dict[str, np.ndarray], contender: str) ->
     text = benchmark(run)
     reference = cv2.cvtColor(f["yuyv"], cv2.COLOR_YUV2BGR_YUYV).astype(int)
     assert np.abs(frame64.decode(text).astype(int) - reference).mean() < 3
+
+
+@pytest.mark.benchmark(group="yuv-1080p-q90-encoder-batch-8")
+@pytest.mark.parametrize("contender", ["BGR", "I420", "NV12", "YUYV"])
+def test_encoder_batch(benchmark: Any, f: dict[str, np.ndarray], contender: str) -> None:
+    """Encoder(threads=2).encode_batch of 8 frames: YUV frames straight from their planes, as frame64.encode."""
+    layout = {"BGR": "BGR", "I420": "I420", "NV12": "NV12", "YUYV": "YUYV"}[contender]
+    frame = f[contender.lower()]
+    encoder = frame64.Encoder(pixel_format=layout, threads=2)
+    texts = benchmark(encoder.encode_batch, [frame] * 8)
+    assert texts == [frame64.encode(frame, pixel_format=layout)] * 8

@@ -1,6 +1,7 @@
 // Bindings for the parallel encoder: _core.BatchEncoder (a thread pool that
-// compresses frames, or strips of one frame, with the GIL released) and
-// _core.PendingFrame (one frame submitted ahead, for Encoder.imap).
+// compresses frames, or strips of one frame, with the GIL released; pixel
+// frames, or YUV frames through its *_yuv methods) and _core.PendingFrame
+// (one frame submitted ahead, for Encoder.imap).
 //
 // Every call converts the options and takes every frame's buffer with the
 // GIL, then releases it while the pool works. For batches the workers also
@@ -20,7 +21,9 @@
 #include "bindings/arrays.hpp"
 #include "image/formats.hpp"
 #include "jpeg/jpeg_encoder.hpp"
+#include "bindings/yuv_frames.hpp"
 #include "jpeg/parallel_encoder.hpp"
+#include "jpeg/yuv_encoder.hpp"
 #include "parallel/thread_pool.hpp"
 
 namespace frame64::bindings {
@@ -31,6 +34,9 @@ namespace {
 // frames into strs.
 constexpr std::chrono::milliseconds kSignalCheckInterval{50};
 
+// The options after the frame(s). YUV frames have no pixel format and
+// compress to their layout's subsampling: both are kYuvInput there.
+constexpr int kYuvInput = -1;
 struct Options {
     int pixel_format;
     int quality;
@@ -40,10 +46,14 @@ struct Options {
     bool data_uri;
 };
 
+Options yuv_options(int quality, bool fast_dct, bool progressive, bool data_uri) {
+    return {kYuvInput, quality, kYuvInput, fast_dct, progressive, data_uri};
+}
+
 void check_options(const Options& options) {
     if (options.quality < 1 || options.quality > 100)
         throw py::value_error("quality must be in 1..100, got " + std::to_string(options.quality));
-    if (!jpeg::valid_subsampling(options.subsampling))
+    if (options.pixel_format != kYuvInput && !jpeg::valid_subsampling(options.subsampling))
         throw py::value_error("subsampling: unsupported TurboJPEG subsampling " + std::to_string(options.subsampling));
 }
 
@@ -51,11 +61,11 @@ std::string_view prefix_of(const Options& options) {
     return options.data_uri ? image::kJpegDataUriPrefix : std::string_view();
 }
 
-// jpeg_frame_params, with "frames[i]: " in front of its message for batches.
-jpeg::CompressParams describe_frame(const BufferView& view, const Options& options, std::optional<std::size_t> index) {
-    jpeg::CompressParams params;
+// Runs `check`, with "frames[i]: " in front of its message for batches.
+template <class Check>
+auto naming_frame(std::optional<std::size_t> index, Check&& check) {
     try {
-        params = jpeg_frame_params(view, options.pixel_format);
+        return check();
     } catch (const py::value_error& e) {
         if (!index) throw;
         throw py::value_error("frames[" + std::to_string(*index) + "]: " + e.what());
@@ -63,11 +73,51 @@ jpeg::CompressParams describe_frame(const BufferView& view, const Options& optio
         if (!index) throw;
         throw py::type_error("frames[" + std::to_string(*index) + "]: " + e.what());
     }
+}
+
+jpeg::CompressParams compress_params(const Options& options) {
+    jpeg::CompressParams params;
     params.subsampling = options.subsampling;
     params.quality = options.quality;
     params.fast_dct = options.fast_dct;
     params.progressive = options.progressive;
     return params;
+}
+
+// Frames' buffers, pinned (in `views`) for as long as the requests over them run.
+struct PinnedFrames {
+    std::vector<std::unique_ptr<BufferView>> views;
+    std::vector<jpeg::FrameRequest> requests;
+};
+
+// Pins frame `i` of `frames` (a pixel frame, or a frame64._yuv.YuvFrame
+// tuple when options say YUV) and adds its request. Every buffer is taken
+// before any work starts, so a bad frame anywhere raises before anything runs.
+void pin_frame(PinnedFrames& pinned, py::handle frame, const Options& options, int strip_rows,
+               std::optional<std::size_t> index) {
+    if (options.pixel_format == kYuvInput) {
+        YuvFrameViews yuv;
+        naming_frame(index, [&] {
+            take_yuv_frame(yuv, frame);
+            return 0;
+        });
+        for (auto& view : yuv.views)
+            if (view) pinned.views.push_back(std::move(view));
+        pinned.requests.push_back(jpeg::yuv_request(yuv.source, compress_params(options), strip_rows));
+        return;
+    }
+    pinned.views.push_back(std::make_unique<BufferView>(frame, PyBUF_RECORDS_RO));
+    const BufferView& view = *pinned.views.back();
+    jpeg::FrameRequest request;
+    request.pixels = view.bytes();
+    request.params = compress_params(options);
+    const jpeg::CompressParams shape = naming_frame(index, [&] { return jpeg_frame_params(view, options.pixel_format); });
+    request.params.width = shape.width;
+    request.params.height = shape.height;
+    request.params.pitch = shape.pitch;
+    request.params.pixel_format = shape.pixel_format;
+    request.strip_mcu_rows = strip_rows;
+    pinned.requests.push_back(request);
 }
 
 // A str with a copy of already-encoded ASCII text. GIL held.
@@ -148,16 +198,12 @@ private:
     std::vector<py::str> encode_frames(const std::vector<py::object>& frames, const Options& options,
                                        const std::vector<int>& strip_rows, bool batch) {
         const std::size_t count = frames.size();
-        // Every buffer is taken before any work starts, so a bad frame
-        // anywhere raises before anything runs.
-        std::vector<std::unique_ptr<BufferView>> views;
-        std::vector<jpeg::FrameRequest> requests(count);
-        views.reserve(count);
-        for (std::size_t i = 0; i < count; ++i) {
-            views.push_back(std::make_unique<BufferView>(frames[i], PyBUF_RECORDS_RO));
-            const std::optional<std::size_t> index = batch ? std::optional<std::size_t>(i) : std::nullopt;
-            requests[i] = {views.back()->bytes(), describe_frame(*views.back(), options, index), strip_rows[i]};
-        }
+        PinnedFrames pinned;  // destroyed after the guards below: the buffers outlive the work
+        pinned.requests.reserve(count);
+        for (std::size_t i = 0; i < count; ++i)
+            pin_frame(pinned, frames[i], options, strip_rows[i],
+                      batch ? std::optional<std::size_t>(i) : std::nullopt);
+        std::vector<jpeg::FrameRequest>& requests = pinned.requests;
         const std::string_view prefix = prefix_of(options);
         std::vector<py::str> results;
         results.reserve(count);
@@ -179,7 +225,7 @@ private:
             return results;
         }
         auto job = std::make_shared<jpeg::CompressJob>(std::move(requests), prefix);  // may raise ValueError
-        JobGuard guard(*pool_, job);  // destroyed before `views`
+        JobGuard guard(*pool_, job);  // destroyed before `pinned`
         for (;;) {
             bool finished;
             {
@@ -215,11 +261,10 @@ public:
     PendingFrame(const BatchEncoder& encoder, py::handle image, const Options& options, int strip_rows)
         : pool_(encoder.pool()), prefix_(prefix_of(options)) {
         check_options(options);
-        view_ = std::make_unique<BufferView>(image, PyBUF_RECORDS_RO);
-        jpeg::FrameRequest request{view_->bytes(), describe_frame(*view_, options, std::nullopt), strip_rows};
-        job_ = std::make_shared<jpeg::CompressJob>(std::vector<jpeg::FrameRequest>{request}, prefix_);
-        // The pixels are pinned by view_ until the work has finished (the
-        // guard waits, declared after view_), and the tasks never touch
+        pin_frame(pinned_, image, options, strip_rows, std::nullopt);
+        job_ = std::make_shared<jpeg::CompressJob>(std::move(pinned_.requests), prefix_);
+        // The buffers are pinned by pinned_ until the work has finished (the
+        // guard waits, declared after pinned_), and the tasks never touch
         // Python objects.
         guard_.emplace(*pool_, job_);
     }
@@ -246,7 +291,7 @@ public:
 private:
     std::shared_ptr<parallel::ThreadPool> pool_;
     std::string_view prefix_;
-    std::unique_ptr<BufferView> view_;
+    PinnedFrames pinned_;
     std::shared_ptr<jpeg::CompressJob> job_;
     std::optional<JobGuard> guard_;
     std::optional<py::str> result_;
@@ -255,10 +300,10 @@ private:
 }  // namespace
 
 void bind_encoder(py::module_& m) {
-    py::class_<BatchEncoder>(m, "BatchEncoder",
-                             "A pool of `threads` threads (the calling thread included) that JPEG-compresses "
-                             "frames, or strips of frames, with the GIL released.")
-        .def(py::init<int>(), py::arg("threads"))
+    py::class_<BatchEncoder> encoder(m, "BatchEncoder",
+                                     "A pool of `threads` threads (the calling thread included) that JPEG-compresses "
+                                     "frames (pixels or YUV planes), or strips of frames, with the GIL released.");
+    encoder.def(py::init<int>(), py::arg("threads"))
         .def_property_readonly("threads", &BatchEncoder::threads)
         .def(
             "encode_batch",
@@ -292,6 +337,36 @@ void bind_encoder(py::module_& m) {
             py::arg("image"), py::arg("pixel_format"), py::arg("quality"), py::arg("subsampling"),
             py::arg("fast_dct"), py::arg("progressive"), py::arg("data_uri"), py::arg("strip_rows"),
             "Start encoding one frame on the pool's workers; .result() returns what encode() would.");
+    // YUV frames: frame64._yuv.YuvFrame tuples (planes, layout, width,
+    // height, yuv_range, yuv_matrix); each compresses to its layout's subsampling.
+    encoder
+        .def(
+            "encode_yuv_batch",
+            [](BatchEncoder& self, const py::sequence& frames, int quality, bool fast_dct, bool progressive,
+               bool data_uri, const py::sequence& strip_rows) {
+                return self.encode_batch(frames, yuv_options(quality, fast_dct, progressive, data_uri), strip_rows);
+            },
+            py::arg("frames"), py::arg("quality"), py::arg("fast_dct"), py::arg("progressive"), py::arg("data_uri"),
+            py::arg("strip_rows"), "encode_yuv of every YuvFrame (each split in strips of strip_rows[i] MCU rows), in order.")
+        .def(
+            "encode_yuv",
+            [](BatchEncoder& self, py::handle frame, int quality, bool fast_dct, bool progressive, bool data_uri,
+               int strip_rows) {
+                return self.encode(frame, yuv_options(quality, fast_dct, progressive, data_uri), strip_rows);
+            },
+            py::arg("frame"), py::arg("quality"), py::arg("fast_dct"), py::arg("progressive"), py::arg("data_uri"),
+            py::arg("strip_rows"),
+            "encode_yuv of one YuvFrame compressed in strips of strip_rows MCU rows on the pool and stitched "
+            "with restart markers (0: in one piece).")
+        .def(
+            "submit_yuv",
+            [](const BatchEncoder& self, py::handle frame, int quality, bool fast_dct, bool progressive, bool data_uri,
+               int strip_rows) {
+                return std::make_unique<PendingFrame>(self, frame,
+                                                      yuv_options(quality, fast_dct, progressive, data_uri), strip_rows);
+            },
+            py::arg("frame"), py::arg("quality"), py::arg("fast_dct"), py::arg("progressive"), py::arg("data_uri"),
+            py::arg("strip_rows"), "Start encoding one YuvFrame on the pool's workers; .result() as encode_yuv().");
     py::class_<PendingFrame>(m, "PendingFrame", "A frame being encoded by BatchEncoder.submit.")
         .def("done", &PendingFrame::done)
         .def("result", &PendingFrame::result, "The base64 str (waits for the work; raises its error).");

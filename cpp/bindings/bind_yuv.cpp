@@ -1,9 +1,10 @@
-// Binding for YUV input (I420, NV12, YUYV, UYVY): planes -> tjCompressFromYUVPlanes -> base64 str.
+// Binding for YUV input (I420, NV12, YUYV, UYVY): planes -> libjpeg's raw-data API -> base64 str.
 #include <pybind11/stl.h>  // yuv_kernels returns std::vector<std::string>
 
 #include <string>
 
 #include "bindings/arrays.hpp"
+#include "bindings/yuv_frames.hpp"
 #include "image/formats.hpp"
 #include "image/yuv_convert.hpp"
 #include "image/yuv_split.hpp"
@@ -19,7 +20,7 @@ std::string shape_text(Py_ssize_t rows, Py_ssize_t columns) {
 
 // The core's own guard (the front end checks first and copies odd views):
 // plane `index` is a 2-D uint8 buffer of exactly rows x columns, each row
-// contiguous, rows at a positive pitch that fits TurboJPEG's int strides.
+// contiguous, rows at a positive pitch (below 2^31 bytes).
 std::ptrdiff_t plane_pitch(const BufferView& view, int index, Py_ssize_t rows, Py_ssize_t columns) {
     const std::string name = "image plane " + std::to_string(index);
     if (view->itemsize != 1 || (view->format != nullptr && std::string(view->format) != "B"))
@@ -36,11 +37,12 @@ std::ptrdiff_t plane_pitch(const BufferView& view, int index, Py_ssize_t rows, P
     return pitch;
 }
 
-py::str encode_yuv(py::tuple planes, int layout, int width, int height, int yuv_range, int yuv_matrix, int quality,
-                   int subsampling, bool fast_dct, bool progressive, bool data_uri) {
+}  // namespace
+
+void take_yuv_planes(YuvFrameViews& out, const py::tuple& planes, int layout, int width, int height, int yuv_range,
+                     int yuv_matrix) {
     if (layout < jpeg::kYuvI420 || layout > jpeg::kYuvUyvy)
         throw py::value_error("pixel_format: unknown YUV layout " + std::to_string(layout));
-    if (quality < 1 || quality > 100) throw py::value_error("quality must be in 1..100, got " + std::to_string(quality));
     if (width < 1 || height < 1 || width > image::kMaxJpegSide || height > image::kMaxJpegSide)
         throw py::value_error("image: " + std::to_string(width) + "x" + std::to_string(height) +
                               " is outside 1..65500 pixels per side");
@@ -48,9 +50,6 @@ py::str encode_yuv(py::tuple planes, int layout, int width, int height, int yuv_
         throw py::value_error("yuv_range: unknown code " + std::to_string(yuv_range));
     if (yuv_matrix != image::kYuvMatrixBt601 && yuv_matrix != image::kYuvMatrixBt709)
         throw py::value_error("yuv_matrix: unknown code " + std::to_string(yuv_matrix));
-    if (subsampling != jpeg::yuv_subsampling(layout))
-        throw py::value_error("subsampling: this YUV layout compresses to TJSAMP " +
-                              std::to_string(jpeg::yuv_subsampling(layout)) + ", got " + std::to_string(subsampling));
     const bool packed = layout == jpeg::kYuvYuyv || layout == jpeg::kYuvUyvy;
     if (packed && width % 2 != 0) throw py::value_error("image: packed 4:2:2 rows need an even width");
     const Py_ssize_t cw = jpeg::yuv_chroma_width(layout, width), ch = jpeg::yuv_chroma_height(layout, height);
@@ -67,8 +66,7 @@ py::str encode_yuv(py::tuple planes, int layout, int width, int height, int yuv_
     if (planes.size() != count)
         throw py::value_error("image: expected " + std::to_string(count) + " plane(s), got " +
                               std::to_string(planes.size()));
-    std::optional<BufferView> views[3];
-    jpeg::YuvSource source;
+    jpeg::YuvSource& source = out.source;
     source.layout = layout;
     source.width = width;
     source.height = height;
@@ -77,16 +75,40 @@ py::str encode_yuv(py::tuple planes, int layout, int width, int height, int yuv_
     for (std::size_t i = 0; i < count; ++i) {
         if (!PyObject_CheckBuffer(planes[i].ptr()))
             throw py::type_error("image plane " + std::to_string(i) + ": expected a buffer of uint8 samples");
-        views[i].emplace(planes[i], PyBUF_RECORDS_RO);
-        source.pitches[i] = plane_pitch(*views[i], static_cast<int>(i), shapes[i][0], shapes[i][1]);
-        source.planes[i] = views[i]->bytes();
+        out.views[i] = std::make_unique<BufferView>(planes[i], PyBUF_RECORDS_RO);
+        source.pitches[i] = plane_pitch(*out.views[i], static_cast<int>(i), shapes[i][0], shapes[i][1]);
+        source.planes[i] = out.views[i]->bytes();
     }
+}
+
+void take_yuv_frame(YuvFrameViews& out, py::handle frame) {
+    const py::tuple fields = py::reinterpret_borrow<py::object>(frame).cast<py::tuple>();
+    if (fields.size() != 6)
+        throw py::value_error("frame: expected (planes, layout, width, height, yuv_range, yuv_matrix), got " +
+                              std::to_string(fields.size()) + " fields");
+    take_yuv_planes(out, fields[0].cast<py::tuple>(), fields[1].cast<int>(), fields[2].cast<int>(),
+                    fields[3].cast<int>(), fields[4].cast<int>(), fields[5].cast<int>());
+}
+
+namespace {
+
+py::str encode_yuv(const py::tuple& planes, int layout, int width, int height, int yuv_range, int yuv_matrix,
+                   int quality, int subsampling, bool fast_dct, bool progressive, bool data_uri) {
+    if (quality < 1 || quality > 100) throw py::value_error("quality must be in 1..100, got " + std::to_string(quality));
+    YuvFrameViews frame;
+    take_yuv_planes(frame, planes, layout, width, height, yuv_range, yuv_matrix);
+    if (subsampling != jpeg::yuv_subsampling(layout))
+        throw py::value_error("subsampling: this YUV layout compresses to TJSAMP " +
+                              std::to_string(jpeg::yuv_subsampling(layout)) + ", got " + std::to_string(subsampling));
     jpeg::CompressParams params;
     params.quality = quality;
     params.fast_dct = fast_dct;
     params.progressive = progressive;
-    // The planes are pinned by `views`; the compressor and scratch are this thread's.
-    return base64_of_encoded([&] { return jpeg::compress_yuv(source, params); },
+    jpeg::JpegCompressor& compressor = jpeg::thread_compressor();
+    // Runs once the str holds the base64: an outsized buffer goes then.
+    jpeg::ReleaseOutsizedBufferOnExit release_outsized(compressor);
+    // The planes are pinned by `frame`; the compressor and scratch are this thread's.
+    return base64_of_encoded([&] { return jpeg::compress_yuv(compressor, frame.source, params); },
                              data_uri ? image::kJpegDataUriPrefix : std::string_view());
 }
 

@@ -1,6 +1,6 @@
 // Chroma (and packed 4:2:2) deinterleaving and range/matrix conversion for the YUV encode path
 // (cpp/jpeg/yuv_encoder.cpp): NV12's interleaved U/V rows and YUYV/UYVY's
-// packed rows are split into the separate planes tjCompressFromYUVPlanes
+// packed rows are split into the separate plane rows libjpeg's raw-data API
 // takes. One kernel per instruction set, each with the same contract as the
 // scalar twin (yuv_split_scalar.cpp), chosen at run time from the CPU
 // features base64/dispatch.cpp detects.

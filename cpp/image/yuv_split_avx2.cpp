@@ -58,35 +58,80 @@ void split_packed_avx2(const std::uint8_t* src, std::uint8_t* y, std::uint8_t* u
 // largest |sum| is 19077 * 239 + 3657 * 128 + 1895 * 128 < 2^23, no overflow.
 inline __m256i q14(__m256i sum) { return _mm256_srai_epi32(_mm256_add_epi32(sum, _mm256_set1_epi32(8192)), 14); }
 
-// 16 int32 (a: samples 0-7, b: 8-15) to 16 bytes, saturated to 0..255 (the clamp).
-inline __m128i to_bytes(__m256i a, __m256i b) {
-    const __m256i words = _mm256_permute4x64_epi64(_mm256_packs_epi32(a, b), 0xD8);
+// (a, b) pairs of int16 coefficients, as madd_epi16 multiplies them with (x, y) sample pairs.
+inline __m256i pair(std::int32_t a, std::int32_t b) {
+    return _mm256_set1_epi32(static_cast<std::int32_t>((static_cast<std::uint32_t>(b) << 16) |
+                                                       (static_cast<std::uint32_t>(a) & 0xFFFFu)));
+}
+
+// 16 int32 in unpack order (lo: samples 0-3 and 8-11, hi: 4-7 and 12-15) to
+// 16 bytes in sample order, saturated to 0..255 (the clamp).
+inline __m128i to_bytes(__m256i lo, __m256i hi) {
+    const __m256i words = _mm256_packs_epi32(lo, hi);  // lane 0: samples 0-7, lane 1: 8-15
     return _mm_packus_epi16(_mm256_castsi256_si128(words), _mm256_extracti128_si256(words, 1));
 }
 
-inline __m256i load8(const std::uint8_t* p) {
-    return _mm256_cvtepu8_epi32(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(p)));
+// Every coefficient and every centred sample fits in int16 (|k| < 2^15,
+// |cb|, |cr| <= 128), so each weighted sum k1 * cb + k2 * cr is one
+// madd_epi16 of interleaved (cb, cr) pairs: exactly the scalar row's int32.
+// A single-term Q14 product in 16-bit lanes: mulhrs_epi16(2x, k) is
+// ((2xk >> 14) + 1) >> 1 = (2xk + 2^14) >> 15 = (xk + 8192) >> 14 exactly
+// (floor((floor(p / m) + 1) / 2) = floor((p + m) / 2m)), for |2x| < 2^15
+// and 0 <= k < 2^15. BT.601 from limited range needs only such products
+// (no cross terms, no luma correction): the default for arrays.
+inline __m256i q14_single(__m256i x, __m256i k) { return _mm256_mulhrs_epi16(_mm256_add_epi16(x, x), k); }
+
+// 32 int16 (a: samples 0-15, b: 16-31) to 32 bytes in order, saturated to 0..255.
+inline __m256i to_bytes32(__m256i a, __m256i b) {
+    return _mm256_permute4x64_epi64(_mm256_packus_epi16(a, b), 0xD8);
+}
+
+inline __m256i load16(const std::uint8_t* p) {
+    return _mm256_cvtepu8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)));
+}
+
+inline bool single_term(const YuvCoefficients& k) {
+    const auto q15 = [](std::int32_t c) { return c >= 0 && c < 32768; };
+    return k.kyb == 0 && k.kyr == 0 && k.kbr == 0 && k.krb == 0 && q15(k.ky) && q15(k.kbb) && q15(k.krr);
 }
 
 void convert_chroma_avx2(std::uint8_t* u, std::uint8_t* v, std::int32_t* luma_delta, std::size_t count,
                          const YuvCoefficients& k) {
+    const __m256i bias16 = _mm256_set1_epi16(128);
     const __m256i bias = _mm256_set1_epi32(128);
-    const __m256i kbb = _mm256_set1_epi32(k.kbb), kbr = _mm256_set1_epi32(k.kbr);
-    const __m256i krb = _mm256_set1_epi32(k.krb), krr = _mm256_set1_epi32(k.krr);
-    const __m256i kyb = _mm256_set1_epi32(k.kyb), kyr = _mm256_set1_epi32(k.kyr);
+    const __m256i to_u = pair(k.kbb, k.kbr), to_v = pair(k.krb, k.krr), to_delta = pair(k.kyb, k.kyr);
     std::size_t i = 0;
-    for (; i + 16 <= count; i += 16) {
-        __m256i outs_u[2], outs_v[2];
-        for (int half = 0; half < 2; ++half) {
-            const __m256i cb = _mm256_sub_epi32(load8(u + i + 8 * half), bias);
-            const __m256i cr = _mm256_sub_epi32(load8(v + i + 8 * half), bias);
-            outs_u[half] = _mm256_add_epi32(bias, q14(_mm256_add_epi32(_mm256_mullo_epi32(kbb, cb), _mm256_mullo_epi32(kbr, cr))));
-            outs_v[half] = _mm256_add_epi32(bias, q14(_mm256_add_epi32(_mm256_mullo_epi32(krb, cb), _mm256_mullo_epi32(krr, cr))));
-            _mm256_storeu_si256(reinterpret_cast<__m256i*>(luma_delta + i + 8 * half),
-                                _mm256_add_epi32(_mm256_mullo_epi32(kyb, cb), _mm256_mullo_epi32(kyr, cr)));
+    if (single_term(k)) {
+        const __m256i kbb = _mm256_set1_epi16(static_cast<std::int16_t>(k.kbb));
+        const __m256i krr = _mm256_set1_epi16(static_cast<std::int16_t>(k.krr));
+        const __m256i zero = _mm256_setzero_si256();
+        for (; i + 32 <= count; i += 32) {
+            for (std::uint8_t* plane : {u, v}) {
+                const __m256i kk = plane == u ? kbb : krr;
+                const __m256i a = _mm256_add_epi16(bias16, q14_single(_mm256_sub_epi16(load16(plane + i), bias16), kk));
+                const __m256i b =
+                    _mm256_add_epi16(bias16, q14_single(_mm256_sub_epi16(load16(plane + i + 16), bias16), kk));
+                _mm256_storeu_si256(reinterpret_cast<__m256i*>(plane + i), to_bytes32(a, b));
+            }
+            for (int j = 0; j < 32; j += 8) _mm256_storeu_si256(reinterpret_cast<__m256i*>(luma_delta + i + j), zero);
         }
-        _mm_storeu_si128(reinterpret_cast<__m128i*>(u + i), to_bytes(outs_u[0], outs_u[1]));
-        _mm_storeu_si128(reinterpret_cast<__m128i*>(v + i), to_bytes(outs_v[0], outs_v[1]));
+    }
+    for (; i + 16 <= count; i += 16) {
+        const __m256i cb = _mm256_sub_epi16(
+            _mm256_cvtepu8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(u + i))), bias16);
+        const __m256i cr = _mm256_sub_epi16(
+            _mm256_cvtepu8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(v + i))), bias16);
+        const __m256i lo = _mm256_unpacklo_epi16(cb, cr);  // pairs of samples 0-3 and 8-11
+        const __m256i hi = _mm256_unpackhi_epi16(cb, cr);  // pairs of samples 4-7 and 12-15
+        const auto out = [&](__m256i weights, __m256i pairs) {
+            return _mm256_add_epi32(bias, q14(_mm256_madd_epi16(pairs, weights)));
+        };
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(u + i), to_bytes(out(to_u, lo), out(to_u, hi)));
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(v + i), to_bytes(out(to_v, lo), out(to_v, hi)));
+        const __m256i delta_lo = _mm256_madd_epi16(lo, to_delta), delta_hi = _mm256_madd_epi16(hi, to_delta);
+        _mm256_storeu_si256(reinterpret_cast<__m256i*>(luma_delta + i), _mm256_permute2x128_si256(delta_lo, delta_hi, 0x20));
+        _mm256_storeu_si256(reinterpret_cast<__m256i*>(luma_delta + i + 8),
+                            _mm256_permute2x128_si256(delta_lo, delta_hi, 0x31));
     }
     convert_chroma_row(u + i, v + i, luma_delta + i, count - i, k);
 }
@@ -102,6 +147,14 @@ void convert_luma_avx2(const std::uint8_t* in, std::uint8_t* out, const std::int
     const __m256i lo_pairs = _mm256_setr_epi32(0, 0, 1, 1, 4, 4, 5, 5);
     const __m256i hi_pairs = _mm256_setr_epi32(2, 2, 3, 3, 6, 6, 7, 7);
     std::size_t x = 0;
+    if (single_term(k)) {  // luma_delta is all zero: Y' = (KY * y + 8192) >> 14 alone
+        const __m256i ky = _mm256_set1_epi16(static_cast<std::int16_t>(k.ky));
+        for (; x + 32 <= width; x += 32) {
+            const __m256i a = q14_single(_mm256_sub_epi16(load16(in + x), offset), ky);
+            const __m256i b = q14_single(_mm256_sub_epi16(load16(in + x + 16), offset), ky);
+            _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + x), to_bytes32(a, b));
+        }
+    }
     for (; x + 16 <= width; x += 16) {
         const __m256i y = _mm256_sub_epi16(
             _mm256_cvtepu8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(in + x))), offset);

@@ -47,6 +47,24 @@ int pixel_size(int pixel_format) noexcept { return image::pixel_channels(pixel_f
 
 bool valid_subsampling(int subsampling) noexcept { return image::find_subsampling(subsampling) != nullptr; }
 
+RawGeometry raw_geometry(int width, int height, int subsampling) noexcept {
+    RawGeometry geometry{};
+    const image::Subsampling* mcu = image::find_subsampling(subsampling);
+    if (mcu == nullptr || subsampling == TJSAMP_GRAY || width < 1 || height < 1) return geometry;
+    const auto up = [](std::size_t value, std::size_t step) { return (value + step - 1) / step; };
+    const std::size_t w = static_cast<std::size_t>(width), h = static_cast<std::size_t>(height);
+    const std::size_t mw = static_cast<std::size_t>(mcu->mcu_width), mh = static_cast<std::size_t>(mcu->mcu_height);
+    // Luma's sampling factors are the MCU's size in blocks, chroma's 1
+    // (run_libjpeg), so luma is ceil(width / 8) blocks wide and chroma
+    // ceil(width / mcu_width).
+    geometry.widths[0] = 8 * up(w, 8);
+    geometry.widths[1] = geometry.widths[2] = 8 * up(w, mw);
+    geometry.rows[0] = mh;
+    geometry.rows[1] = geometry.rows[2] = 8;
+    geometry.imcu_rows = up(h, mh);
+    return geometry;
+}
+
 namespace {
 
 // The libjpeg input colour space of a TJPF_* value: libjpeg-turbo's
@@ -120,14 +138,40 @@ struct JpegCompressor::Codec {
 
 namespace {
 
+// Hands libjpeg the raw planes, one iMCU row per jpeg_write_raw_data call,
+// as tjCompressFromYUVPlanes does (it passes max_v_samp_factor * DCTSIZE
+// rows of luma and the matching rows of chroma each time).
+void write_raw_rows(jpeg_compress_struct& cinfo, RawRowSource& raw) {
+    const JDIMENSION lines = static_cast<JDIMENSION>(cinfo.max_v_samp_factor * DCTSIZE);
+    RawRowSource::Rows given;
+    JSAMPROW rows[3][RawRowSource::kMaxRows];
+    JSAMPARRAY planes[3] = {rows[0], rows[1], rows[2]};
+    for (std::size_t index = 0; cinfo.next_scanline < cinfo.image_height; ++index) {
+        raw.rows(index, given);
+        for (int c = 0; c < 3; ++c) {
+            const int count = cinfo.comp_info[c].v_samp_factor * DCTSIZE;
+            for (int k = 0; k < count; ++k)  // libjpeg only reads input rows, despite JSAMPROW's type
+                rows[c][k] = const_cast<JSAMPROW>(given[c][k]);
+        }
+        jpeg_write_raw_data(&cinfo, planes, lines);
+    }
+}
+
 // Compresses one frame into *out (jpeg_mem_dest: libjpeg writes into the
 // buffer and, should it ever fill up, continues in a larger one it
-// mallocs). Set up step for step as libjpeg-turbo's tjCompress2 sets up its
-// jpeg_compress_struct (turbojpeg.c, setCompDefaults), minus the getenv
-// calls. Returns false after libjpeg's error_exit, its message in
-// error.message. Only trivially destructible objects live in this frame,
-// since error_exit longjmps into it (C++17 [csetjmp.syn]).
-bool run_libjpeg(jpeg_compress_struct& cinfo, ErrorManager& error, const std::uint8_t* pixels,
+// mallocs), from interleaved pixels or, with `raw`, from sampled planes.
+// Set up step for step as libjpeg-turbo's tjCompress2 and
+// tjCompressFromYUVPlanes set up their jpeg_compress_struct (turbojpeg.c,
+// setCompDefaults; the latter then sets raw_data_in), minus the getenv
+// calls. The YUV function sets in_color_space from TJPF_RGB, which
+// jpeg_set_defaults maps to the same YCbCr JPEG colour space as the
+// JCS_YCbCr given here, and libjpeg never converts raw input.
+// do_fancy_downsampling (libjpeg 7+ API) is neither in libjpeg-turbo's
+// default jpeg 6b API nor used for raw input, which is never downsampled.
+// Returns false after libjpeg's error_exit, its message in error.message.
+// Only trivially destructible objects live in this frame, since error_exit
+// longjmps into it (C++17 [csetjmp.syn]).
+bool run_libjpeg(jpeg_compress_struct& cinfo, ErrorManager& error, const std::uint8_t* pixels, RawRowSource* raw,
                  const CompressParams& params, const image::Subsampling& mcu, unsigned char** out,
                  unsigned long* out_size) {
     if (setjmp(error.escape) != 0) {
@@ -138,8 +182,8 @@ bool run_libjpeg(jpeg_compress_struct& cinfo, ErrorManager& error, const std::ui
     cinfo.image_width = static_cast<JDIMENSION>(params.width);
     cinfo.image_height = static_cast<JDIMENSION>(params.height);
     jpeg_mem_dest(&cinfo, out, out_size);
-    cinfo.in_color_space = input_color_space(params.pixel_format);
-    cinfo.input_components = pixel_size(params.pixel_format);
+    cinfo.in_color_space = raw != nullptr ? JCS_YCbCr : input_color_space(params.pixel_format);
+    cinfo.input_components = raw != nullptr ? 3 : pixel_size(params.pixel_format);
     jpeg_set_defaults(&cinfo);
     jpeg_set_quality(&cinfo, params.quality, TRUE);  // TRUE: 8-bit (baseline) quantization tables
     cinfo.dct_method = (flags & TJFLAG_FASTDCT) != 0 ? JDCT_IFAST : JDCT_ISLOW;
@@ -154,7 +198,13 @@ bool run_libjpeg(jpeg_compress_struct& cinfo, ErrorManager& error, const std::ui
         cinfo.comp_info[c].h_samp_factor = 1;
         cinfo.comp_info[c].v_samp_factor = 1;
     }
+    cinfo.raw_data_in = raw != nullptr ? TRUE : FALSE;
     jpeg_start_compress(&cinfo, TRUE);
+    if (raw != nullptr) {
+        write_raw_rows(cinfo, *raw);
+        jpeg_finish_compress(&cinfo);
+        return true;
+    }
     JSAMPROW rows[kRowsPerCall];
     while (cinfo.next_scanline < cinfo.image_height) {
         const JDIMENSION first = cinfo.next_scanline;
@@ -180,11 +230,20 @@ void JpegCompressor::reset_codec() {
 }
 
 Bytes JpegCompressor::compress(const std::uint8_t* pixels, const CompressParams& params) {
+    return run(pixels, nullptr, params);
+}
+
+Bytes JpegCompressor::compress_raw(RawRowSource& rows, const CompressParams& params) {
+    return run(nullptr, &rows, params);
+}
+
+Bytes JpegCompressor::run(const std::uint8_t* pixels, RawRowSource* raw, const CompressParams& params) {
     // The worst case of TurboJPEG (which sizes its own buffers the same way),
     // so libjpeg never needs to grow the buffer.
     const image::Subsampling* mcu = image::find_subsampling(params.subsampling);
     const unsigned long needed = tjBufSize(params.width, params.height, params.subsampling);
-    if (mcu == nullptr || pixel_size(params.pixel_format) == 0 || needed == static_cast<unsigned long>(-1))
+    const bool input_ok = raw != nullptr ? params.subsampling != TJSAMP_GRAY : pixel_size(params.pixel_format) != 0;
+    if (mcu == nullptr || !input_ok || needed == static_cast<unsigned long>(-1))
         throw JpegError("JPEG compression failed: invalid pixel format, subsampling or size");
     // TurboJPEG's tjAlloc (hence the fallback) stops at 2 GiB, and
     // jpeg_mem_dest counts in unsigned long (32 bits on Windows).
@@ -202,7 +261,7 @@ Bytes JpegCompressor::compress(const std::uint8_t* pixels, const CompressParams&
 
     unsigned char* out = buffer_;
     unsigned long size = static_cast<unsigned long>(capacity_);
-    if (!run_libjpeg(codec_->cinfo, codec_->error, pixels, params, *mcu, &out, &size))
+    if (!run_libjpeg(codec_->cinfo, codec_->error, pixels, raw, params, *mcu, &out, &size))
         throw JpegError(std::string("JPEG compression failed: ") + codec_->error.message);
     if (out != buffer_) {  // libjpeg outgrew the buffer and moved to one it malloc'd: keep that one
         std::free(buffer_);

@@ -49,6 +49,35 @@ struct Bytes {
     std::size_t size;
 };
 
+// What libjpeg's raw-data API (jpeg_write_raw_data) reads of already-sampled
+// YCbCr planes: each call takes one iMCU row, 8 * v rows of each component
+// whose vertical sampling factor is v (ITU T.81 A.2), and each row holds the
+// component's width in whole 8x8 blocks (T.81 A.1.1:
+// ceil(width * h / (8 * h_max)) blocks), so planes are padded out to blocks.
+struct RawGeometry {
+    std::size_t widths[3];     // samples per row libjpeg reads, per component
+    std::size_t rows[3];       // rows per iMCU row, per component (mcu_height for luma, 8 for chroma)
+    std::size_t imcu_rows;     // calls: ceil(height / mcu_height)
+};
+// For a YCbCr subsampling (not gray); all zero for one frame64 does not know.
+RawGeometry raw_geometry(int width, int height, int subsampling) noexcept;
+
+// Supplies the planes of a raw-data compression one iMCU row at a time
+// (JpegCompressor::compress_raw). rows() fills out[c][k] for each component
+// c and k < RawGeometry::rows[c] with rows of RawGeometry::widths[c]
+// samples; the pointers stay valid until the next call. It runs inside
+// libjpeg's error scope, so it must not throw (nor allocate: allocate
+// before compressing).
+class RawRowSource {
+public:
+    static constexpr int kMaxRows = 16;  // 8 * the largest vertical sampling factor frame64 uses
+    using Rows = const std::uint8_t* [3][kMaxRows];
+    virtual void rows(std::size_t imcu_row, Rows& out) noexcept = 0;
+
+protected:
+    ~RawRowSource() = default;
+};
+
 // One libjpeg compressor and its output buffer. Not thread-safe: use one per
 // thread (thread_compressor()). The buffer is sized for the worst case of
 // the frame (tjBufSize) and kept for the next frame, so steady-state
@@ -72,6 +101,13 @@ public:
     // compress() or release_outsized_buffer() on this compressor.
     Bytes compress(const std::uint8_t* pixels, const CompressParams& params);
 
+    // The same from already-sampled YCbCr planes (libjpeg's raw-data API, as
+    // libjpeg-turbo's tjCompressFromYUVPlanes drives it): params.subsampling
+    // is the planes' (420, 422 or 444), params.pitch and pixel_format are
+    // unused. Same bytes as tjCompressFromYUVPlanes given the planes that
+    // `rows` hands over, with no TJ_* variable read.
+    Bytes compress_raw(RawRowSource& rows, const CompressParams& params);
+
     // Frees the output buffer when it is larger than kKeepBufferBytes.
     void release_outsized_buffer() noexcept;
 
@@ -81,6 +117,7 @@ public:
 private:
     struct Codec;  // jpeg_compress_struct and its error manager (jpeglib.h stays out of this header)
     void reset_codec();
+    Bytes run(const std::uint8_t* pixels, RawRowSource* raw, const CompressParams& params);  // one of the two
 
     std::unique_ptr<Codec> codec_;
     unsigned char* buffer_ = nullptr;  // malloc'd: jpeg_mem_dest may hand back a buffer it malloc'd

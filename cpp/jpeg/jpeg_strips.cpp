@@ -96,12 +96,6 @@ CompressParams strip_params(const CompressParams& params, const StripPlan& plan,
     return strip;
 }
 
-const std::uint8_t* strip_pixels(const std::uint8_t* pixels, const CompressParams& params, const StripPlan& plan,
-                                 int index) noexcept {
-    return pixels + static_cast<std::size_t>(index) * static_cast<std::size_t>(plan.strip_height) *
-                        static_cast<std::size_t>(params.pitch);
-}
-
 bool stitch_strips(const std::vector<std::vector<std::uint8_t>>& strips, int height, unsigned restart_interval,
                    std::vector<std::uint8_t>& out) {
     if (strips.empty() || restart_interval == 0 || restart_interval > 65535 || height < 1 || height > 65535)

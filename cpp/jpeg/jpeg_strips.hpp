@@ -40,10 +40,8 @@ int mcu_height(int subsampling) noexcept;
 // (DRI's restart interval is 16 bits, B.2.4.4).
 StripPlan plan_strips(const CompressParams& params, int strip_mcu_rows);
 
-// The parameters of strip `index`, and its first pixel.
+// The parameters of strip `index` (it starts at row index * strip_height).
 CompressParams strip_params(const CompressParams& params, const StripPlan& plan, int index) noexcept;
-const std::uint8_t* strip_pixels(const std::uint8_t* pixels, const CompressParams& params, const StripPlan& plan,
-                                 int index) noexcept;
 
 // Stitches compressed strips (in order) into one JPEG of `height` rows.
 // Returns false, leaving `out` unspecified, when the strips are not plain

@@ -23,7 +23,27 @@ std::string describe(const std::exception_ptr& error) {
     }
 }
 
+// Rows [first, first + params.height) of the request's frame (a strip, or
+// the whole frame from row 0) on `compressor`.
+Bytes compress_rows(JpegCompressor& compressor, const FrameRequest& request, const CompressParams& params,
+                    int first) {
+    if (request.yuv) return compress_yuv(compressor, yuv_rows(*request.yuv, first, params.height), params);
+    return compressor.compress(request.pixels + static_cast<std::size_t>(first) * static_cast<std::size_t>(params.pitch),
+                               params);
+}
+
 }  // namespace
+
+FrameRequest yuv_request(const YuvSource& source, const CompressParams& params, int strip_mcu_rows) noexcept {
+    FrameRequest request;
+    request.params = params;
+    request.params.width = source.width;
+    request.params.height = source.height;
+    request.params.subsampling = yuv_subsampling(source.layout);
+    request.strip_mcu_rows = strip_mcu_rows;
+    request.yuv = source;
+    return request;
+}
 
 CompressJob::CompressJob(std::vector<FrameRequest> frames, std::optional<std::string_view> base64_prefix)
     : frames_(new Frame[frames.size()]), frame_count_(frames.size()) {
@@ -54,9 +74,8 @@ void CompressJob::run_task(std::size_t task) noexcept {
         // An outsized buffer goes once the strip or frame is copied out of it.
         ReleaseOutsizedBufferOnExit release_outsized(compressor);
         const CompressParams params = strip_params(frame.request.params, frame.plan, static_cast<int>(t.strip));
-        const std::uint8_t* pixels =
-            strip_pixels(frame.request.pixels, frame.request.params, frame.plan, static_cast<int>(t.strip));
-        const Bytes bytes = compressor.compress(pixels, params);
+        const Bytes bytes =
+            compress_rows(compressor, frame.request, params, static_cast<int>(t.strip) * frame.plan.strip_height);
         if (frame.plan.strips == 1) {
             emit(frame, bytes.data, bytes.size);  // straight from this thread's buffer
         } else {
@@ -114,7 +133,7 @@ void CompressJob::finish_frame(Frame& frame) noexcept {
             frame.strips.clear();
             JpegCompressor& compressor = thread_compressor();
             ReleaseOutsizedBufferOnExit release_outsized(compressor);
-            const Bytes bytes = compressor.compress(frame.request.pixels, frame.request.params);
+            const Bytes bytes = compress_rows(compressor, frame.request, frame.request.params, 0);
             emit(frame, bytes.data, bytes.size);
         }
     } catch (...) {

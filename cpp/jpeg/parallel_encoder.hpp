@@ -1,4 +1,5 @@
-// Compression of many frames, or of one frame in strips, on a ThreadPool.
+// Compression of many frames (pixels or YUV planes), or of one frame in
+// strips, on a ThreadPool.
 //
 // A CompressJob turns every frame into one task per strip (a frame that is
 // not split is one task), so frames and strips of frames of any sizes share
@@ -19,6 +20,7 @@
 
 #include "jpeg/jpeg_encoder.hpp"
 #include "jpeg/jpeg_strips.hpp"
+#include "jpeg/yuv_encoder.hpp"
 #include "parallel/thread_pool.hpp"
 
 namespace frame64::jpeg {
@@ -27,7 +29,14 @@ struct FrameRequest {
     const std::uint8_t* pixels = nullptr;  // must stay valid until the job finished
     CompressParams params;
     int strip_mcu_rows = 0;  // see plan_strips; 0 = one piece
+    // Set for YUV input: its planes (valid until the job finished) instead
+    // of `pixels`; params.width/height/subsampling must be the planes'
+    // (yuv_request() fills them in).
+    std::optional<YuvSource> yuv;
 };
+
+// The request for YUV planes: params' quality and flags, the planes' size and subsampling.
+FrameRequest yuv_request(const YuvSource& source, const CompressParams& params, int strip_mcu_rows) noexcept;
 
 struct FrameOutput {
     std::vector<std::uint8_t> jpeg;    // unless the job writes base64 text

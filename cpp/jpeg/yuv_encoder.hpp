@@ -1,7 +1,10 @@
-// JPEG compression straight from YUV planes (tjCompressFromYUVPlanes): I420
-// and NV12 to 4:2:0, YUYV/UYVY to 4:2:2, with no RGB image in between.
-// Planes that are not full-range BT.601 are converted (image/yuv_convert.hpp)
-// while they are split into this thread's scratch planes.
+// JPEG compression straight from YUV planes through libjpeg's raw-data API
+// (JpegCompressor::compress_raw): I420 and NV12 to 4:2:0, YUYV/UYVY to
+// 4:2:2, with no RGB image in between, and the bytes of
+// tjCompressFromYUVPlanes. Rows are handed over one iMCU row (16 or 8 luma
+// rows) at a time, copied or split (NV12, packed), converted
+// (image/yuv_convert.hpp) and padded out to whole blocks in a small
+// per-thread scratch of one iMCU row.
 #pragma once
 
 #include <cstddef>
@@ -31,9 +34,13 @@ int yuv_chroma_width(int layout, int width) noexcept;
 int yuv_chroma_height(int layout, int height) noexcept;
 int yuv_subsampling(int layout) noexcept;  // TJSAMP_420 or TJSAMP_422
 
-// Compresses on this thread's YUV compressor; params.width/height/subsampling
-// come from `source` (pitch and pixel_format are unused). The result stays
-// valid until this thread compresses YUV again.
-Bytes compress_yuv(const YuvSource& source, const CompressParams& params);
+// Rows [first, first + rows) of a frame: its planes advanced to row
+// `first` (even at 4:2:0, so that chroma rows start there too).
+YuvSource yuv_rows(const YuvSource& source, int first, int rows) noexcept;
+
+// Compresses on `compressor` (one per thread: thread_compressor());
+// params.width/height/subsampling come from `source` (pitch and pixel_format
+// are unused). The result stays valid until the compressor's next call.
+Bytes compress_yuv(JpegCompressor& compressor, const YuvSource& source, const CompressParams& params);
 
 }  // namespace frame64::jpeg

@@ -2,11 +2,11 @@
 
 #include <spng.h>
 
-#include <cstring>
 #include <string>
 #include <utility>
 
 #include "image/formats.hpp"
+#include "png/png_structure.hpp"
 
 namespace frame64::png {
 namespace {
@@ -30,24 +30,19 @@ void swap_red_blue_in_place(std::uint8_t* pixels, std::size_t count, int channel
     for (std::size_t i = 0; i < count; ++i) std::swap(pixels[i * channels], pixels[i * channels + 2]);
 }
 
-std::uint32_t read_u32(const std::uint8_t* p) {
-    return (std::uint32_t{p[0]} << 24) | (std::uint32_t{p[1]} << 16) | (std::uint32_t{p[2]} << 8) | p[3];
-}
-
-// True when the chunk sequence reaches a complete IEND (length 0, its CRC
-// present and right). libspng stops at IEND's type and does not insist on
-// its CRC; a file cut there is truncated all the same. Only hops over chunk
-// lengths, never past `size`.
-bool has_complete_iend(const std::uint8_t* data, std::size_t size) {
-    constexpr std::uint8_t kIend[12] = {0, 0, 0, 0, 'I', 'E', 'N', 'D', 0xAE, 0x42, 0x60, 0x82};
-    std::size_t pos = 8;
-    while (pos <= size && size - pos >= 12) {
-        const std::uint32_t length = read_u32(data + pos);
-        if (std::memcmp(data + pos + 4, "IEND", 4) == 0) return std::memcmp(data + pos, kIend, 12) == 0;
-        if (length > size - pos - 12) return false;
-        pos += 12 + static_cast<std::size_t>(length);
+// libspng's failures while it inflates and unfilters, in the fallback's words
+// (frame64/_fallback/png.py _raw_samples): the file's structure was checked
+// already (png_structure.hpp), so only the zlib stream and the filters are left.
+void check_image_data(int status) {
+    switch (status) {
+        case 0: return;
+        case SPNG_EIDAT_TOO_SHORT:
+        case SPNG_EOF: throw PngError("invalid PNG (image data): the image data is truncated");
+        case SPNG_EIDAT_STREAM:
+        case SPNG_EZLIB: throw PngError("invalid PNG (image data): the compressed image data is corrupt");
+        case SPNG_EFILTER: throw PngError("invalid PNG (image data): unknown filter type");
+        default: check(status, "image data");
     }
-    return false;
 }
 
 }  // namespace
@@ -77,11 +72,16 @@ bool layout_of(int pixel_format, Layout& layout) noexcept {
     }
 }
 
-PngReader::PngReader(const std::uint8_t* data, std::size_t size, bool strict) : data_(data), size_(size) {
+PngReader::PngReader(const std::uint8_t* data, std::size_t size, bool strict) {
     ctx_ = spng_ctx_new(0);
     if (ctx_ == nullptr) throw std::bad_alloc();
     spng_ctx* ctx = as_ctx(ctx_);
     try {  // the destructor does not run when the constructor throws
+        // The structure and every kept chunk's CRC are checked here first, as
+        // the fallback checks them, so both refuse a file with one message.
+        // libspng checks the CRCs again: with SPNG_CRC_USE it would also stop
+        // checking the zlib stream's Adler-32.
+        check_structure(data, size, strict);
         check(spng_set_crc_action(ctx, SPNG_CRC_ERROR, strict ? SPNG_CRC_ERROR : SPNG_CRC_DISCARD), "crc action");
         check(spng_set_chunk_limits(ctx, kChunkSizeLimit, kChunkCacheLimit), "chunk limits");
         check(spng_set_image_limits(ctx, image::kMaxPngSide, image::kMaxPngSide), "image limits");
@@ -109,7 +109,7 @@ void PngReader::decode(Layout layout, std::uint8_t* out, std::size_t out_size, s
         std::size_t needed = 0;
         check(spng_decoded_image_size(ctx, fmt, &needed), "image size");
         if (needed != size) throw PngError("invalid PNG: unexpected decoded size");
-        check(spng_decode_image(ctx, buffer, size, fmt, flags), "image data");
+        check_image_data(spng_decode_image(ctx, buffer, size, fmt, flags));
     };
 
     if (layout == Layout::kGray) {
@@ -131,9 +131,8 @@ void PngReader::decode(Layout layout, std::uint8_t* out, std::size_t out_size, s
         decode_into(out, out_size, alpha ? SPNG_FMT_RGBA8 : SPNG_FMT_RGB8, alpha ? SPNG_DECODE_TRNS : 0);
         if (layout == Layout::kBGR || layout == Layout::kBGRA) swap_red_blue_in_place(out, pixels, channels);
     }
-    // Read on to IEND: a file cut after its image data is still an error.
+    // Read on to IEND (the chunks after the image data; check_structure saw it complete).
     check(spng_decode_chunks(ctx), "chunks after image data");
-    if (!has_complete_iend(data_, size_)) throw PngError("invalid PNG: truncated, IEND is incomplete");
 }
 
 std::vector<std::uint8_t>& thread_decode_scratch() {

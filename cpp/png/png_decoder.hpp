@@ -59,8 +59,6 @@ public:
 
 private:
     void* ctx_ = nullptr;
-    const std::uint8_t* data_;
-    std::size_t size_;
     PngHeader header_{};
 };
 

@@ -137,9 +137,11 @@ Bytes PngEncoder::encode(const std::uint8_t* pixels, const EncodeParams& params)
     if (row_bytes / params.channels != params.width || (SIZE_MAX / 2 - 64) / (row_bytes + 1) < params.height)
         throw PngError("image too large for this platform's address space");
     const std::size_t filtered_size = (row_bytes + 1) * params.height;
-    filtered_.resize(filtered_size);
     const bool banded = level.deflate == Deflate::kHuffmanRle;
-    if (!banded) filter_image(pixels, params, level.adaptive, level.fixed, filtered_.data(), rows_);
+    if (!banded) {  // bands are filtered one at a time, each into its thread's band buffer
+        filtered_.resize(filtered_size);
+        filter_image(pixels, params, level.adaptive, level.fixed, filtered_.data(), rows_);
+    }
 
     // Levels 1-2 deflate bands of rows independently (fast_deflate.hpp), so
     // the stream is the same for every thread count.
@@ -196,9 +198,14 @@ std::size_t PngEncoder::deflate_bands(const std::uint8_t* pixels, const EncodePa
     auto encode_band = [&](std::size_t b) {
         const auto first_row = static_cast<std::uint32_t>(b * rows_per_band);
         const auto end_row = static_cast<std::uint32_t>(std::min<std::size_t>(params.height, first_row + rows_per_band));
-        std::uint8_t* data = filtered_.data() + first_row * (row_bytes + 1);
         const std::size_t n = (end_row - first_row) * (row_bytes + 1);
+        // One band's filtered rows (about 1 MiB, band_rows), not the whole
+        // filtered image: a 10 MP frame's encode then holds its output and
+        // one band per thread, not another copy of the frame.
+        thread_local std::vector<std::uint8_t> band;
         thread_local std::vector<std::uint8_t> scratch;
+        band.resize(n);
+        std::uint8_t* data = band.data();
         filter_rows(pixels, params, first_row, end_row, adaptive, fixed, data, scratch);
         results[b].size = deflate_band(data, n, b + 1 == band_count, body + band_offsets[b]);
         results[b].adler = libdeflate_adler32(1, data, n);

@@ -147,6 +147,23 @@ class BatchEncoder:
         data_uri: bool,
         strip_rows: int,
     ) -> PendingFrame: ...
+    # YUV frames: frame64._yuv.YuvFrame tuples (planes, layout, width, height, yuv_range, yuv_matrix)
+    # (their type is spelled out: the stub names nothing the module lacks)
+    def encode_yuv(
+        self, frame: tuple[tuple[Buffer, ...], int, int, int, int, int], quality: int, fast_dct: bool, progressive: bool, data_uri: bool, strip_rows: int
+    ) -> str: ...
+    def encode_yuv_batch(
+        self,
+        frames: Sequence[tuple[tuple[Buffer, ...], int, int, int, int, int]],
+        quality: int,
+        fast_dct: bool,
+        progressive: bool,
+        data_uri: bool,
+        strip_rows: Sequence[int],
+    ) -> list[str]: ...
+    def submit_yuv(
+        self, frame: tuple[tuple[Buffer, ...], int, int, int, int, int], quality: int, fast_dct: bool, progressive: bool, data_uri: bool, strip_rows: int
+    ) -> PendingFrame: ...
 
 # area resize (bind_resize.cpp)
 def resize(image: Buffer, channels: int, width: int, height: int) -> np.ndarray: ...

@@ -77,8 +77,7 @@ def encode(
             ``Encoder(threads=..., split_frames=True).encode`` does. This is
             the one way besides that Encoder option to get strips: the bytes
             then carry restart markers (the pixels equal threads=1's).
-            YUV input is always compressed in one piece (threads is checked
-            but has no effect: the bytes equal threads=1's).
+            YUV input is split the same way, into strips of its planes.
             For PNG at compression 1-2, the image's bands of rows (about
             1 MiB of pixels each) are deflated on up to that many threads;
             the PNG is byte-identical for every value (no markers: see
@@ -92,7 +91,9 @@ def encode(
             ``frame64.resize``) so that the longer side is ``max_side``, the
             shorter one rounded to nearest (at least 1), aspect kept. The
             resized frame goes to a per-thread buffer: no full-size copy.
-            Never upscales. None (default): as it is.
+            Never upscales. None (default): as it is. YUV input: each plane
+            is resized on its own, with no RGB image between (see
+            frame64._yuv.resize_yuv; packed 4:2:2 keeps an even width).
         max_chars: the returned string (data-URI prefix included) is at most
             this long. Quality is searched downwards from ``quality`` to
             ``min_quality`` by bisection (at most 2 + ceil(log2(quality -
@@ -122,16 +123,12 @@ def encode(
             over max_pixels, max_side < 1, a max_chars that no image fits
             (even 1x1), or an unknown option value; for YUV input, planes
             of the wrong shape, odd sizes in a layout that forbids them, a
-            subsampling other than the input's, format="png", max_side or
-            max_chars; yuv_range/yuv_matrix given for non-YUV input.
+            subsampling other than the input's or format="png";
+            yuv_range/yuv_matrix given for non-YUV input.
     """
     if _yuv.is_yuv(pixel_format, image):
-        if max_side is not None or max_chars is not None:
-            # Resizing planes (and the size budget that resizes) is not built for YUV input.
-            raise ValueError("max_side and max_chars are not supported for YUV input yet; "
-                             "convert to BGR first (cv2.cvtColor) to use them")
         return _encode_yuv(image, pixel_format, format, quality, subsampling, fast_dct, progressive, data_uri,
-                           compression, threads, max_pixels, yuv_range, yuv_matrix)
+                           compression, threads, max_pixels, yuv_range, yuv_matrix, max_side, max_chars, min_quality)
     if yuv_range is not None or yuv_matrix is not None:
         raise ValueError("yuv_range and yuv_matrix apply to YUV input only (pixel_format='I420', 'NV12', 'YUYV', "
                          "'UYVY' or a PyAV VideoFrame)")
@@ -169,11 +166,11 @@ def encode(
     size = _options.fit_max_side(array.shape[1], array.shape[0], side)
 
     def encode_at(quality: int, width: int, height: int) -> str:
-        request = dataclasses.replace(options, quality=quality)
         if thread_count > 1:  # strips of the resized frame (a small copy) on the shared pool
+            request = dataclasses.replace(options, quality=quality)
             frame = _resize.resize_prepared(array, request.channels, width, height)
             return _encoder.encode_threaded(frame, request, thread_count)
-        return _backend.current().encode_jpeg(array, *request.args, width, height)  # type: ignore[no-any-return]
+        return _backend.current().encode_jpeg(array, *options.args_at(quality), width, height)  # type: ignore[no-any-return]
 
     if chars is None:
         return encode_at(options.quality, *size)
@@ -181,20 +178,31 @@ def encode(
 
 def _encode_yuv(image: Any, pixel_format: Any, format: Any, quality: Any, subsampling: Any, fast_dct: Any,
                 progressive: Any, data_uri: Any, compression: Any, threads: Any, max_pixels: Any, yuv_range: Any,
-                yuv_matrix: Any) -> str:
-    """encode() for YUV input: checked here, compressed by the backend's encode_yuv."""
+                yuv_matrix: Any, max_side: Any, max_chars: Any, min_quality: Any) -> str:
+    """encode() for YUV input: checked here, planes resized here (max_side, max_chars), compressed by the backend."""
     if _options.check_format(format) != "jpeg":
         raise ValueError("format: YUV input is compressed to JPEG only; convert to BGR for PNG")
     if compression is not None:
         raise ValueError("compression applies to format='png' only; use quality= for JPEG")
-    # threads is checked, but YUV input is always compressed in one piece
-    # (strips of planes are not built), as threads=N does for small frames.
-    _encoder.resolve_threads(threads)
+    thread_count = _encoder.resolve_threads(threads)
     limit = _options.check_max_pixels(max_pixels)
     frame = _yuv.prepare_yuv(image, pixel_format, yuv_range, yuv_matrix, limit)
     own = _yuv.check_subsampling(subsampling, _yuv.layout_name(frame.layout))
     options = _options.jpeg_options(quality=quality, subsampling=own, pixel_format="GRAY", fast_dct=fast_dct,
                                     progressive=progressive, data_uri=data_uri)
-    return _backend.current().encode_yuv(  # type: ignore[no-any-return]
-        frame.planes, frame.layout, frame.width, frame.height, frame.yuv_range, frame.yuv_matrix, options.quality,
-        TJSAMP[own], options.fast_dct, options.progressive, options.data_uri)
+    side = _options.check_max_side(max_side)
+    chars = _budget.check_max_chars(max_chars)
+    floor = _budget.check_min_quality(min_quality, options.quality)
+
+    def encode_at(quality: int, width: int, height: int) -> str:
+        planes = _yuv.resize_yuv(frame, width, height)
+        if thread_count > 1:  # strips of the planes, as for pixel frames
+            request = dataclasses.replace(options, quality=quality)
+            return _encoder.encode_yuv_threaded(planes, request, TJSAMP[own], thread_count)
+        return _backend.current().encode_yuv(  # type: ignore[no-any-return]
+            *planes, quality, TJSAMP[own], options.fast_dct, options.progressive, options.data_uri)
+
+    size = _options.fit_max_side(frame.width, frame.height, side)
+    if chars is None:
+        return encode_at(options.quality, *size)
+    return _budget.fit(encode_at, size, options.quality, floor, chars)

@@ -18,8 +18,8 @@ from typing import Any
 
 import numpy as np
 
-from . import _backend, _options, _resize
-from ._formats import MCU_SIZE, YUV_FORMATS
+from . import _backend, _options, _resize, _yuv
+from ._formats import MCU_SIZE, TJSAMP, YUV_FORMATS, YUV_MATRICES, YUV_RANGES
 
 # A frame is split only into strips of at least this many pixels: below that
 # the hand-off between threads costs about as much as it saves.
@@ -69,12 +69,23 @@ def _prepare_frame(frame: Any, pixel_format: str, max_pixels: int, index: int) -
         raise type(exc)(f"frames[{index}]: {exc}") from exc
 
 
+def yuv_format_name(pixel_format: Any) -> str | None:
+    """The YUV layout a pixel_format names ("I420", "NV12", "YUYV", "UYVY"), else None."""
+    if isinstance(pixel_format, str) and pixel_format.upper() in YUV_FORMATS:
+        return pixel_format.upper()
+    return None
+
+
 class Encoder:
     """A reusable JPEG encoder for streams of frames, running on a thread pool.
 
     The options are those of :func:`frame64.encode`, validated once. The
     compression runs on native threads with the GIL released; each thread
-    has its own TurboJPEG compressor and buffers.
+    has its own libjpeg compressor and buffers. YUV frames (``pixel_format``
+    "I420", "NV12", "YUYV" or "UYVY", in any of the forms
+    :func:`frame64.encode` takes, and PyAV ``VideoFrame`` objects whatever
+    ``pixel_format`` is) are compressed straight from their planes, as
+    ``frame64.encode`` does.
 
     Every result is exactly ``frame64.encode(frame, **options)`` (the same
     bytes), whatever ``threads`` is, unless ``split_frames=True`` asks for
@@ -101,8 +112,11 @@ class Encoder:
     Args:
         format: "jpeg" ("jpg" is accepted).
         quality: JPEG quality, 1..100. Default 90.
-        subsampling: "444", "422", "420" (default), "440", "411" or "gray".
-        pixel_format: "BGR" (default), "RGB", "BGRA", "RGBA" or "GRAY".
+        subsampling: "444", "422", "420", "440", "411" or "gray"; None
+            (default): "420" for pixel frames, the input's own for YUV
+            frames (which must not be given another).
+        pixel_format: "BGR" (default), "RGB", "BGRA", "RGBA" or "GRAY", or a
+            YUV layout, "I420", "NV12", "YUYV" or "UYVY".
         fast_dct: use the faster, slightly less accurate DCT. Default False.
         progressive: write progressive JPEGs (never split in strips). Default False.
         data_uri: prefix results with "data:image/jpeg;base64,". Default False.
@@ -119,6 +133,11 @@ class Encoder:
             :meth:`encode` resizes inside the compression call; the batch
             and stream methods resize each frame on the calling thread
             before handing it to the pool. None (default): as they are.
+            YUV frames: each plane resized on its own (frame64._yuv.resize_yuv).
+        yuv_range: YUV frames only: "limited" (default for arrays) or
+            "full", as ``frame64.encode``; None: the default, or a
+            VideoFrame's own.
+        yuv_matrix: YUV frames only: "bt601" (default for arrays) or "bt709".
 
     Raises:
         TypeError: an option has the wrong type.
@@ -131,7 +150,7 @@ class Encoder:
         *,
         format: str = "jpeg",
         quality: int = 90,
-        subsampling: str = "420",
+        subsampling: str | None = None,
         pixel_format: str = "BGR",
         fast_dct: bool = False,
         progressive: bool = False,
@@ -140,17 +159,28 @@ class Encoder:
         split_frames: bool = False,
         max_pixels: int | None = _options.MAX_PIXELS_DEFAULT,
         max_side: int | None = None,
+        yuv_range: str | None = None,
+        yuv_matrix: str | None = None,
     ) -> None:
         self._format = _options.check_format(format)
         if self._format != "jpeg":
             raise ValueError(f"format: Encoder writes 'jpeg' only so far, got {format!r}; use frame64.encode for PNG")
-        if isinstance(pixel_format, str) and pixel_format.upper() in YUV_FORMATS:
-            raise ValueError(f"pixel_format: Encoder does not take YUV input ({pixel_format!r}) yet; "
-                             "encode each frame with frame64.encode(frame, pixel_format=...)")
+        self._yuv_format = yuv_format_name(pixel_format)
+        if self._yuv_format is None and (yuv_range is not None or yuv_matrix is not None):
+            raise ValueError("yuv_range and yuv_matrix apply to YUV input only (pixel_format='I420', 'NV12', "
+                             "'YUYV', 'UYVY'); a VideoFrame supplies its own")
+        self._yuv_range = None if yuv_range is None else _options.choice("yuv_range", yuv_range, tuple(YUV_RANGES))
+        self._yuv_matrix = None if yuv_matrix is None else _options.choice("yuv_matrix", yuv_matrix,
+                                                                           tuple(YUV_MATRICES))
+        if subsampling is not None:
+            subsampling = _options.choice("subsampling", subsampling, tuple(TJSAMP))
+        self._subsampling_arg = subsampling
+        if self._yuv_format is not None:
+            subsampling = _yuv.check_subsampling(subsampling, self._yuv_format)
         self._options = _options.jpeg_options(
             quality=quality,
-            subsampling=subsampling,
-            pixel_format=pixel_format,
+            subsampling="420" if subsampling is None else subsampling,
+            pixel_format="BGR" if self._yuv_format is not None else pixel_format,  # pixel frames' format
             fast_dct=fast_dct,
             progressive=progressive,
             data_uri=data_uri,
@@ -181,8 +211,36 @@ class Encoder:
 
     @property
     def options(self) -> _options.JpegOptions:
-        """The validated JPEG options."""
+        """The validated JPEG options (for pixel frames: a YUV Encoder's pixel_format is :attr:`yuv_format`)."""
         return self._options
+
+    @property
+    def yuv_format(self) -> str | None:
+        """The YUV layout this encoder takes ("I420", "NV12", "YUYV", "UYVY"), or None for pixel frames."""
+        return self._yuv_format
+
+    def _is_yuv(self, frame: Any) -> bool:
+        return self._yuv_format is not None or _yuv.is_yuv(None, frame)
+
+    def _prepare_yuv(self, frame: Any, index: int | None) -> tuple[_yuv.YuvFrame, int]:
+        """A validated YUV frame and the TJSAMP value it compresses to (errors name frames[index])."""
+        try:
+            prepared = _yuv.prepare_yuv(frame, self._yuv_format or "BGR", self._yuv_range, self._yuv_matrix,
+                                        self._max_pixels)
+            own = _yuv.check_subsampling(self._subsampling_arg, _yuv.layout_name(prepared.layout))
+        except (TypeError, ValueError) as exc:
+            if index is None:
+                raise
+            raise type(exc)(f"frames[{index}]: {exc}") from exc
+        with _backend.use(self._impl):  # max_side: the planes resized on the calling thread, on this backend
+            size = _options.fit_max_side(prepared.width, prepared.height, self._max_side)
+            return _yuv.resize_yuv(prepared, *size), TJSAMP[own]
+
+    @property
+    def _yuv_args(self) -> tuple[int, bool, bool, bool]:
+        """(quality, fast_dct, progressive, data_uri): the options the backends' YUV methods take."""
+        o = self._options
+        return (o.quality, o.fast_dct, o.progressive, o.data_uri)
 
     @property
     def split_frames(self) -> bool:
@@ -214,6 +272,15 @@ class Encoder:
             TypeError: ``image`` is not uint8 pixels.
             ValueError: ``image`` has a wrong shape, is empty or too large.
         """
+        if self._is_yuv(image):
+            frame, tjsamp = self._prepare_yuv(image, None)
+            rows = 0
+            if self._split_frames:
+                rows = strip_rows(frame.width, frame.height, tjsamp, self._options.progressive, self._threads)
+            if rows == 0:
+                return self._impl.encode_yuv(*frame, self._options.quality, tjsamp,  # type: ignore[no-any-return]
+                                             *self._yuv_args[1:])
+            return self._live_pool().encode_yuv(frame, *self._yuv_args, rows)  # type: ignore[no-any-return]
         array = _options.prepare_image(image, self._options.pixel_format, max_pixels=self._max_pixels)
         width, height = _options.fit_max_side(array.shape[1], array.shape[0], self._max_side)
         rows = self._strip_rows(width, height)
@@ -250,10 +317,36 @@ class Encoder:
             raise TypeError(f"frames must be a sequence of frames or one N-D array, got {type(frames).__name__}")
         else:
             items = list(frames)
-        pixel_format = self._options.pixel_format
-        arrays = [self._fit(_prepare_frame(frame, pixel_format, self._max_pixels, i)) for i, frame in enumerate(items)]
-        whole = [0] * len(arrays)  # frames in parallel, each in one piece
-        return self._live_pool().encode_batch(arrays, *self._options.args, whole)  # type: ignore[no-any-return]
+        prepared = [self._prepare(frame, i) for i, frame in enumerate(items)]  # all checked before any work
+        pool = self._live_pool()
+        whole = [0] * len(prepared)  # frames in parallel, each in one piece
+        kinds = {is_yuv for is_yuv, _ in prepared}
+        if kinds == {False}:
+            return pool.encode_batch([p for _, p in prepared], *self._options.args, whole)  # type: ignore[no-any-return]
+        if kinds == {True}:
+            return pool.encode_yuv_batch([p for _, p in prepared], *self._yuv_args, whole)  # type: ignore[no-any-return]
+        # VideoFrames among pixel frames: every frame submitted, then collected in order.
+        pending = [self._submit(pool, item) for item in prepared]
+        results = []
+        for index, frame in enumerate(pending):
+            try:
+                results.append(frame.result())
+            except Exception as exc:
+                raise type(exc)(f"frames[{index}]: {exc}") from exc
+        return results
+
+    def _prepare(self, frame: Any, index: int) -> tuple[bool, Any]:
+        """(True, a YuvFrame) or (False, a prepared, fitted pixel frame), errors naming frames[index]."""
+        if self._is_yuv(frame):
+            return True, self._prepare_yuv(frame, index)[0]
+        return False, self._fit(_prepare_frame(frame, self._options.pixel_format, self._max_pixels, index))
+
+    def _submit(self, pool: Any, item: tuple[bool, Any]) -> Any:
+        """Starts one prepared frame on the pool, in one piece; .result() gives its str."""
+        is_yuv, frame = item
+        if is_yuv:
+            return pool.submit_yuv(frame, *self._yuv_args, 0)
+        return pool.submit(frame, *self._options.args, 0)
 
     def imap(self, frames: Iterable[Any], *, max_in_flight: int | None = None) -> Iterator[str]:
         """Encode frames as they arrive (e.g. from a capture loop), yielding results in order.
@@ -277,18 +370,16 @@ class Encoder:
         """
         limit = 2 * self._threads if max_in_flight is None else _options.check_threads(max_in_flight)
         pool = self._live_pool()
-        pixel_format = self._options.pixel_format
         pending: collections.deque[Any] = collections.deque()
         for index, frame in enumerate(frames):
-            array = self._fit(_prepare_frame(frame, pixel_format, self._max_pixels, index))
-            pending.append(pool.submit(array, *self._options.args, 0))  # in one piece, as encode_batch
+            pending.append(self._submit(pool, self._prepare(frame, index)))  # in one piece, as encode_batch
             if len(pending) >= limit:
                 yield pending.popleft().result()
         while pending:
             yield pending.popleft().result()
 
     def __getstate__(self) -> dict[str, Any]:
-        return {
+        state = {
             "format": self._format,
             **self._options.as_dict(),
             "threads": self._threads_arg,
@@ -296,6 +387,9 @@ class Encoder:
             "max_pixels": self._max_pixels_arg,
             "max_side": self._max_side,
         }
+        if self._yuv_format is not None:
+            state.update(pixel_format=self._yuv_format, yuv_range=self._yuv_range, yuv_matrix=self._yuv_matrix)
+        return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__init__(**state)  # type: ignore[misc]
@@ -308,6 +402,16 @@ class Encoder:
 _shared: dict[tuple[str, int], tuple[int, Any]] = {}
 
 
+def _shared_pool(impl: Any, threads: int) -> Any:
+    """The backend's BatchEncoder of ``threads`` threads shared by frame64.encode(..., threads=N) calls."""
+    key = (impl.__name__, threads)
+    entry = _shared.get(key)
+    if entry is None or entry[0] != os.getpid():
+        entry = (os.getpid(), impl.BatchEncoder(threads))
+        _shared[key] = entry  # a race only builds a pool twice
+    return entry[1]
+
+
 def encode_threaded(array: np.ndarray, options: _options.JpegOptions, threads: int) -> str:
     """frame64.encode(..., threads=N) for a prepared frame, on a pool shared by such calls."""
     rows = strip_rows(array.shape[1], array.shape[0], options.tjsamp, options.progressive, threads)
@@ -315,9 +419,15 @@ def encode_threaded(array: np.ndarray, options: _options.JpegOptions, threads: i
     impl = _backend.current()
     if rows == 0:
         return impl.encode_jpeg(array, *args)  # type: ignore[no-any-return]
-    key = (impl.__name__, threads)
-    entry = _shared.get(key)
-    if entry is None or entry[0] != os.getpid():
-        entry = (os.getpid(), impl.BatchEncoder(threads))
-        _shared[key] = entry  # a race only builds a pool twice
-    return entry[1].encode(array, *args, rows)  # type: ignore[no-any-return]
+    return _shared_pool(impl, threads).encode(array, *args, rows)  # type: ignore[no-any-return]
+
+
+def encode_yuv_threaded(frame: _yuv.YuvFrame, options: _options.JpegOptions, tjsamp: int, threads: int) -> str:
+    """frame64.encode(yuv, threads=N): strips of the planes on the shared pool (one piece when too small)."""
+    rows = strip_rows(frame.width, frame.height, tjsamp, options.progressive, threads)
+    impl = _backend.current()
+    if rows == 0:
+        return impl.encode_yuv(*frame, options.quality, tjsamp, options.fast_dct,  # type: ignore[no-any-return]
+                               options.progressive, options.data_uri)
+    return _shared_pool(impl, threads).encode_yuv(  # type: ignore[no-any-return]
+        frame, options.quality, options.fast_dct, options.progressive, options.data_uri, rows)

@@ -88,7 +88,7 @@ BENIGN_JPEG_WARNINGS = frozenset({"JWRN_EXTRANEOUS_DATA", "JWRN_JFIF_MAJOR", "JW
 MCU_SIZE = {0: (8, 8), 1: (16, 8), 2: (16, 16), 3: (8, 8), 4: (8, 16), 5: (32, 8)}
 
 # YUV input layouts. They are not TJPF codes: TurboJPEG takes YUV as planes
-# (tjCompressFromYUVPlanes), so these are frame64's own codes (as
+# (tjCompressFromYUVPlanes, libjpeg's raw-data API), so these are frame64's own codes (as
 # cpp/jpeg/yuv_encoder.hpp kYuv*), each with the subsampling it compresses to.
 YUV_FORMATS = {"I420": 0, "NV12": 1, "YUYV": 2, "UYVY": 3}
 YUV_SUBSAMPLING = {"I420": "420", "NV12": "420", "YUYV": "422", "UYVY": "422"}

@@ -8,6 +8,7 @@ formats, limits, codes) live in ``_formats``.
 
 from __future__ import annotations
 
+import functools
 import numbers
 import sys
 from dataclasses import dataclass
@@ -58,6 +59,8 @@ def choice(name: str, value: Any, allowed: tuple[str, ...]) -> str:
 
 
 def flag(name: str, value: Any) -> bool:
+    if value is True or value is False:  # fast path
+        return value
     if not isinstance(value, (bool, np.bool_)):
         raise TypeError(f"{name} must be a bool, got {type(value).__name__}")
     return bool(value)
@@ -103,6 +106,8 @@ def check_threads(value: Any) -> int:
 
 
 def _integer(name: str, value: Any, expected: str) -> int:
+    if type(value) is int:  # fast path: the ABC check below costs a microsecond
+        return value
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
         raise TypeError(f"{name} must be {expected}, got {type(value).__name__}")
     return int(value)
@@ -228,11 +233,16 @@ class JpegOptions:
     def channels(self) -> int:
         return CHANNELS[self.pixel_format]
 
-    @property
+    @functools.cached_property
     def args(self) -> tuple[int, int, int, bool, bool, bool]:
         """The options as both backends' JPEG functions take them after the frame:
         (pixel_format, quality, subsampling, fast_dct, progressive, data_uri)."""
         return (self.tjpf, self.quality, self.tjsamp, self.fast_dct, self.progressive, self.data_uri)
+
+    def args_at(self, quality: int) -> tuple[int, int, int, bool, bool, bool]:
+        """``args`` with another (already checked) quality."""
+        args = self.args
+        return args if quality == args[1] else (args[0], quality, *args[2:])
 
     def as_dict(self) -> dict[str, Any]:
         """The options by the names ``frame64.encode`` takes."""
@@ -246,8 +256,31 @@ class JpegOptions:
         }
 
 
+_JPEG_OPTIONS_CACHE: dict[tuple[Any, ...], JpegOptions] = {}
+_CACHE_LIMIT = 256
+
+
 def jpeg_options(
     *, quality: Any, subsampling: Any, pixel_format: Any, fast_dct: Any, progressive: Any, data_uri: Any
+) -> JpegOptions:
+    """The validated options; the same exact-typed arguments (int, str, bool) again are a dict lookup."""
+    key = (quality, subsampling, pixel_format, fast_dct, progressive, data_uri)
+    exact = (
+        type(quality) is int and type(subsampling) is str and type(pixel_format) is str
+        and type(fast_dct) is bool and type(progressive) is bool and type(data_uri) is bool
+    )
+    if exact:
+        cached = _JPEG_OPTIONS_CACHE.get(key)
+        if cached is not None:
+            return cached
+    options = _checked_jpeg_options(quality, subsampling, pixel_format, fast_dct, progressive, data_uri)
+    if exact and len(_JPEG_OPTIONS_CACHE) < _CACHE_LIMIT:  # only valid options reach here
+        _JPEG_OPTIONS_CACHE[key] = options
+    return options
+
+
+def _checked_jpeg_options(
+    quality: Any, subsampling: Any, pixel_format: Any, fast_dct: Any, progressive: Any, data_uri: Any
 ) -> JpegOptions:
     return JpegOptions(
         pixel_format=choice("pixel_format", pixel_format, PIXEL_FORMATS),

@@ -36,6 +36,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from . import _resize
 from ._formats import MAX_JPEG_SIDE, YUV_FORMATS, YUV_MATRICES, YUV_RANGES, YUV_SUBSAMPLING
 from ._options import choice
 
@@ -223,6 +224,46 @@ def prepare_yuv(image: Any, pixel_format: Any, yuv_range: Any, yuv_matrix: Any, 
     matrix_name = choice("yuv_matrix", yuv_matrix, tuple(YUV_MATRICES)) if yuv_matrix is not None else frame_matrix
     return YuvFrame(planes, YUV_FORMATS[layout_name], width, height,
                     YUV_RANGES[range_name or "limited"], YUV_MATRICES[matrix_name or "bt601"])
+
+
+def resize_yuv(frame: YuvFrame, width: int, height: int) -> YuvFrame:
+    """The frame with each plane area-resized on its own (frame64.resize's filter, one channel), no RGB between.
+
+    Luma becomes ``width`` x ``height`` and chroma the chroma size of that
+    (tjPlaneWidth/tjPlaneHeight: ``ceil(width / 2)`` x ``ceil(height / 2)`` at
+    4:2:0, ``ceil(width / 2)`` x ``height`` at 4:2:2), each resized from the
+    frame's own plane; range and matrix are converted afterwards, when the
+    planes are compressed. 4:2:0 frames come back as I420 planes (NV12's
+    chroma split first); packed 4:2:2 frames are packed again, which needs
+    an even width: an odd ``width`` is taken one less (at least 2). A frame
+    already at that size comes back as it is.
+    """
+    name = layout_name(frame.layout)
+    packed = name in ("YUYV", "UYVY")
+    if packed:
+        width = max(2, width - width % 2)
+    if (width, height) == (frame.width, frame.height):
+        return frame
+    if name == "I420":
+        y, u, v = frame.planes
+    elif name == "NV12":
+        y, u, v = frame.planes[0], frame.planes[1][:, 0::2], frame.planes[1][:, 1::2]
+    else:
+        row = frame.planes[0]
+        luma, chroma = (0, 1) if name == "YUYV" else (1, 0)
+        y, u, v = row[:, luma::2], row[:, chroma::4], row[:, chroma + 2::4]
+    rows, samples = _chroma_size(name, height, width)
+
+    def resized(plane: np.ndarray, columns: int, lines: int) -> np.ndarray:
+        return _resize.resize_prepared(np.ascontiguousarray(plane), 1, columns, lines)
+
+    y, u, v = resized(y, width, height), resized(u, samples, rows), resized(v, samples, rows)
+    if not packed:
+        return frame._replace(planes=(y, u, v), layout=YUV_FORMATS["I420"], width=width, height=height)
+    out = np.empty((height, width // 2, 4), np.uint8)
+    out[:, :, luma], out[:, :, luma + 2] = y[:, 0::2], y[:, 1::2]
+    out[:, :, chroma], out[:, :, chroma + 2] = u, v
+    return frame._replace(planes=(out.reshape(height, 2 * width),), width=width, height=height)
 
 
 def layout_name(layout: int) -> str:

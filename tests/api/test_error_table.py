@@ -68,13 +68,9 @@ def test_each_row_raises_its_class_on_both_backends(name: str, call: str) -> Non
                 _eval(call)
             assert type(raised.value) is expected, (module.__name__, type(raised.value))
             messages.append(str(raised.value))
-    if name != "frame64.PngDecodeError":
-        assert len(set(messages)) == 1, messages
+    assert len(set(messages)) == 1, messages
 
 
-@pytest.mark.xfail(
-    strict=True, reason="PNG messages: libspng's reasons (C++) vs the fallback's own reader; the class agrees"
-)
 def test_png_messages_agree_across_backends() -> None:
     call = next(call for name, call in rows() if name == "frame64.PngDecodeError")
     messages = set()

@@ -13,7 +13,7 @@ from typing import Any
 import cv2
 import numpy as np
 import pytest
-from turbojpeg import TJFLAG_ACCURATEDCT, TJSAMP_420, TJSAMP_422, TurboJPEG
+from turbojpeg import TJFLAG_ACCURATEDCT, TJFLAG_FASTDCT, TJFLAG_PROGRESSIVE, TJSAMP_420, TJSAMP_422, TurboJPEG
 
 import frame64
 from frame64 import _backend, _formats, _sample
@@ -68,7 +68,7 @@ def derived_coefficients() -> dict[tuple[str, str], tuple[int, ...]]:
 
 
 def oracle(y: np.ndarray, u: np.ndarray, v: np.ndarray, sub: int, quality: int = 90, *, yuv_range: str = "full",
-           yuv_matrix: str = "bt601", data_uri: bool = False) -> str:
+           yuv_matrix: str = "bt601", data_uri: bool = False, flags: int = TJFLAG_ACCURATEDCT) -> str:
     """base64 of PyTurboJPEG's encode_from_yuv on the (converted) planes, rows padded to 4 bytes.
 
     TurboJPEG's luma plane is the image size rounded up to the subsampling
@@ -80,8 +80,11 @@ def oracle(y: np.ndarray, u: np.ndarray, v: np.ndarray, sub: int, quality: int =
     buffer = b"".join(
         np.pad(p, ((0, 0), (0, -p.shape[1] % 4))).tobytes() for p in (y, u, v)
     )
-    jpeg = _TJ.encode_from_yuv(np.frombuffer(buffer, np.uint8), height, width, quality=quality,
-                               jpeg_subsample=sub, flags=TJFLAG_ACCURATEDCT)
+    # libjpeg-turbo 2.1 leaves a handle that wrote a progressive JPEG with
+    # optimized Huffman tables on: progressive calls get a handle of their own.
+    turbo = TurboJPEG() if flags & TJFLAG_PROGRESSIVE else _TJ
+    jpeg = turbo.encode_from_yuv(np.frombuffer(buffer, np.uint8), height, width, quality=quality,
+                                 jpeg_subsample=sub, flags=flags)
     return ("data:image/jpeg;base64," if data_uri else "") + base64.b64encode(jpeg).decode()
 
 
@@ -266,6 +269,60 @@ def test_data_uri_progressive_fast_dct_threads(backend: str) -> None:
         (y, u, v), pixel_format="I420", quality=70)
 
 
+@pytest.mark.parametrize("height", [1, 7, 8, 9, 15, 16, 17, 23, 24, 25, 31, 32, 33, 40])
+def test_every_height_residue_equals_pyturbojpeg(backend: str, height: int) -> None:
+    """Heights and widths on and off the 8- and 16-line grid: the last iMCU row and block padding."""
+    for width in (1, 8, 9, 16, 17, 24, 30, 33):
+        y, u, v = planes_of(height, width, seed=height * 64 + width)
+        expected = oracle(y, u, v, TJSAMP_420, quality=85)
+        assert frame64.encode((y, u, v), pixel_format="I420", yuv_range="full", quality=85) == expected
+        assert frame64.encode((y, np.stack([u, v], 2)), pixel_format="NV12", yuv_range="full", quality=85) == expected
+        if width % 2 == 0:
+            y2, u2, v2 = planes_of(height, width, "422", seed=height + width)
+            assert frame64.encode(packed422(y2, u2, v2, "YUYV"), pixel_format="YUYV", yuv_range="full",
+                                  quality=85) == oracle(y2, u2, v2, TJSAMP_422, quality=85)
+
+
+def test_every_quality_equals_pyturbojpeg(backend: str) -> None:
+    y, u, v = planes_of(37, 53, seed=23)
+    for quality in range(1, 101):
+        assert frame64.encode((y, u, v), pixel_format="I420", yuv_range="full", quality=quality) == oracle(
+            y, u, v, TJSAMP_420, quality), quality
+
+
+@pytest.mark.parametrize("fast_dct,progressive", [(True, False), (False, True), (True, True)])
+@pytest.mark.parametrize("quality", [40, 95, 96, 100])
+def test_fast_dct_and_progressive_equal_pyturbojpeg(backend: str, fast_dct: bool, progressive: bool,
+                                                    quality: int) -> None:
+    """TurboJPEG's flags as frame64 passes them: the fast DCT only below quality 96."""
+    flags = (TJFLAG_FASTDCT if fast_dct and quality < 96 else TJFLAG_ACCURATEDCT) | (
+        TJFLAG_PROGRESSIVE if progressive else 0)
+    y, u, v = planes_of(41, 67, seed=quality)
+    options = {"quality": quality, "fast_dct": fast_dct, "progressive": progressive}
+    expected = oracle(y, u, v, TJSAMP_420, quality, yuv_range="limited", yuv_matrix="bt709", flags=flags)
+    assert frame64.encode((y, u, v), pixel_format="I420", yuv_matrix="bt709", **options) == expected
+    assert frame64.encode((y, u, v), pixel_format="I420", yuv_range="full", **options) == oracle(
+        y, u, v, TJSAMP_420, quality, flags=flags)
+    assert frame64.encode((y, u, v), pixel_format="I420", yuv_range="full", quality=quality) == oracle(
+        y, u, v, TJSAMP_420, quality)  # nothing left behind by the call before
+    y2, u2, v2 = planes_of(41, 68, "422", seed=quality)
+    assert frame64.encode(packed422(y2, u2, v2, "UYVY"), pixel_format="UYVY", yuv_range="full", **options) == oracle(
+        y2, u2, v2, TJSAMP_422, quality, flags=flags)
+
+
+def test_yuv_and_pixel_frames_share_the_compressor(backend: str) -> None:
+    """The compiled backend compresses both on one per-thread libjpeg struct: neither leaves state for the other."""
+    y, u, v = planes_of(48, 64, seed=29)
+    bgr = _sample.camera_frame(48, 64)
+    first = [frame64.encode(bgr), frame64.encode((y, u, v), pixel_format="I420", yuv_range="full")]
+    for progressive in (True, False):
+        frame64.encode(bgr, progressive=progressive, subsampling="444")
+        assert frame64.encode((y, u, v), pixel_format="I420", yuv_range="full") == first[1]
+        frame64.encode((y, u, v), pixel_format="I420", progressive=progressive)
+        assert frame64.encode(bgr) == first[0]
+    assert first[1] == oracle(y, u, v, TJSAMP_420)
+
+
 def test_cpp_equals_fallback_on_a_camera_frame() -> None:
     if len(BACKENDS) < 2:
         pytest.skip("needs both backends")
@@ -332,3 +389,64 @@ def test_option_errors(backend: str) -> None:
         frame64.encode((y, u, v), pixel_format="I420", max_pixels=10)
     with pytest.raises(ValueError, match="quality must be in 1..100"):
         frame64.encode((y, u, v), pixel_format="I420", quality=0)
+
+
+# --- max_side and max_chars: each plane resized on its own ------------------
+
+
+def resized_planes(y: np.ndarray, u: np.ndarray, v: np.ndarray, width: int, height: int,
+                   sub: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The documented rule through the public API: frame64.resize of each plane, chroma to the new chroma size."""
+    rows = (height + 1) // 2 if sub == "420" else height
+    return (frame64.resize(y, (width, height)), frame64.resize(u, ((width + 1) // 2, rows)),
+            frame64.resize(v, ((width + 1) // 2, rows)))
+
+
+@pytest.mark.parametrize("height,width,max_side", [(480, 640, 100), (37, 53, 20), (99, 31, 7), (16, 16, 1),
+                                                   (64, 96, 96), (64, 96, 500)])
+def test_max_side_resizes_each_plane(backend: str, height: int, width: int, max_side: int) -> None:
+    y, u, v = planes_of(height, width, seed=max_side)
+    new_w, new_h = _options_fit(width, height, max_side)
+    expected = frame64.encode(resized_planes(y, u, v, new_w, new_h, "420"), pixel_format="I420")
+    assert frame64.encode((y, u, v), pixel_format="I420", max_side=max_side) == expected
+    assert frame64.encode((y, np.stack([u, v], 2)), pixel_format="NV12", max_side=max_side) == expected
+    assert frame64.Encoder(pixel_format="I420", max_side=max_side, threads=2).encode_batch([(y, u, v)]) == [expected]
+    big = frame64.encode((y, u, v), pixel_format="I420", max_side=max_side, threads=2)
+    assert np.array_equal(frame64.decode(big), frame64.decode(expected))  # strips when large: the same pixels
+
+
+@pytest.mark.parametrize("order", ["YUYV", "UYVY"])
+@pytest.mark.parametrize("height,width,max_side", [(240, 320, 101), (30, 64, 10), (64, 6, 32)])
+def test_max_side_packed_422_keeps_an_even_width(backend: str, order: str, height: int, width: int,
+                                                 max_side: int) -> None:
+    y, u, v = planes_of(height, width, "422", seed=width)
+    new_w, new_h = _options_fit(width, height, max_side)
+    new_w = max(2, new_w - new_w % 2)
+    y2, u2, v2 = resized_planes(y, u, v, new_w, new_h, "422")
+    expected = frame64.encode(packed422(y2, u2, v2, order), pixel_format=order, yuv_matrix="bt709")
+    image = packed422(y, u, v, order)
+    assert frame64.encode(image, pixel_format=order, yuv_matrix="bt709", max_side=max_side) == expected
+    assert frame64.decode(expected).shape[:2] == (new_h, new_w)
+
+
+def _options_fit(width: int, height: int, max_side: int) -> tuple[int, int]:
+    """encode's documented max_side rule: the longer side to max_side, the shorter rounded half up."""
+    longer, shorter = max(width, height), min(width, height)
+    if longer <= max_side:
+        return width, height
+    rounded = max(1, (2 * shorter * max_side + longer) // (2 * longer))
+    return (max_side, rounded) if width >= height else (rounded, max_side)
+
+
+@pytest.mark.parametrize("max_chars", [20000, 3000, 1200])
+def test_max_chars_fits_and_agrees_across_backends(max_chars: int) -> None:
+    i420 = cv2.cvtColor(_sample.camera_frame(240, 320), cv2.COLOR_BGR2YUV_I420)
+    results = []
+    for name in BACKENDS:
+        with _backend.use(name):
+            text = frame64.encode(i420, pixel_format="I420", max_chars=max_chars, data_uri=True)
+            assert len(text) <= max_chars
+            results.append(text)
+    assert len(set(results)) == 1
+    with pytest.raises(ValueError, match="max_chars=50 is too small"):
+        frame64.encode(i420, pixel_format="I420", max_chars=50)

@@ -3,8 +3,9 @@
 libjpeg-turbo's TurboJPEG reads TJ_OPTIMIZE, TJ_ARITHMETIC, TJ_RESTART and
 TJ_PROGRESSIVE on every compression, and its memory manager reads JPEGMEM
 (a small limit makes progressive compression fail). frame64._core drives
-libjpeg directly (cpp/jpeg/jpeg_encoder.cpp) and reads none of them; the
-fallback, which can only call TurboJPEG, compresses in a child process
+libjpeg directly (cpp/jpeg/jpeg_encoder.cpp; YUV input through its
+raw-data API) and reads none of them; the fallback, which can only call
+TurboJPEG, compresses (pixels and YUV planes alike) in a child process
 without them while one is set (frame64/_fallback/_turbo.py). Each variable
 is set the way a user's shell sets it: in the environment a fresh
 interpreter starts with. The bare PyTurboJPEG call in the same process
@@ -61,6 +62,19 @@ for name, module, count in (("cpp", _core, len(cases)), ("python", _fallback, 3)
     pool = module.BatchEncoder(2)
     got.append(digest(pool.encode(strip_frame, TJPF["BGR"], 90, TJSAMP["420"], False, False, False, 8)))
     results[name] = got
+# YUV input (issue 15): I420 planes of an odd size, limited range (converted);
+# NV12 progressive; YUYV with the fast DCT. The fallback gets the first two.
+i420 = (gray, gray[:16, :23], gray[8:24, 10:33])
+nv12 = (frame[:64, :92, 0], frame[:32, :92, 1])
+yuyv = frame[:40, :92, :2]
+yuv_cases = [
+    (i420, {"pixel_format": "I420", "quality": 80}),
+    (nv12, {"pixel_format": "NV12", "progressive": True, "yuv_range": "full"}),
+    (yuyv, {"pixel_format": "YUYV", "fast_dct": True, "quality": 60, "yuv_matrix": "bt709"}),
+]
+for name, module, count in (("cpp", _core, len(yuv_cases)), ("python", _fallback, 2)):
+    with _backend.use(module):
+        results[name + "_yuv"] = [digest(frame64.encode(image, **options)) for image, options in yuv_cases[:count]]
 bare = []
 oracle = turbojpeg.TurboJPEG()
 for flags in (turbojpeg.TJFLAG_ACCURATEDCT, turbojpeg.TJFLAG_ACCURATEDCT | turbojpeg.TJFLAG_PROGRESSIVE):
@@ -70,6 +84,15 @@ for flags in (turbojpeg.TJFLAG_ACCURATEDCT, turbojpeg.TJFLAG_ACCURATEDCT | turbo
     except OSError as exc:
         bare.append("error: " + str(exc))
 results["bare"] = bare
+# The same variables in effect for TurboJPEG's YUV compression (tjCompressFromYUVPlanes).
+planes = np.zeros(32 * 32 * 3 // 2, np.uint8)
+planes[:1024] = np.arange(1024) % 251
+try:
+    results["bare_yuv"] = hashlib.sha256(oracle.encode_from_yuv(planes, 32, 32, quality=90,
+                                                                 jpeg_subsample=turbojpeg.TJSAMP_420,
+                                                                 flags=turbojpeg.TJFLAG_ACCURATEDCT)).hexdigest()[:16]
+except OSError as exc:
+    results["bare_yuv"] = "error: " + str(exc)
 # libjpeg-turbo 3.x's TurboJPEG reads no TJ_* variable any more (JPEGMEM still counts).
 library = ctypes.util.find_library("turbojpeg") or "libturbojpeg.so.0"
 results["turbojpeg3"] = hasattr(ctypes.CDLL(library), "tj3Init")
@@ -111,32 +134,38 @@ def clean() -> dict[str, Any]:
     pytest.importorskip("frame64._core")
     results = run_child({})
     assert results["python"] == results["cpp"][:3] + results["cpp"][-1:]
+    assert results["python_yuv"] == results["cpp_yuv"][:2]
     return results
 
 
 @pytest.mark.parametrize("variable, value", IN_EFFECT + SPEED_ONLY, ids=lambda v: str(v))
 def test_libjpeg_turbo_variables_change_no_byte(clean: dict[str, Any], variable: str, value: str) -> None:
     results = run_child({variable: value})
-    assert results["cpp"] == clean["cpp"]
-    assert results["python"] == clean["python"]
+    for key in ("cpp", "python", "cpp_yuv", "python_yuv"):
+        assert results[key] == clean[key], key
     assert results["environment"] == {variable: [value, value]}
     if (variable, value) in SPEED_ONLY or results["turbojpeg3"]:  # 3.x: TurboJPEG reads none of them
         assert results["bare"] == clean["bare"]
+        assert results["bare_yuv"] == clean["bare_yuv"]
     elif variable == "JPEGMEM":
         assert results["bare"][0] == clean["bare"][0]
         assert results["bare"][1].startswith("error: "), results["bare"]
+        assert results["bare_yuv"] == clean["bare_yuv"]  # baseline: within any memory limit
     elif variable == "TJ_PROGRESSIVE":  # makes baseline progressive: the progressive call is unchanged
         assert results["bare"] == [clean["bare"][1], clean["bare"][1]]
+        assert results["bare_yuv"] != clean["bare_yuv"]
     else:
         assert results["bare"][0] != clean["bare"][0]
+        assert results["bare_yuv"] != clean["bare_yuv"]  # YUV input was changed by it before issue 16
 
 
 def test_every_variable_at_once(clean: dict[str, Any]) -> None:
     settings = dict(IN_EFFECT + SPEED_ONLY)  # one value per name
     results = run_child(settings)
-    assert results["cpp"] == clean["cpp"]
-    assert results["python"] == clean["python"]
+    for key in ("cpp", "python", "cpp_yuv", "python_yuv"):
+        assert results[key] == clean[key], key
     assert (results["bare"] == clean["bare"]) == results["turbojpeg3"]
+    assert (results["bare_yuv"] == clean["bare_yuv"]) == results["turbojpeg3"]
 
 
 def test_empty_values_are_ignored_like_turbojpeg_ignores_them(monkeypatch: pytest.MonkeyPatch) -> None:

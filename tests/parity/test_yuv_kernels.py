@@ -56,3 +56,15 @@ def test_unknown_kernel_is_a_value_error() -> None:
     with pytest.raises(ValueError, match="unknown YUV kernel 'sse9'"):
         core.set_yuv_kernel("sse9")
     assert core.yuv_kernel() == KERNELS[0]
+
+
+@pytest.mark.parametrize("yuv_range,yuv_matrix", [("full", "bt709"), ("limited", "bt709"), ("limited", "bt601")])
+def test_conversion_extremes_equal_fallback(kernel: str, yuv_range: str, yuv_matrix: str) -> None:
+    """Samples at 0, 1, 127, 128, 254 and 255 only: every clamp and sign of the fixed-point rule."""
+    rng = np.random.default_rng(len(yuv_range) + len(yuv_matrix))
+    values = np.array([0, 1, 127, 128, 254, 255], np.uint8)
+    y, u, v = (values[rng.integers(0, 6, shape)] for shape in ((9, 70), (5, 35), (5, 35)))
+    options = {"pixel_format": "I420", "yuv_range": yuv_range, "yuv_matrix": yuv_matrix}
+    got = frame64.encode((y, u, v), **options)
+    with _backend.use("python"):
+        assert got == frame64.encode((y, u, v), **options)

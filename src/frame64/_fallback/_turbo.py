@@ -2,8 +2,9 @@
 
 PyTurboJPEG loads libturbojpeg with ctypes once per ``TurboJPEG()``; its
 calls release the GIL, so one shared instance serves every thread.
-``encode`` is the one place the backend compresses, immune to the
-environment variables libjpeg-turbo reads (``COMPRESS_ENVIRONMENT``).
+``encode`` and ``encode_from_yuv`` are the only places the backend
+compresses, immune to the environment variables libjpeg-turbo reads
+(``COMPRESS_ENVIRONMENT``).
 """
 
 from __future__ import annotations
@@ -47,7 +48,7 @@ def turbojpeg() -> Any:
 # (TJPARAM_MAXMEMORY), whichever API PyTurboJPEG uses. frame64._core reads
 # none of them (cpp/jpeg/jpeg_encoder.cpp drives libjpeg directly).
 # PyTurboJPEG can only call TurboJPEG, so while one of them is set, encode()
-# runs TurboJPEG in a child process whose environment lacks them, unless
+# and encode_from_yuv() run TurboJPEG in a child process whose environment lacks them, unless
 # PyTurboJPEG is 2.x (which needs libjpeg-turbo 3.x); this process's
 # environment is never changed. With PyTurboJPEG 1.8 the library may be 2.x
 # or 3.x, and the child process is used for both. libjpeg-turbo's JSIMD_*
@@ -63,7 +64,7 @@ import numpy as np
 from turbojpeg import TurboJPEG
 pixels = np.frombuffer(sys.stdin.buffer.read(), np.uint8).reshape(header["shape"])
 try:
-    jpeg = TurboJPEG().encode(pixels, **header["options"])
+    jpeg = getattr(TurboJPEG(), header["method"])(pixels, **header["options"])
 except OSError as exc:
     sys.stderr.write(str(exc))
     sys.exit(3)
@@ -96,13 +97,29 @@ def encode(pixels: Any, quality: int, pixel_format: int, jpeg_subsample: int, fl
         OSError: libjpeg-turbo's failure (its message), or the child process
             could not run.
     """
-    options = dict(quality=quality, pixel_format=pixel_format, jpeg_subsample=jpeg_subsample, flags=flags)
+    return _compress("encode", pixels, dict(quality=quality, pixel_format=pixel_format,
+                                            jpeg_subsample=jpeg_subsample, flags=flags))
+
+
+def encode_from_yuv(buffer: Any, height: int, width: int, quality: int, jpeg_subsample: int, flags: int) -> bytes:
+    """``TurboJPEG.encode_from_yuv`` of TurboJPEG's one-buffer YUV image (pad=4), as ``encode`` runs it.
+
+    Raises:
+        OSError: as ``encode``.
+    """
+    return _compress("encode_from_yuv", buffer, dict(height=height, width=width, quality=quality,
+                                                     jpeg_subsample=jpeg_subsample, flags=flags))
+
+
+def _compress(method: str, pixels: Any, options: dict[str, int]) -> bytes:
+    """``getattr(TurboJPEG, method)(pixels, **options)`` here, or in a clean child process while one is set."""
     turbo = turbojpeg()
     overridden = compress_environment()
     if not overridden or not _reads_environment():
-        return turbo.encode(pixels, **options)  # type: ignore[no-any-return]
+        return getattr(turbo, method)(pixels, **options)  # type: ignore[no-any-return]
     path = [entry for entry in sys.path if isinstance(entry, str)]  # so the child finds the same PyTurboJPEG
-    header = json.dumps({"path": path, "shape": list(pixels.shape), "options": options}).encode() + b"\n"
+    header = json.dumps({"path": path, "method": method, "shape": list(pixels.shape), "options": options}).encode()
+    header += b"\n"
     clean = {name: value for name, value in os.environ.items() if name not in COMPRESS_ENVIRONMENT}
     try:
         child: subprocess.CompletedProcess[bytes] = subprocess.run(

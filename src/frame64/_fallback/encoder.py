@@ -24,6 +24,7 @@ from .._errors import JpegError
 from .._formats import DATA_URI_PREFIX, DRI, MCU_SIZE, RST0, SOS, is_sof, jpeg_segments
 from .arrays import base64_str
 from .jpeg import compress
+from .yuv import compress_yuv, layout_subsampling, yuv_rows
 
 _SEQUENTIAL_HUFFMAN_SOF = (0xC0, 0xC1)
 
@@ -138,19 +139,37 @@ class BatchEncoder:
         """Starts compressing one frame; returns the function that finishes it."""
         pixel_format, quality, subsampling, fast_dct, progressive, data_uri = options
         height, width = image.shape[:2]
+
+        def compress_rows(first: int, rows: int) -> bytes:
+            return compress(image[first: first + rows], pixel_format, quality, subsampling, fast_dct, progressive)
+
+        return self._start_rows(compress_rows, width, height, subsampling, progressive, data_uri, strip_rows)
+
+    def _start_yuv(self, frame: tuple[Any, ...], options: tuple[int, bool, bool, bool],
+                   strip_rows: int) -> Callable[[], str]:
+        """_start for a frame64._yuv.YuvFrame tuple (planes, layout, width, height, yuv_range, yuv_matrix)."""
+        planes, layout, width, height, yuv_range, yuv_matrix = frame
+        quality, fast_dct, progressive, data_uri = options
+
+        def compress_rows(first: int, rows: int) -> bytes:
+            return compress_yuv(yuv_rows(planes, layout, first, rows), layout, width, rows, yuv_range, yuv_matrix,
+                                quality, fast_dct, progressive)
+
+        subsampling = layout_subsampling(layout)
+        return self._start_rows(compress_rows, width, height, subsampling, progressive, data_uri, strip_rows)
+
+    def _start_rows(self, compress_rows: Callable[[int, int], bytes], width: int, height: int, subsampling: int,
+                    progressive: bool, data_uri: bool, strip_rows: int) -> Callable[[], str]:
+        """Starts compressing a frame's strips (compress_rows(first row, rows) each); returns the finisher."""
         strips, strip_height, interval = plan_strips(width, height, subsampling, progressive, strip_rows)
-
-        def compress_strip(pixels: np.ndarray) -> bytes:
-            return compress(pixels, pixel_format, quality, subsampling, fast_dct, progressive)
-
-        pieces = [(image[k * strip_height : (k + 1) * strip_height],) for k in range(strips)]
-        started = self._dispatch(compress_strip, pieces)
+        pieces = [(k * strip_height, min(strip_height, height - k * strip_height)) for k in range(strips)]
+        started = self._dispatch(compress_rows, pieces)
 
         def finish() -> str:
             parts = [p.result() if isinstance(p, concurrent.futures.Future) else p for p in started]
             jpeg = parts[0] if strips == 1 else stitch_strips(parts, height, interval)
             if jpeg is None:  # libjpeg-turbo told by its environment to write something else
-                jpeg = compress_strip(image)
+                jpeg = compress_rows(0, height)
             return base64_str(jpeg, DATA_URI_PREFIX["jpeg"] if data_uri else "")
 
         return finish
@@ -165,7 +184,9 @@ class BatchEncoder:
         *options, strip_rows = options_and_rows
         if len(strip_rows) != len(images):
             raise ValueError(f"strip_rows: needs one entry per frame ({len(images)}), got {len(strip_rows)}")
-        finishers = [self._start(image, tuple(options), rows) for image, rows in zip(images, strip_rows)]
+        return self._finish_all([self._start(image, tuple(options), rows) for image, rows in zip(images, strip_rows)])
+
+    def _finish_all(self, finishers: list[Callable[[], str]]) -> list[str]:
         results: list[str] = []
         failure: tuple[int, Exception] | None = None
         for index, finish in enumerate(finishers):
@@ -182,3 +203,20 @@ class BatchEncoder:
     def submit(self, image: np.ndarray, *options_and_rows: Any) -> PendingFrame:
         *options, strip_rows = options_and_rows
         return PendingFrame(self._start(image, tuple(options), strip_rows))
+
+    # YUV frames (frame64._yuv.YuvFrame tuples), then quality, fast_dct,
+    # progressive, data_uri, strip_rows, as frame64._core.BatchEncoder's *_yuv methods take them.
+    def encode_yuv(self, frame: tuple[Any, ...], *options_and_rows: Any) -> str:
+        *options, strip_rows = options_and_rows
+        return self._start_yuv(frame, tuple(options), strip_rows)()
+
+    def encode_yuv_batch(self, frames: Sequence[tuple[Any, ...]], *options_and_rows: Any) -> list[str]:
+        *options, strip_rows = options_and_rows
+        if len(strip_rows) != len(frames):
+            raise ValueError(f"strip_rows: needs one entry per frame ({len(frames)}), got {len(strip_rows)}")
+        return self._finish_all([self._start_yuv(frame, tuple(options), rows)
+                                 for frame, rows in zip(frames, strip_rows)])
+
+    def submit_yuv(self, frame: tuple[Any, ...], *options_and_rows: Any) -> PendingFrame:
+        *options, strip_rows = options_and_rows
+        return PendingFrame(self._start_yuv(frame, tuple(options), strip_rows))

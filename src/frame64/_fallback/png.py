@@ -43,6 +43,7 @@ _LEVELS = {
     9: (True, 0, 9, zlib.Z_DEFAULT_STRATEGY),
 }
 _COLOUR_CHANNELS = {0: 1, 2: 3, 3: 1, 4: 2, 6: 4}
+_KNOWN_CRITICAL = (b"IHDR", b"PLTE", b"IDAT", b"IEND")
 _VALID_DEPTHS = {0: (1, 2, 4, 8, 16), 2: (8, 16), 3: (1, 2, 4, 8), 4: (8, 16), 6: (8, 16)}
 # Adam7 passes: (x0, y0, dx, dy) (spec 8.2).
 _ADAM7 = ((0, 0, 8, 8), (4, 0, 8, 8), (0, 4, 4, 8), (2, 0, 4, 4), (0, 2, 2, 4), (1, 0, 2, 2), (0, 1, 1, 2))
@@ -217,6 +218,8 @@ class PngChunks:
             end = pos + 12 + length
             if end > len(data):
                 raise PngError(f"invalid PNG: chunk {kind.decode('latin-1')} is truncated")
+            if pos == 8 and kind != b"IHDR":  # spec 5.6: IHDR comes first, whatever follows
+                raise PngError("invalid PNG: the first chunk is not IHDR")
             payload = data[pos + 8 : pos + 8 + length]
             (crc,) = struct.unpack_from(">I", data, pos + 8 + length)
             pos = end
@@ -225,8 +228,6 @@ class PngChunks:
                 if critical or strict:
                     raise PngError(f"invalid PNG: CRC mismatch in chunk {kind.decode('latin-1')}")
                 continue  # a damaged ancillary chunk is dropped
-            if not self.items and kind != b"IHDR":
-                raise PngError("invalid PNG: the first chunk is not IHDR")
             self.items.append((kind, payload))
             if kind == b"IEND":
                 return
@@ -278,6 +279,8 @@ class PngFile:
                 if seen and seen[-1] != b"IDAT" and idat:
                     raise PngError("invalid PNG: IDAT chunks are not consecutive")
                 idat.append(payload)
+            elif kind[0] < 97 and kind not in _KNOWN_CRITICAL:  # spec 5.4: cannot be safely skipped
+                raise PngError(f"invalid PNG: unknown critical chunk {kind.decode('latin-1')}")
             seen.append(kind)
         if self.colour == 3 and self.palette is None:
             raise PngError("invalid PNG: palette image without PLTE")
@@ -307,7 +310,7 @@ def _unfilter(filtered: np.ndarray, bpp: int) -> np.ndarray:
         elif kind in (1, 3, 4):
             cur = _unfilter_sequential(kind, line.tolist(), prev.tolist(), bpp)
         else:
-            raise PngError(f"invalid PNG: unknown filter type {kind}")
+            raise PngError("invalid PNG (image data): unknown filter type")
         rows[y] = cur
         prev = rows[y]
     return rows
@@ -358,11 +361,15 @@ def _raw_samples(png: PngFile) -> np.ndarray:
     inflater = zlib.decompressobj()
     try:
         raw = inflater.decompress(png.stream, expected)
-        # Read on to the end of the zlib stream, so that its Adler-32 is checked.
-        extra = b"" if inflater.eof else inflater.decompress(inflater.unconsumed_tail, 1)
-    except zlib.error as exc:
-        raise PngError(f"invalid PNG (image data): {exc}") from None
-    if len(raw) < expected or not (inflater.eof or extra):
+        if len(raw) == expected:
+            # As libspng: the stream is read on after the last row as far as
+            # it goes, so an Adler-32 that is there is checked (a mismatch is
+            # corrupt data), while a stream that just stops there is accepted.
+            while inflater.unconsumed_tail and not inflater.eof:
+                inflater.decompress(inflater.unconsumed_tail, 1 << 16)
+    except zlib.error:  # libspng's SPNG_EIDAT_STREAM / SPNG_EZLIB (png_decoder.cpp check_image_data)
+        raise PngError("invalid PNG (image data): the compressed image data is corrupt") from None
+    if len(raw) < expected:
         raise PngError("invalid PNG (image data): the image data is truncated")
     dtype = np.uint16 if png.depth == 16 else np.uint8
     image = np.empty((png.height, png.width, channels), dtype)

@@ -3,7 +3,8 @@
 The planes are split and converted in numpy with the fixed-point rule of
 cpp/image/yuv_convert.hpp, packed into TurboJPEG's one-buffer YUV layout
 (rows padded to 4 bytes, as PyTurboJPEG's ``encode_from_yuv`` passes
-``pad=4``) and compressed with ``encode_from_yuv``.
+``pad=4``) and compressed with ``encode_from_yuv`` (through _turbo, which
+keeps libjpeg-turbo's TJ_* variables out of it, as for pixel frames).
 """
 
 from __future__ import annotations
@@ -11,8 +12,8 @@ from __future__ import annotations
 import numpy as np
 
 from .._errors import JpegError
-from .._formats import DATA_URI_PREFIX, YUV_COEFFICIENTS, YUV_FORMATS, YUV_RANGES
-from ._turbo import turbojpeg
+from .._formats import DATA_URI_PREFIX, TJSAMP, YUV_COEFFICIENTS, YUV_FORMATS, YUV_RANGES
+from ._turbo import encode_from_yuv
 from .arrays import base64_str
 from .jpeg import jpeg_flags
 
@@ -64,21 +65,44 @@ def pack_pad4(y: np.ndarray, u: np.ndarray, v: np.ndarray) -> np.ndarray:
     return np.concatenate(parts)
 
 
-def encode_yuv(planes: tuple[np.ndarray, ...], layout: int, width: int, height: int, yuv_range: int,
-               yuv_matrix: int, quality: int, subsampling: int, fast_dct: bool, progressive: bool,
-               data_uri: bool) -> str:
-    """Same contract as frame64._core.encode_yuv (planes already validated by frame64._yuv)."""
+def layout_subsampling(layout: int) -> int:
+    """The TJSAMP value a layout compresses to (jpeg::yuv_subsampling)."""
+    return TJSAMP["422"] if layout in (_YUYV, _UYVY) else TJSAMP["420"]
+
+
+def yuv_rows(planes: tuple[np.ndarray, ...], layout: int, first: int, rows: int) -> tuple[np.ndarray, ...]:
+    """Luma rows [first, first + rows) of a frame's planes (first even at 4:2:0), as jpeg::yuv_rows."""
+    if layout in (_YUYV, _UYVY):
+        return (planes[0][first: first + rows],)
+    start, stop = first // 2, (first + rows + 1) // 2
+    return (planes[0][first: first + rows], *(plane[start:stop] for plane in planes[1:]))
+
+
+def compress_yuv(planes: tuple[np.ndarray, ...], layout: int, width: int, height: int, yuv_range: int,
+                 yuv_matrix: int, quality: int, fast_dct: bool, progressive: bool) -> bytes:
+    """The JPEG bytes of a validated frame (compress_yuv in cpp/jpeg/yuv_encoder.cpp)."""
+    subsampling = layout_subsampling(layout)
     y, u, v = to_full_bt601(*split_planes(planes, layout), yuv_range, yuv_matrix)
     # TurboJPEG's luma plane is the image rounded up to the subsampling
     # factors: the odd last column (and, for 4:2:0, row) repeats (yuv_encoder.cpp).
     rows = height % 2 if layout in (_I420, _NV12) else 0
     y = np.pad(y, ((0, rows), (0, width % 2)), mode="edge")
     try:
-        jpeg = turbojpeg().encode_from_yuv(pack_pad4(y, u, v), height, width, quality=quality,
-                                           jpeg_subsample=subsampling,
-                                           flags=jpeg_flags(fast_dct, progressive, quality))
+        jpeg = encode_from_yuv(pack_pad4(y, u, v), height, width, quality=quality, jpeg_subsample=subsampling,
+                               flags=jpeg_flags(fast_dct, progressive, quality))
     except OSError as exc:
         raise JpegError(str(exc)) from None
+    return jpeg
+
+
+def encode_yuv(planes: tuple[np.ndarray, ...], layout: int, width: int, height: int, yuv_range: int,
+               yuv_matrix: int, quality: int, subsampling: int, fast_dct: bool, progressive: bool,
+               data_uri: bool) -> str:
+    """Same contract as frame64._core.encode_yuv (planes already validated by frame64._yuv)."""
+    if subsampling != layout_subsampling(layout):
+        raise ValueError(f"subsampling: this YUV layout compresses to TJSAMP {layout_subsampling(layout)}, "
+                         f"got {subsampling}")
+    jpeg = compress_yuv(planes, layout, width, height, yuv_range, yuv_matrix, quality, fast_dct, progressive)
     return base64_str(jpeg, DATA_URI_PREFIX["jpeg"] if data_uri else "")
 
 
