@@ -35,6 +35,13 @@ def test_resize(benchmark: Any, frame: np.ndarray, contender: str) -> None:
         assert int(np.abs(result.astype(np.int16) - reference).max()) <= 1
 
 
+@pytest.mark.benchmark(group="resize-4k-1568-threads")
+@pytest.mark.parametrize("threads", [1, 2, None])
+def test_resize_threads(benchmark: Any, frame: np.ndarray, threads: int | None) -> None:
+    result = benchmark(lambda: frame64.resize(frame, max_side=1568, threads=threads))
+    np.testing.assert_array_equal(result, frame64.resize(frame, max_side=1568, threads=1))
+
+
 @pytest.mark.benchmark(group="encode-4k-1568-q90")
 @pytest.mark.parametrize("contender", ["frame64", "cv2-area", "cv2-linear"])
 def test_encode_to_1568(benchmark: Any, frame: np.ndarray, contender: str) -> None:

@@ -13,6 +13,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
+#include <cstring>
 #include <memory>
 #include <optional>
 #include <string>
@@ -33,31 +34,47 @@ namespace {
 constexpr std::chrono::milliseconds kSignalCheckInterval{50};
 
 // Pixel memory allocated by a task (no GIL, so not numpy's allocator) and
-// handed to numpy without a copy. Like numpy's own allocator, memory of 4 MiB
-// or more is asked to be backed by transparent huge pages: a fresh 1080p
-// frame otherwise costs about 1,500 page faults to first touch, more than the
-// decode itself when two threads fault at once.
-constexpr std::size_t kHugePageBytes = std::size_t{2} << 20;
-constexpr std::size_t kHugePageThreshold = std::size_t{4} << 20;
+// handed to numpy without a copy. A large frame is mapped with its pages
+// populated at once (MAP_POPULATE): first-touch page faults, one per 4 KiB,
+// otherwise cost a 1080p frame about 1,500 traps, which two threads take in
+// turn, and huge pages (madvise) made it slower still here (direct
+// compaction on every fault). The mapping's length sits in a page before the
+// pixels, for the release.
+constexpr std::size_t kMapThreshold = std::size_t{1} << 20;
+constexpr std::size_t kHeaderBytes = 4096;
+
+void release_pixels(std::uint8_t* memory) noexcept {
+#if defined(__linux__)
+    std::size_t length = 0;
+    std::memcpy(&length, memory - kHeaderBytes, sizeof length);
+    if (length != 0) {
+        munmap(memory - kHeaderBytes, length);
+        return;
+    }
+#endif
+    std::free(memory - kHeaderBytes);
+}
 
 struct FreeMemory {
-    void operator()(std::uint8_t* memory) const noexcept { std::free(memory); }
+    void operator()(std::uint8_t* memory) const noexcept { release_pixels(memory); }
 };
 using PixelMemory = std::unique_ptr<std::uint8_t[], FreeMemory>;
 
 PixelMemory allocate_pixels(std::size_t bytes) {
-    void* memory = nullptr;
-    if (bytes >= kHugePageThreshold) {
-        const std::size_t rounded = (bytes + kHugePageBytes - 1) / kHugePageBytes * kHugePageBytes;
-        memory = std::aligned_alloc(kHugePageBytes, rounded);
-#if defined(__linux__) && defined(MADV_HUGEPAGE)
-        if (memory != nullptr) madvise(memory, rounded, MADV_HUGEPAGE);  // a hint: failure changes nothing
-#endif
-    } else {
-        memory = std::malloc(bytes == 0 ? 1 : bytes);
+#if defined(__linux__)
+    if (bytes >= kMapThreshold) {
+        const std::size_t length = kHeaderBytes + bytes;
+        void* mapped = mmap(nullptr, length, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+        if (mapped == MAP_FAILED) throw std::bad_alloc();
+        std::memcpy(mapped, &length, sizeof length);
+        return PixelMemory(static_cast<std::uint8_t*>(mapped) + kHeaderBytes);
     }
+#endif
+    void* memory = std::malloc(kHeaderBytes + bytes);  // the header says 0: malloc'd
     if (memory == nullptr) throw std::bad_alloc();
-    return PixelMemory(static_cast<std::uint8_t*>(memory));
+    const std::size_t zero = 0;
+    std::memcpy(memory, &zero, sizeof zero);
+    return PixelMemory(static_cast<std::uint8_t*>(memory) + kHeaderBytes);
 }
 
 struct DecodeOptions {
@@ -104,14 +121,20 @@ std::string shape_text(int height, int width, int channels) {
 }
 
 // A batch of frames to decode: the inputs (pinned by the caller), where each
-// frame goes, and what the tasks made.
+// frame goes, and what the tasks made. A batch runs in two phases: read (the
+// base64 into the frame's own bytes, the header, the size checks), then,
+// once the caller has allocated every frame's array with the GIL, pixels.
+// Allocating between the phases keeps the allocator's system calls off the
+// worker threads, which otherwise take turns on the process's memory map;
+// the first-touch page faults then happen in parallel. A single frame
+// (`single`, for imap) runs both steps in one task into task-allocated memory.
 class DecodeJob {
 public:
     // `out`: frames of out_height x out_width x channels packed one after
-    // another, or null for memory of the tasks' own. `name_items`: errors
-    // start with "items[i]: " (a batch), else read as frame64.decode's.
+    // another, or null for arrays set with set_destination (or, single, the
+    // task's own memory). `name_items`: errors start with "items[i]: ".
     DecodeJob(std::vector<const TextInput*> texts, std::vector<std::size_t> starts, const DecodeOptions& options,
-              std::uint8_t* out, int out_height, int out_width, bool name_items)
+              std::uint8_t* out, int out_height, int out_width, bool name_items, bool single)
         : texts_(std::move(texts)),
           starts_(std::move(starts)),
           options_(options),
@@ -119,67 +142,119 @@ public:
           out_height_(out_height),
           out_width_(out_width),
           name_items_(name_items),
+          single_(single),
           frames_(texts_.size()) {}
 
     std::size_t size() const noexcept { return texts_.size(); }
     void cancel() noexcept { cancelled_.store(true, std::memory_order_relaxed); }
 
-    // The task of frame i. GIL-free: touches only pinned buffers and C++ memory.
-    void run(std::size_t i) {
+    // The read phase of frame i (both phases when single). GIL-free: touches
+    // only pinned buffers and C++ memory; an error is kept, never thrown.
+    void read(std::size_t i) {
         if (cancelled_.load(std::memory_order_relaxed)) return;
-        try {
-            decode_one(i);
-        } catch (...) {
-            trim_thread_scratch();
-            if (name_items_) rethrow_for_item(i);
-            throw;
-        }
-        trim_thread_scratch();
+        guarded(i, [&] {
+            read_one(i);
+            if (single_) {
+                Frame& frame = frames_[i];
+                frame.owned = allocate_pixels(frame.bytes);  // not zero-filled: the decoder writes every byte
+                frame.dst = frame.owned.get();
+                decode_pixels_of(i);
+            }
+        });
     }
 
-    // Frame i as a numpy array owning the task's memory (no copy). GIL held.
+    // The pixel phase of frame i, into its destination. GIL-free.
+    void decode(std::size_t i) {
+        if (cancelled_.load(std::memory_order_relaxed) || !frames_[i].ready) return;
+        guarded(i, [&] { decode_pixels_of(i); });
+    }
+
+    // After the read phase, with the GIL: the sides of frame i (false if it failed).
+    bool shape_of(std::size_t i, int& height, int& width) const {
+        if (!frames_[i].ready) return false;
+        height = frames_[i].header.height;
+        width = frames_[i].header.width;
+        return true;
+    }
+    void set_destination(std::size_t i, std::uint8_t* dst) { frames_[i].dst = dst; }
+
+    // The error of the lowest-index failed frame, if any. GIL held.
+    void rethrow_if_failed() const {
+        for (const Frame& frame : frames_)
+            if (frame.error) std::rethrow_exception(frame.error);
+    }
+
+    // A single frame as a numpy array owning the task's memory (no copy). GIL held.
     py::array take_array(std::size_t i) {
         Frame& frame = frames_[i];
-        std::uint8_t* pixels = frame.pixels.get();
-        py::capsule owner(pixels, [](void* memory) { std::free(memory); });
-        frame.pixels.release();  // the capsule owns it now
-        const int channels = options_.channels;
-        if (channels == 1) return py::array_t<std::uint8_t>({frame.height, frame.width}, pixels, owner);
-        return py::array_t<std::uint8_t>({frame.height, frame.width, channels}, pixels, owner);
+        std::uint8_t* pixels = frame.owned.get();
+        py::capsule owner(pixels, [](void* memory) { release_pixels(static_cast<std::uint8_t*>(memory)); });
+        frame.owned.release();  // the capsule owns it now
+        return make_array(frame.header.height, frame.header.width, pixels, owner);
+    }
+
+    py::array make_array(int height, int width, std::uint8_t* pixels, py::handle owner) const {
+        if (options_.channels == 1) return py::array_t<std::uint8_t>({height, width}, pixels, owner);
+        return py::array_t<std::uint8_t>({height, width, options_.channels}, pixels, owner);
     }
 
 private:
     struct Frame {
-        PixelMemory pixels;
-        int height = 0;
-        int width = 0;
+        std::vector<std::uint8_t> image;  // the decoded base64: the JPEG or PNG file
+        std::size_t image_size = 0;
+        ImageHeader header;
+        std::size_t bytes = 0;
+        bool ready = false;  // the read phase succeeded
+        std::uint8_t* dst = nullptr;
+        PixelMemory owned;  // single: the task's own memory
+        std::exception_ptr error;
     };
 
-    void decode_one(std::size_t i) {
+    template <class Step>
+    void guarded(std::size_t i, Step step) noexcept {
+        try {
+            try {
+                step();
+            } catch (...) {
+                if (name_items_) rethrow_for_item(i);
+                throw;
+            }
+        } catch (...) {
+            frames_[i].error = std::current_exception();
+            frames_[i].ready = false;
+            std::vector<std::uint8_t>().swap(frames_[i].image);
+        }
+    }
+
+    void read_one(std::size_t i) {
+        Frame& frame = frames_[i];
         const TextInput& text = *texts_[i];
         const std::size_t start = starts_[i];
         if (start > text.size()) throw py::value_error("start is past the end of data");
-        std::uint8_t* image = reserve_thread_scratch(base64::decoded_capacity(text.size() - start));
-        const std::size_t size = decode_payload(text, start, image);
-        const ImageHeader header =
-            read_image_header(image, size, options_.strictness, options_.orientation, options_.scaling);
+        frame.image.resize(base64::decoded_capacity(text.size() - start));
+        frame.image_size = decode_payload(text, start, frame.image.data());
+        frame.header =
+            read_image_header(frame.image.data(), frame.image_size, options_.strictness, options_.orientation,
+                              options_.scaling);
         const int channels = options_.channels;
-        check_pixel_limit(header, channels, options_.max_pixels);
-        const std::size_t bytes = static_cast<std::size_t>(header.width) * static_cast<std::size_t>(header.height) *
-                                  static_cast<std::size_t>(channels);
-        std::uint8_t* dst = nullptr;
+        check_pixel_limit(frame.header, channels, options_.max_pixels);
+        frame.bytes = static_cast<std::size_t>(frame.header.width) * static_cast<std::size_t>(frame.header.height) *
+                      static_cast<std::size_t>(channels);
         if (out_ != nullptr) {
-            if (header.width != out_width_ || header.height != out_height_)
+            if (frame.header.width != out_width_ || frame.header.height != out_height_)
                 throw py::value_error("out holds frames of shape " + shape_text(out_height_, out_width_, channels) +
-                                      "; this image needs " + shape_text(header.height, header.width, channels));
-            dst = out_ + bytes * i;
-        } else {
-            frames_[i].pixels = allocate_pixels(bytes);  // not zero-filled: the decoder writes every byte
-            frames_[i].height = header.height;
-            frames_[i].width = header.width;
-            dst = frames_[i].pixels.get();
+                                      "; this image needs " +
+                                      shape_text(frame.header.height, frame.header.width, channels));
+            frame.dst = out_ + frame.bytes * i;
         }
-        decode_into(image, size, header, options_.pixel_format, channels, dst, options_.strictness);
+        frame.ready = true;
+    }
+
+    void decode_pixels_of(std::size_t i) {
+        Frame& frame = frames_[i];
+        decode_into(frame.image.data(), frame.image_size, frame.header, options_.pixel_format, options_.channels,
+                    frame.dst, options_.strictness);
+        std::vector<std::uint8_t>().swap(frame.image);
     }
 
     const std::vector<const TextInput*> texts_;
@@ -189,6 +264,7 @@ private:
     const int out_height_;
     const int out_width_;
     const bool name_items_;
+    const bool single_;
     std::vector<Frame> frames_;
     std::atomic<bool> cancelled_{false};
 };
@@ -198,9 +274,14 @@ private:
 // before the inputs are released.
 class JobGuard {
 public:
-    JobGuard(parallel::ThreadPool& pool, std::shared_ptr<DecodeJob> job) : pool_(pool), job_(std::move(job)) {
+    enum class Phase { kRead, kDecode };
+    JobGuard(parallel::ThreadPool& pool, std::shared_ptr<DecodeJob> job, Phase phase)
+        : pool_(pool), job_(std::move(job)) {
         DecodeJob* raw = job_.get();
-        group_ = std::make_shared<parallel::TaskGroup>(job_->size(), [raw](std::size_t i) { raw->run(i); });
+        if (phase == Phase::kRead)
+            group_ = std::make_shared<parallel::TaskGroup>(job_->size(), [raw](std::size_t i) { raw->read(i); });
+        else
+            group_ = std::make_shared<parallel::TaskGroup>(job_->size(), [raw](std::size_t i) { raw->decode(i); });
         pool_.submit(group_);
     }
     ~JobGuard() {
@@ -218,6 +299,23 @@ private:
     std::shared_ptr<DecodeJob> job_;
     std::shared_ptr<parallel::TaskGroup> group_;
 };
+
+// Runs one phase of `job` on the pool, the GIL released, looking for Ctrl-C
+// every kSignalCheckInterval (the guard cancels the rest on an exception).
+void run_phase(parallel::ThreadPool& pool, const std::shared_ptr<DecodeJob>& job, JobGuard::Phase phase) {
+    JobGuard guard(pool, job, phase);
+    for (;;) {
+        bool finished;
+        {
+            // The inputs and destinations are pinned; the tasks touch no Python object.
+            py::gil_scoped_release release;
+            finished = pool.wait_until(guard.group(), std::chrono::steady_clock::now() + kSignalCheckInterval);
+        }
+        if (finished) break;
+        if (PyErr_CheckSignals() != 0) throw py::error_already_set();
+    }
+    guard.group().rethrow_if_failed();  // the tasks keep their errors: only an internal failure
+}
 
 // The buffers of the items, taken with the GIL; the str objects are kept
 // alive by the caller's sequence (and by `items`).
@@ -288,25 +386,24 @@ public:
             out_pixels = static_cast<std::uint8_t*>((*out_view)->buf);
         }
         auto job = std::make_shared<DecodeJob>(inputs.pointers(), inputs.starts, options, out_pixels, out_height,
-                                               out_width, true);
-        {
-            JobGuard guard(*pool_, job);  // destroyed before `inputs` and `out_view`
-            for (;;) {
-                bool finished;
-                {
-                    // The inputs and out are pinned; the tasks touch no Python object.
-                    py::gil_scoped_release release;
-                    finished =
-                        pool_->wait_until(guard.group(), std::chrono::steady_clock::now() + kSignalCheckInterval);
-                }
-                if (finished) break;
-                if (PyErr_CheckSignals() != 0) throw py::error_already_set();  // the guard cancels the rest
-            }
-            guard.group().rethrow_if_failed();
+                                               out_width, true, false);
+        run_phase(*pool_, job, JobGuard::Phase::kRead);
+        // Every frame's array, allocated here with the GIL (numpy's allocator);
+        // the workers fill them. A frame that failed to read gets none.
+        std::vector<py::array> arrays(out_pixels == nullptr ? count : 0);
+        for (std::size_t i = 0; i < arrays.size(); ++i) {
+            int height = 0;
+            int width = 0;
+            if (!job->shape_of(i, height, width)) continue;
+            arrays[i] = options.channels == 1 ? py::array_t<std::uint8_t>({height, width})
+                                              : py::array_t<std::uint8_t>({height, width, options.channels});
+            job->set_destination(i, static_cast<std::uint8_t*>(arrays[i].mutable_data()));
         }
+        run_phase(*pool_, job, JobGuard::Phase::kDecode);
+        job->rethrow_if_failed();
         if (out_pixels != nullptr) return py::reinterpret_borrow<py::object>(out);
         py::list result(count);
-        for (std::size_t i = 0; i < count; ++i) PyList_SET_ITEM(result.ptr(), i, job->take_array(i).release().ptr());
+        for (std::size_t i = 0; i < count; ++i) PyList_SET_ITEM(result.ptr(), i, arrays[i].release().ptr());
         return std::move(result);
     }
 
@@ -323,8 +420,8 @@ public:
         : pool_(decoder.pool()), item_(py::reinterpret_borrow<py::object>(data)) {
         text_ = std::make_unique<TextInput>(item_);
         job_ = std::make_shared<DecodeJob>(std::vector<const TextInput*>{text_.get()}, std::vector<std::size_t>{start},
-                                           options, nullptr, 0, 0, false);
-        guard_.emplace(*pool_, job_);  // declared last: destroyed (waited for) first
+                                           options, nullptr, 0, 0, false, true);
+        guard_.emplace(*pool_, job_, JobGuard::Phase::kRead);  // declared last: destroyed (waited for) first
     }
     PendingDecode(const PendingDecode&) = delete;
     PendingDecode& operator=(const PendingDecode&) = delete;
@@ -339,6 +436,7 @@ public:
         }
         if (result_) return *result_;  // another Python thread finished it meanwhile
         guard_->group().rethrow_if_failed();
+        job_->rethrow_if_failed();
         result_ = job_->take_array(0);
         return *result_;
     }

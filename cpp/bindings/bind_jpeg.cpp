@@ -10,7 +10,9 @@ namespace frame64::bindings {
 namespace {
 
 py::str encode_jpeg(py::handle image, int pixel_format, int quality, int subsampling, bool fast_dct,
-                    bool progressive, bool data_uri, int width, int height) {
+                    bool progressive, bool data_uri, int width, int height, int resize_threads) {
+    if (resize_threads < 1)
+        throw py::value_error("resize_threads must be >= 1, got " + std::to_string(resize_threads));
     if (quality < 1 || quality > 100) throw py::value_error("quality must be in 1..100, got " + std::to_string(quality));
     if (!jpeg::valid_subsampling(subsampling))
         throw py::value_error("subsampling: unsupported TurboJPEG subsampling " + std::to_string(subsampling));
@@ -41,9 +43,19 @@ py::str encode_jpeg(py::handle image, int pixel_format, int quality, int subsamp
     jpeg::ReleaseOutsizedBufferOnExit release_outsized(compressor);
     // The pixels are pinned by `view`; the compressor (and the resize buffer:
     // max_side resizes there, never making a full-size copy) are this thread's.
-    auto pixels = [&] { return resized ? image::resize_to_thread_buffer(source, width, height) : view.bytes(); };
-    return base64_of_encoded([&] { return compressor.compress(pixels(), params); },
-                             data_uri ? image::kJpegDataUriPrefix : std::string_view());
+    // On several threads the resize streams: libjpeg compresses the rows
+    // already resized while the other threads resize the next ones (the
+    // same pixels, so the same bytes).
+    auto encode = [&] {
+        if (!resized) return compressor.compress(view.bytes(), params);
+        if (image::resize_bands(source, height, resize_threads) <= 1)
+            return compressor.compress(image::resize_to_thread_buffer(source, width, height), params);
+        const std::size_t pitch = static_cast<std::size_t>(width) * source.channels;
+        std::uint8_t* buffer = image::thread_resize_buffer(pitch * height);
+        image::ResizeStream stream(source, width, height, buffer, pitch, resize_threads);
+        return compressor.compress(buffer, params, {&image::ResizeStream::wait_rows_callback, &stream});
+    };
+    return base64_of_encoded(encode, data_uri ? image::kJpegDataUriPrefix : std::string_view());
 }
 
 }  // namespace
@@ -51,8 +63,9 @@ py::str encode_jpeg(py::handle image, int pixel_format, int quality, int subsamp
 void bind_jpeg(py::module_& m) {
     m.def("encode_jpeg", &encode_jpeg, py::arg("image"), py::arg("pixel_format"), py::arg("quality"),
           py::arg("subsampling"), py::arg("fast_dct"), py::arg("progressive"), py::arg("data_uri"),
-          py::arg("width") = 0, py::arg("height") = 0,
-          "Compress a uint8 frame (area-resized to width x height first when that differs; 0, 0: as it is) "
+          py::arg("width") = 0, py::arg("height") = 0, py::arg("resize_threads") = 1,
+          "Compress a uint8 frame (area-resized to width x height first when that differs, on up to "
+          "`resize_threads` threads: the same pixels for any count; 0, 0: as it is) "
           "with TurboJPEG and return its base64 (optionally as a data URI) as str.");
 }
 

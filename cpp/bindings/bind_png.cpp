@@ -34,8 +34,10 @@ png::EncodeParams png_frame_params(const BufferView& view, int pixel_format) {
 }
 
 py::str encode_png(py::handle image, int pixel_format, int compression, bool data_uri, int width, int height,
-                   int threads) {
+                   int threads, int resize_threads) {
     if (threads < 1) throw py::value_error("threads must be >= 1, got " + std::to_string(threads));
+    if (resize_threads < 1)
+        throw py::value_error("resize_threads must be >= 1, got " + std::to_string(resize_threads));
     check_compression(compression);
     png::Layout layout;
     if (!png::layout_of(pixel_format, layout))
@@ -57,7 +59,7 @@ py::str encode_png(py::handle image, int pixel_format, int compression, bool dat
     // The pixels are pinned by `view`; the encoder (and the resize buffer:
     // no full-size copy for max_side) are this thread's; its band tasks
     // share only its buffers, each band its own part.
-    auto pixels = [&] { return resized ? image::resize_to_thread_buffer(source, width, height) : view.bytes(); };
+    auto pixels = [&] { return resized ? image::resize_to_thread_buffer(source, width, height, resize_threads) : view.bytes(); };
     return base64_of_encoded([&] { return encoder.encode(pixels(), params); },
                              data_uri ? image::kPngDataUriPrefix : std::string_view());
 }
@@ -81,7 +83,9 @@ py::bytes png_deflate(py::handle data, int compression) {
 void bind_png(py::module_& m) {
     m.def("encode_png", &encode_png, py::arg("image"), py::arg("pixel_format"), py::arg("compression"),
           py::arg("data_uri"), py::arg("width") = 0, py::arg("height") = 0, py::arg("threads") = 1,
-          "Encode a uint8 frame (area-resized to width x height first when that differs; 0, 0: as it is) as PNG, "
+          py::arg("resize_threads") = 1,
+          "Encode a uint8 frame (area-resized to width x height first when that differs, on up to `resize_threads` "
+          "threads; 0, 0: as it is) as PNG, "
           "deflating its bands on `threads` threads (the same bytes for any count), and return its base64 (optionally as a data URI) as str.");
     m.def("png_deflate", &png_deflate, py::arg("data"), py::arg("compression"),
           "Internal: the zlib stream frame64's PNG encoder writes for `data` at this compression level.");

@@ -25,7 +25,8 @@ int pixel_format_for(int channels) {
     }
 }
 
-py::array resize(py::handle image, int channels, int width, int height) {
+py::array resize(py::handle image, int channels, int width, int height, int threads) {
+    if (threads < 1) throw py::value_error("threads must be >= 1, got " + std::to_string(threads));
     BufferView view(image, PyBUF_RECORDS_RO);
     const FrameLayout frame = describe_frame(view, pixel_format_for(channels),
                                              {Py_ssize_t{INT32_MAX} / 4, "the area filter cannot resize", PY_SSIZE_T_MAX});
@@ -39,9 +40,10 @@ py::array resize(py::handle image, int channels, int width, int height) {
     std::uint8_t* out = result.mutable_data();
     {
         // Every argument is converted; the pixels are pinned by `view` and the
-        // new array by `result`; the scratch buffers belong to this thread.
+        // new array by `result`; the scratch buffers belong to each thread,
+        // every band writes its own rows.
         py::gil_scoped_release release;
-        image::area_resize(source, width, height, out, static_cast<std::size_t>(width) * channels);
+        image::area_resize(source, width, height, out, static_cast<std::size_t>(width) * channels, threads);
     }
     return result;
 }
@@ -50,7 +52,9 @@ py::array resize(py::handle image, int channels, int width, int height) {
 
 void bind_resize(py::module_& m) {
     m.def("resize", &resize, py::arg("image"), py::arg("channels"), py::arg("width"), py::arg("height"),
-          "Area-downscale a uint8 (H, W[, C]) frame to width x height (a new array).");
+          py::arg("threads") = 1,
+          "Area-downscale a uint8 (H, W[, C]) frame to width x height (a new array), in bands of output rows on up "
+          "to `threads` threads (the same pixels for any count).");
     bind_kernel_controls(m, {"resize_kernel", "set_resize_kernel", "supported_resize_kernels",
                              [] { return std::string(image::active_resize_kernel().name); },
                              &image::set_active_resize_kernel, &image::resize_kernel_names});

@@ -24,10 +24,14 @@
 // reduces by at most 30x. An axis that keeps its size is copied (W = 2^14).
 #pragma once
 
+#include <atomic>
 #include <cstddef>
+#include <memory>
 #include <cstdint>
 #include <string>
 #include <vector>
+
+#include "parallel/thread_pool.hpp"
 
 namespace frame64::image {
 
@@ -43,6 +47,9 @@ struct AxisTaps {
     int taps = 0;
     std::vector<std::int32_t> start;
     std::vector<std::int16_t> weights;
+    // The same weights laid out for one kernel's horizontal pass, filled by
+    // its `prepare` once per resize (empty for kernels without one).
+    std::vector<std::int32_t> lanes;
 };
 
 AxisTaps area_taps(int source, int output);
@@ -56,6 +63,8 @@ struct ResizeKernel {
                      std::int16_t* out);
     // dst[x*C + c] for x < axis.output from U (zero-padded past the row).
     void (*horizontal)(const std::int16_t* row, const AxisTaps& axis, int channels, std::uint8_t* out);
+    // Fills axis.lanes for `horizontal` before the rows run; may be null.
+    void (*prepare)(AxisTaps& axis, int channels);
 };
 
 extern const ResizeKernel kScalarResizeKernel;
@@ -81,8 +90,62 @@ struct ResizeSource {
 };
 
 // Area-resizes `source` to width x height (each <= the source's) into `out`
-// (pitch out_pitch). Uses per-thread scratch buffers; thread-safe.
-void area_resize(const ResizeSource& source, int width, int height, std::uint8_t* out, std::size_t out_pitch);
+// (pitch out_pitch). Uses per-thread scratch buffers; thread-safe. With
+// threads > 1 the output rows, in chunks of ResizeStream::kChunkRows, are
+// shared by resize_bands() threads (the calling one included, the others
+// started for this call): every output row is computed alike, so the pixels
+// do not depend on the count.
+void area_resize(const ResizeSource& source, int width, int height, std::uint8_t* out, std::size_t out_pitch,
+                 int threads = 1);
+
+// One thread per this many source bytes at most: below it a thread's start
+// costs about what it saves.
+inline constexpr std::size_t kMinBandSourceBytes = std::size_t{1} << 20;
+// The threads area_resize uses: min(threads, height, source bytes / kMinBandSourceBytes), at least 1.
+int resize_bands(const ResizeSource& source, int height, int threads);
+
+struct ResizeScratch;
+
+// An area resize that a consumer reads in row order while it runs: output
+// rows are resized in chunks of kChunkRows, claimed in order by threads - 1
+// workers (started here, for this resize) and by the consumer itself
+// whenever it waits for rows that are not done, so it never idles while a
+// chunk is unclaimed and finishes alone if no worker runs. The pixels are
+// area_resize's. The destructor waits for the workers.
+class ResizeStream {
+public:
+    static constexpr int kChunkRows = 16;
+
+    // Throws (bad_alloc, std::system_error) only here, before any row is made.
+    ResizeStream(const ResizeSource& source, int width, int height, std::uint8_t* out, std::size_t out_pitch,
+                 int threads);
+    ~ResizeStream();
+    ResizeStream(const ResizeStream&) = delete;
+    ResizeStream& operator=(const ResizeStream&) = delete;
+
+    // Returns once output rows [0, end) are in `out`; one consumer thread only.
+    void wait_rows(int end) noexcept;
+    // wait_rows for a C-style hook (jpeg::RowGate): `stream` is a ResizeStream*.
+    static void wait_rows_callback(void* stream, int end) noexcept;
+
+private:
+    bool claim_and_run(ResizeScratch& scratch) noexcept;  // false when no chunk was left
+
+    const ResizeSource source_;
+    const ResizeKernel& kernel_;
+    AxisTaps columns_;
+    const AxisTaps rows_;
+    std::uint8_t* const out_;
+    const std::size_t out_pitch_;
+    const int height_;
+    const int chunks_;
+    std::unique_ptr<std::atomic<bool>[]> done_;
+    std::atomic<int> next_{0};
+    int ready_ = 0;  // chunks [0, ready_) seen done by the consumer
+    ResizeScratch* consumer_scratch_ = nullptr;
+    std::unique_ptr<parallel::ThreadPool> pool_;
+    std::shared_ptr<parallel::TaskGroup> group_;
+};
 
 // The encoders' target size: (0, 0) means the source's own size. Returns true
 // when it differs (a resize is needed); throws std::invalid_argument naming
@@ -91,6 +154,8 @@ bool resize_target(int source_width, int source_height, int& width, int& height)
 
 // Area-resizes `source` into the calling thread's buffer (kept and grown,
 // never shrunk; valid until this thread resizes again), packed rows.
-const std::uint8_t* resize_to_thread_buffer(const ResizeSource& source, int width, int height);
+const std::uint8_t* resize_to_thread_buffer(const ResizeSource& source, int width, int height, int threads = 1);
+// That buffer itself, at least `bytes` long (for a ResizeStream's output).
+std::uint8_t* thread_resize_buffer(std::size_t bytes);
 
 }  // namespace frame64::image

@@ -43,6 +43,6 @@ void horizontal_row(const std::int16_t* row, const AxisTaps& axis, int channels,
 
 }  // namespace
 
-const ResizeKernel kScalarResizeKernel = {"scalar", 0, vertical_row, horizontal_row};
+const ResizeKernel kScalarResizeKernel = {"scalar", 0, vertical_row, horizontal_row, nullptr};
 
 }  // namespace frame64::image

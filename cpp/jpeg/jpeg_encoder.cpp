@@ -171,8 +171,9 @@ void write_raw_rows(jpeg_compress_struct& cinfo, RawRowSource& raw) {
 // Returns false after libjpeg's error_exit, its message in error.message.
 // Only trivially destructible objects live in this frame, since error_exit
 // longjmps into it (C++17 [csetjmp.syn]).
+// With a gate, interleaved rows are read only once it released them.
 bool run_libjpeg(jpeg_compress_struct& cinfo, ErrorManager& error, const std::uint8_t* pixels, RawRowSource* raw,
-                 const CompressParams& params, const image::Subsampling& mcu, unsigned char** out,
+                 const CompressParams& params, const image::Subsampling& mcu, RowGate gate, unsigned char** out,
                  unsigned long* out_size) {
     if (setjmp(error.escape) != 0) {
         jpeg_abort_compress(&cinfo);  // back to the idle state; the struct stays usable
@@ -209,6 +210,7 @@ bool run_libjpeg(jpeg_compress_struct& cinfo, ErrorManager& error, const std::ui
     while (cinfo.next_scanline < cinfo.image_height) {
         const JDIMENSION first = cinfo.next_scanline;
         const JDIMENSION count = std::min(kRowsPerCall, cinfo.image_height - first);
+        if (gate.wait != nullptr) gate.wait(gate.context, static_cast<int>(first + count));
         for (JDIMENSION k = 0; k < count; ++k)  // libjpeg only reads input rows, despite JSAMPROW's type
             rows[k] = const_cast<JSAMPROW>(pixels + static_cast<std::size_t>(first + k) *
                                                         static_cast<std::size_t>(params.pitch));
@@ -229,15 +231,15 @@ void JpegCompressor::reset_codec() {
     codec_ = std::make_unique<Codec>();
 }
 
-Bytes JpegCompressor::compress(const std::uint8_t* pixels, const CompressParams& params) {
-    return run(pixels, nullptr, params);
+Bytes JpegCompressor::compress(const std::uint8_t* pixels, const CompressParams& params, RowGate gate) {
+    return run(pixels, nullptr, params, gate);
 }
 
 Bytes JpegCompressor::compress_raw(RawRowSource& rows, const CompressParams& params) {
-    return run(nullptr, &rows, params);
+    return run(nullptr, &rows, params, {});
 }
 
-Bytes JpegCompressor::run(const std::uint8_t* pixels, RawRowSource* raw, const CompressParams& params) {
+Bytes JpegCompressor::run(const std::uint8_t* pixels, RawRowSource* raw, const CompressParams& params, RowGate gate) {
     // The worst case of TurboJPEG (which sizes its own buffers the same way),
     // so libjpeg never needs to grow the buffer.
     const image::Subsampling* mcu = image::find_subsampling(params.subsampling);
@@ -261,7 +263,7 @@ Bytes JpegCompressor::run(const std::uint8_t* pixels, RawRowSource* raw, const C
 
     unsigned char* out = buffer_;
     unsigned long size = static_cast<unsigned long>(capacity_);
-    if (!run_libjpeg(codec_->cinfo, codec_->error, pixels, raw, params, *mcu, &out, &size))
+    if (!run_libjpeg(codec_->cinfo, codec_->error, pixels, raw, params, *mcu, gate, &out, &size))
         throw JpegError(std::string("JPEG compression failed: ") + codec_->error.message);
     if (out != buffer_) {  // libjpeg outgrew the buffer and moved to one it malloc'd: keep that one
         std::free(buffer_);

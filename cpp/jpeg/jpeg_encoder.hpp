@@ -44,6 +44,14 @@ int compress_flags(const CompressParams& params) noexcept;
 int pixel_size(int pixel_format) noexcept;
 bool valid_subsampling(int subsampling) noexcept;
 
+// Called before libjpeg reads input rows [0, end): returns once they are
+// there (a producer still writing the frame, e.g. image::ResizeStream).
+// Must not throw: it runs inside libjpeg's frame.
+struct RowGate {
+    void (*wait)(void* context, int end) noexcept = nullptr;
+    void* context = nullptr;
+};
+
 struct Bytes {
     const std::uint8_t* data;
     std::size_t size;
@@ -99,7 +107,8 @@ public:
 
     // Compresses pixels; the result stays valid until the next call to
     // compress() or release_outsized_buffer() on this compressor.
-    Bytes compress(const std::uint8_t* pixels, const CompressParams& params);
+    // With a gate, rows are read only once it released them (same bytes).
+    Bytes compress(const std::uint8_t* pixels, const CompressParams& params, RowGate gate = {});
 
     // The same from already-sampled YCbCr planes (libjpeg's raw-data API, as
     // libjpeg-turbo's tjCompressFromYUVPlanes drives it): params.subsampling
@@ -117,7 +126,7 @@ public:
 private:
     struct Codec;  // jpeg_compress_struct and its error manager (jpeglib.h stays out of this header)
     void reset_codec();
-    Bytes run(const std::uint8_t* pixels, RawRowSource* raw, const CompressParams& params);  // one of the two
+    Bytes run(const std::uint8_t* pixels, RawRowSource* raw, const CompressParams& params, RowGate gate);  // one of the two
 
     std::unique_ptr<Codec> codec_;
     unsigned char* buffer_ = nullptr;  // malloc'd: jpeg_mem_dest may hand back a buffer it malloc'd

@@ -165,12 +165,16 @@ def encode(
     array = _options.prepare_image(image, options.pixel_format, max_pixels=limit)
     size = _options.fit_max_side(array.shape[1], array.shape[0], side)
 
+    # The resize (exact: the same pixels on any number of threads) uses every core, whatever `threads`.
+    resize_threads = _options.resize_threads()
+
     def encode_at(quality: int, width: int, height: int) -> str:
         if thread_count > 1:  # strips of the resized frame (a small copy) on the shared pool
             request = dataclasses.replace(options, quality=quality)
-            frame = _resize.resize_prepared(array, request.channels, width, height)
+            frame = _resize.resize_prepared(array, request.channels, width, height, resize_threads)
             return _encoder.encode_threaded(frame, request, thread_count)
-        return _backend.current().encode_jpeg(array, *options.args_at(quality), width, height)  # type: ignore[no-any-return]
+        return _backend.current().encode_jpeg(  # type: ignore[no-any-return]
+            array, *options.args_at(quality), width, height, resize_threads)
 
     if chars is None:
         return encode_at(options.quality, *size)

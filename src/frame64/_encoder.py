@@ -20,19 +20,12 @@ import numpy as np
 
 from . import _backend, _options, _resize, _yuv
 from ._formats import MCU_SIZE, TJSAMP, YUV_FORMATS, YUV_MATRICES, YUV_RANGES
+from ._options import available_cores
 
 # A frame is split only into strips of at least this many pixels: below that
 # the hand-off between threads costs about as much as it saves.
 MIN_STRIP_PIXELS = 1 << 16
 MAX_RESTART_INTERVAL = 65535  # DRI holds a 16-bit MCU count (ITU T.81 B.2.4.4)
-
-
-def available_cores() -> int:
-    """The number of cores this process may run on."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):  # not on Linux
-        return os.cpu_count() or 1
 
 
 def resolve_threads(threads: Any) -> int:
@@ -256,7 +249,8 @@ class Encoder:
         """A prepared frame resized for max_side (itself when it fits), on this Encoder's backend."""
         width, height = _options.fit_max_side(array.shape[1], array.shape[0], self._max_side)
         with _backend.use(self._impl):
-            return _resize.resize_prepared(array, self._options.channels, width, height)
+            return _resize.resize_prepared(array, self._options.channels, width, height,
+                                           _options.resize_threads(self._threads))
 
     def encode(self, image: Any) -> str:
         """Encode one frame: ``frame64.encode(image, **options)``, or with
@@ -285,7 +279,8 @@ class Encoder:
         width, height = _options.fit_max_side(array.shape[1], array.shape[0], self._max_side)
         rows = self._strip_rows(width, height)
         if rows == 0:  # resized inside the compression call
-            return self._impl.encode_jpeg(array, *self._options.args, width, height)  # type: ignore[no-any-return]
+            return self._impl.encode_jpeg(  # type: ignore[no-any-return]
+                array, *self._options.args, width, height, _options.resize_threads(self._threads))
         return self._live_pool().encode(self._fit(array), *self._options.args, rows)  # type: ignore[no-any-return]
 
     def encode_batch(self, frames: Sequence[Any] | np.ndarray) -> list[str]:

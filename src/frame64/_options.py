@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import numbers
+import os
 import sys
 from dataclasses import dataclass
 from fractions import Fraction
@@ -95,6 +96,21 @@ def check_quality(value: Any) -> int:
     if not 1 <= quality <= 100:
         raise ValueError(f"quality must be in 1..100, got {quality}")
     return quality
+
+
+def available_cores() -> int:
+    """The number of cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # not on Linux
+        return os.cpu_count() or 1
+
+
+def resize_threads(threads: int | None = None) -> int:
+    """Threads for one area resize (its pixels are the same for any count): ``threads``
+    (already checked; None: all), at most the cores this process may run on."""
+    cores = available_cores()
+    return cores if threads is None else min(threads, cores)
 
 
 def check_threads(value: Any) -> int:

@@ -65,7 +65,9 @@ def encode_png(
 
     ``threads`` (already resolved to a count >= 1) is how many threads
     deflate the bands of a level 1-2 image; the bytes are the same for any
-    count (see the module docstring).
+    count (see the module docstring). A ``max_side``/``max_chars`` resize
+    runs on every core (``_options.resize_threads()``): its pixels do not
+    depend on the count either.
 
     Raises:
         TypeError: ``image`` is not uint8 pixels, or an option has the wrong type.
@@ -83,8 +85,11 @@ def encode_png(
     array = _options.prepare_image(image, name, max_dimension=MAX_PNG_SIDE, max_pixels=limit)
     size = _options.fit_max_side(array.shape[1], array.shape[0], max_side)
 
+    resize_threads = _options.resize_threads()  # exact: the same pixels on any number of threads
+
     def encode_at(quality: int, width: int, height: int) -> str:
-        return _backend.current().encode_png(array, TJPF[name], level, flag, width, height, min(threads, _MAX_THREADS))  # type: ignore[no-any-return]
+        return _backend.current().encode_png(  # type: ignore[no-any-return]
+            array, TJPF[name], level, flag, width, height, min(threads, _MAX_THREADS), resize_threads)
 
     if max_chars is None:
         return encode_at(0, *size)

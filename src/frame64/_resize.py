@@ -59,7 +59,9 @@ def _check_size(value: Any, width: int, height: int) -> tuple[int, int]:
     return w, h
 
 
-def resize(image: Any, size: tuple[int, int] | None = None, *, max_side: int | None = None) -> np.ndarray:
+def resize(
+    image: Any, size: tuple[int, int] | None = None, *, max_side: int | None = None, threads: int | None = None
+) -> np.ndarray:
     """Downscale a uint8 frame with frame64's exact area filter (see the module docstring).
 
     Args:
@@ -72,14 +74,22 @@ def resize(image: Any, size: tuple[int, int] | None = None, *, max_side: int | N
             when it is longer, the shorter side rounded to nearest (at least
             1), aspect kept; an image already within it comes back as an
             unchanged copy.
+        threads: threads to resize on, the calling one included (the
+            compiled backend splits the output rows into bands); None
+            (default): every core this process may run on. Never more than
+            those cores, and one per MiB of source pixels at most, so small
+            images stay on the calling thread. The pixels are the same for
+            any count (each output row is computed alike); the pure-Python
+            backend always uses one thread.
 
     Returns:
         A new C-contiguous uint8 array of shape (height, width[, C]).
 
     Raises:
-        TypeError: ``image`` is not uint8, or ``size``/``max_side`` is not ints.
+        TypeError: ``image`` is not uint8, or ``size``/``max_side``/``threads`` is not ints.
         ValueError: a wrong shape, an empty image, neither or both of ``size``
-            and ``max_side``, a ``size`` larger than the image, ``max_side < 1``.
+            and ``max_side``, a ``size`` larger than the image, ``max_side < 1``,
+            ``threads < 1``.
     """
     array = np.asarray(image)
     channels = _channels(array) if array.dtype == np.uint8 else 1
@@ -88,19 +98,22 @@ def resize(image: Any, size: tuple[int, int] | None = None, *, max_side: int | N
     height, width = prepared.shape[:2]
     if (size is None) == (max_side is None):
         raise ValueError("resize needs exactly one of size=(width, height) and max_side=")
+    thread_count = _options.resize_threads(None if threads is None else _options.check_threads(threads))
     if size is not None:
         out_w, out_h = _check_size(size, width, height)
     else:
         out_w, out_h = _options.fit_max_side(width, height, _options.check_max_side(max_side))
-    result = resize_prepared(prepared.reshape(height, width, channels), channels, out_w, out_h)
+    result = resize_prepared(prepared.reshape(height, width, channels), channels, out_w, out_h, thread_count)
     if (out_w, out_h) == (width, height):
         result = result.copy()  # a new array, always
     return result.reshape(out_h, out_w, *array.shape[2:]) if array.ndim == 3 else result[:, :, 0]
 
 
-def resize_prepared(array: np.ndarray, channels: int, width: int, height: int) -> np.ndarray:
-    """A validated frame (from prepare_image) area-resized to width x height, same ndim; itself at its own size."""
+def resize_prepared(array: np.ndarray, channels: int, width: int, height: int, threads: int = 1) -> np.ndarray:
+    """A validated frame (from prepare_image) area-resized to width x height on up to ``threads``
+    threads (from ``_options.resize_threads``), same ndim; itself at its own size."""
     if (width, height) == (array.shape[1], array.shape[0]):
         return array
-    result = _backend.current().resize(array.reshape(array.shape[0], array.shape[1], channels), channels, width, height)
+    pixels = array.reshape(array.shape[0], array.shape[1], channels)
+    result = _backend.current().resize(pixels, channels, width, height, threads)
     return result if array.ndim == 3 else result[:, :, 0]  # type: ignore[no-any-return]

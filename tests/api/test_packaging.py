@@ -79,7 +79,7 @@ def test_sdist_holds_the_sources_and_nothing_built(dist: Path) -> None:
         names = {name.split("/", 1)[1] for name in archive.getnames() if "/" in name}
     for required in ("pyproject.toml", "CMakeLists.txt", "README.md", "src/frame64/__init__.py",
                      "src/frame64/_core.pyi", "src/frame64/py.typed", "scripts/install-system-deps.sh",
-                     "scripts/build-wheel-deps.sh", "cpp/bindings/module.cpp"):
+                     "scripts/build-wheel.sh", "cpp/bindings/module.cpp"):
         assert required in names, required
     assert not any(name.startswith(("build/", ".venv/", "dist/")) or name.endswith(".so") for name in names)
 
@@ -153,13 +153,14 @@ def test_build_configuration() -> None:
     assert override["wheel"]["cmake"] is False
     cibw = config["tool"]["cibuildwheel"]
     assert "FRAME64_BACKEND=cpp" in cibw["test-command"] and "pytest" in cibw["test-command"]
-    assert "build-wheel-deps.sh" in cibw["linux"]["before-all"]
+    assert "build-wheel.sh --deps-only" in cibw["linux"]["before-all"]  # the script that builds the wheel here
+    assert cibw["linux"]["config-settings"] == {"cmake.define.FRAME64_STATIC_DEPS": "ON"}
     extras = config["project"]["optional-dependencies"]
     assert any(req.startswith("mypy") for req in extras["test"])
     assert any(req.startswith("opencv") for req in extras["video"])
     assert config["project"]["scripts"] == {"frame64": "frame64.cli:main"}
 
 
-@pytest.mark.parametrize("script", ["install-system-deps.sh", "build-wheel-deps.sh"])
+@pytest.mark.parametrize("script", ["install-system-deps.sh", "build-wheel.sh", "bare-wheel-test.sh"])
 def test_scripts_parse(script: str) -> None:
     run(["bash", "-n", str(ROOT / "scripts" / script)])

@@ -106,3 +106,45 @@ def test_views_read_as_they_are(kernel: str) -> None:
 def test_unknown_kernel_is_a_value_error() -> None:
     with pytest.raises(ValueError, match="resize kernel"):
         core.set_resize_kernel("sse9")
+
+
+@pytest.mark.parametrize("height,width,channels,size", [
+    (2160, 3840, 3, (1568, 882)), (2160, 3840, 4, (1280, 720)), (1080, 1920, 3, (1568, 882)),
+    (1080, 1920, 1, (640, 360)), (1081, 1917, 3, (1000, 563)), (1081, 1917, 4, (1917, 7)), (999, 1001, 3, (13, 998)),
+])
+def test_threads_equal_the_fallback(kernel: str, height: int, width: int, channels: int,
+                                    size: tuple[int, int]) -> None:
+    """Bands of output rows on 1..4 threads: the pixels of one thread, and of numpy."""
+    pixels = image(height, width, channels, height + width + channels, smooth=True)
+    expected = fallback_resize(pixels, channels, *size)
+    for threads in (1, 2, 3, 4):
+        np.testing.assert_array_equal(core.resize(pixels, channels, *size, threads), expected, err_msg=f"{threads=}")
+
+
+@pytest.mark.parametrize("channels,pixel_format,subsampling,progressive,size", [
+    (3, 0, 2, False, (1000, 563)), (3, 1, 0, True, (1001, 17)), (4, 7, 1, False, (999, 1079)),
+    (1, 6, 3, False, (641, 361)), (3, 1, 2, False, (1920, 1079)),
+])
+def test_threads_do_not_change_encoded_bytes(kernel: str, channels: int, pixel_format: int, subsampling: int,
+                                             progressive: bool, size: tuple[int, int]) -> None:
+    """encode's resize on any number of threads (streamed into libjpeg as rows are done): the same JPEG and
+    PNG text, and the JPEG of the fallback's resized pixels."""
+    pixels = image(1080, 1920, channels, 8 + channels, smooth=True)
+    pixels = pixels[:, :, 0] if channels == 1 else pixels
+    jpeg = {core.encode_jpeg(pixels, pixel_format, 90, subsampling, False, progressive, False, *size, n)
+            for n in (1, 2, 3, 4)}
+    small = fallback_resize(pixels.reshape(1080, 1920, channels), channels, *size).reshape(
+        (size[1], size[0]) + pixels.shape[2:])
+    assert jpeg == {core.encode_jpeg(small, pixel_format, 90, subsampling, False, progressive, False)}
+    png = {core.encode_png(pixels, pixel_format, 1, False, *size, 1, n) for n in (1, 2, 3, 4)}
+    assert len(png) == 1
+
+
+def test_thread_counts_below_one_are_value_errors() -> None:
+    pixels = image(8, 8, 3, 1, smooth=False)
+    with pytest.raises(ValueError, match="threads must be >= 1, got 0"):
+        core.resize(pixels, 3, 4, 4, 0)
+    with pytest.raises(ValueError, match="resize_threads must be >= 1, got 0"):
+        core.encode_jpeg(pixels, 1, 90, 2, False, False, False, 4, 4, 0)
+    with pytest.raises(ValueError, match="resize_threads must be >= 1, got -1"):
+        core.encode_png(pixels, 1, 1, False, 4, 4, 1, -1)

@@ -19,7 +19,7 @@ from .._formats import (
 )
 from ._turbo import encode
 from .arrays import base64_str
-from .resize import resized
+from .resize import check_threads, resized
 
 
 def jpeg_flags(fast_dct: bool, progressive: bool, quality: int) -> int:
@@ -58,8 +58,11 @@ def encode_jpeg(
     data_uri: bool,
     width: int = 0,
     height: int = 0,
+    resize_threads: int = 1,
 ) -> str:
-    """Same contract as frame64._core.encode_jpeg (image already validated; width, height 0: as it is)."""
+    """Same contract as frame64._core.encode_jpeg (image already validated; width, height 0: as it is;
+    one thread, whatever ``resize_threads``)."""
+    check_threads("resize_threads", resize_threads)
     image = resized(image, width, height)
     jpeg = compress(image, pixel_format, quality, subsampling, fast_dct, progressive)
     return base64_str(jpeg, DATA_URI_PREFIX["jpeg"] if data_uri else "")

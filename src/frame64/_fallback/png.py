@@ -23,7 +23,7 @@ import numpy as np
 from .._errors import PngError
 from .._formats import BLUE_FIRST, DATA_URI_PREFIX, MAX_PNG_SIDE, PIXEL_SIZE, PNG_SIGNATURE
 from .arrays import base64_str
-from .resize import resized
+from .resize import check_threads, resized
 
 _STORED_MAX = 65535  # bytes in one stored deflate block (RFC 1951 3.2.4)
 MAX_CHUNK_LENGTH = 2**31 - 1  # PNG specification 5.3
@@ -172,11 +172,12 @@ def encode_png(
     width: int = 0,
     height: int = 0,
     threads: int = 1,
+    resize_threads: int = 1,
 ) -> str:
     """Same contract as frame64._core.encode_png (image already validated; width, height 0: as it is;
-    always one thread, whatever ``threads``)."""
-    if not isinstance(threads, int) or threads < 1:
-        raise ValueError(f"threads must be >= 1, got {threads}")
+    always one thread, whatever ``threads`` and ``resize_threads``)."""
+    check_threads("threads", threads)
+    check_threads("resize_threads", resize_threads)
     image = resized(image, width, height)
     return base64_str(encode_png_bytes(image, pixel_format, compression), DATA_URI_PREFIX["png"] if data_uri else "")
 

@@ -46,8 +46,16 @@ def _pass(array: np.ndarray, axis: int, output: int) -> np.ndarray:
     return total
 
 
-def resize(image: Any, channels: int, width: int, height: int) -> np.ndarray:
-    """Same contract as frame64._core.resize (image already validated): a new (height, width[, C]) array."""
+def check_threads(name: str, threads: Any) -> None:
+    """The C++ bindings' check of a thread count (numpy runs on one thread, whatever it is)."""
+    if not isinstance(threads, int) or threads < 1:
+        raise ValueError(f"{name} must be >= 1, got {threads}")
+
+
+def resize(image: Any, channels: int, width: int, height: int, threads: int = 1) -> np.ndarray:
+    """Same contract as frame64._core.resize (image already validated): a new (height, width[, C]) array
+    (one thread, whatever ``threads``)."""
+    check_threads("threads", threads)
     array = np.asarray(image)
     if not (1 <= width <= array.shape[1] and 1 <= height <= array.shape[0]):
         raise ValueError(
