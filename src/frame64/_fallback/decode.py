@@ -251,7 +251,9 @@ def _entropy_end(jpeg: bytes, at: int) -> int:
     return at
 
 
-def _without_extraneous_bytes(jpeg: bytes, detail: str, same_pixels: Callable[[bytes], bool]) -> Optional[bytes]:
+def _without_extraneous_bytes(
+    jpeg: bytes, detail: str, pick: Callable[[List[bytes]], Optional[bytes]]
+) -> Optional[bytes]:
     found_numbers = _EXTRANEOUS.search(detail)
     if found_numbers is None:
         return None
@@ -267,9 +269,9 @@ def _without_extraneous_bytes(jpeg: bytes, detail: str, same_pixels: Callable[[b
             return jpeg[:skipped_from] + jpeg[run_start:]
     if len(candidates) == 1:
         return candidates[0]
-    # Several scans end with this marker (a progressive JPEG): the right cut is
-    # the one libjpeg skipped, so it leaves every decoded pixel as it was.
-    return next((candidate for candidate in candidates if same_pixels(candidate)), None)
+    # Several scans end with this marker (a progressive JPEG): ``pick`` finds the
+    # cut of the bytes libjpeg skipped (candidates in stream order).
+    return pick(candidates)
 
 
 def _patched_segments(jpeg: bytes, marker: int, signature: bytes, at: int, value: Any) -> Optional[bytes]:
@@ -288,11 +290,11 @@ def _patched_segments(jpeg: bytes, marker: int, signature: bytes, at: int, value
 
 
 def _without_cause(
-    jpeg: bytes, name: str, detail: str, components: int, same_pixels: Callable[[bytes], bool]
+    jpeg: bytes, name: str, detail: str, components: int, pick: Callable[[List[bytes]], Optional[bytes]]
 ) -> Optional[bytes]:
     """A copy of jpeg without the cause of the benign warning ``name`` (same pixels), or None."""
     if name == "JWRN_EXTRANEOUS_DATA":
-        return _without_extraneous_bytes(jpeg, detail, same_pixels)
+        return _without_extraneous_bytes(jpeg, detail, pick)
     if name == "JWRN_JFIF_MAJOR":  # libjpeg reads on; version 1 reads the same
         return _patched_segments(jpeg, 0xE0, b"JFIF\x00", 5, lambda v: v if v in (1, 2) else 1)
     # JWRN_ADOBE_XFORM: libjpeg assumes YCbCr (transform 1) for 3 components, YCCK (2) for 4
@@ -306,31 +308,48 @@ def _first_made_up_warning(
     """The text of the first warning that makes pixels up, as the C++ core stops at it; None if none."""
     flags = decompress_flags(True)
     data: Optional[bytes] = jpeg
-    reference: list[np.ndarray] = []
+    reference: List[Tuple[str, np.ndarray]] = []  # the best-effort decode of jpeg, once needed
 
-    def best_effort(candidate: bytes) -> np.ndarray:
+    def best_effort(candidate: bytes) -> Tuple[str, np.ndarray]:
         pixels = np.zeros_like(probe)
-        run_turbo(
+        status, text, _ = run_turbo(
             turbo.decode, candidate, pixel_format=tjpf, scaling_factor=scaling, flags=decompress_flags(False), dst=pixels
         )
-        return pixels
+        # TurboJPEG 2.x calls a fatal error after a warning a warning: the text tells.
+        died = status == "fatal" or (status == "warning" and warning_name(text) is None)
+        return "fatal" if died else status, pixels
 
-    def same_pixels(candidate: bytes) -> bool:
+    def first_outcome(candidate: bytes) -> Tuple[str, str]:
+        status, text, _ = run_turbo(
+            turbo.decode, candidate, pixel_format=tjpf, scaling_factor=scaling, flags=flags, dst=probe
+        )
+        return status, text
+
+    def pick(candidates: List[bytes]) -> Optional[bytes]:
+        # The right cut leaves every decoded pixel as it was...
         if not reference:
             reference.append(best_effort(jpeg))
-        return bool(np.array_equal(best_effort(candidate), reference[0]))
+        status, pixels = reference[0]
+        if status != "fatal":
+            return next((c for c in candidates if np.array_equal(best_effort(c)[1], pixels)), None)
+        # ...unless a fatal error later on leaves no pixel to compare (progressive
+        # frames are written at the end). Then: a cut after the skipped bytes
+        # leaves them, so libjpeg warns of them again; the right cut is the
+        # last one (in stream order) after which it does not. Found by the fuzz
+        # smoke (tests/hardening/test_regressions.py).
+        current = ("warning", detail)
+        moved_on = [c for c in candidates if first_outcome(c) != current]
+        return moved_on[-1] if moved_on else None
 
     for _ in range(_MAX_BENIGN_WARNINGS):
         assert data is not None
-        status, detail, _ = run_turbo(
-            turbo.decode, data, pixel_format=tjpf, scaling_factor=scaling, flags=flags, dst=probe
-        )
+        status, detail = first_outcome(data)
         if status != "warning":
             return None
         name = warning_name(detail)
         if name is None or not is_benign(name, detail):
             return detail
-        data = _without_cause(data, name, detail, components, same_pixels)
+        data = _without_cause(data, name, detail, components, pick)
         if data is None:  # not found: taken as benign (see docs/bad-input.md)
             return None
     return None
