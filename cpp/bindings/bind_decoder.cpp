@@ -11,7 +11,6 @@
 #include <pybind11/numpy.h>
 
 #include <atomic>
-#include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <memory>
@@ -21,6 +20,7 @@
 
 #include "bindings/arrays.hpp"
 #include "bindings/decode_steps.hpp"
+#include "bindings/pool_jobs.hpp"
 #include "parallel/thread_pool.hpp"
 
 #if defined(__linux__)
@@ -29,9 +29,6 @@
 
 namespace frame64::bindings {
 namespace {
-
-// How often a thread waiting for a batch takes the GIL back to look for Ctrl-C.
-constexpr std::chrono::milliseconds kSignalCheckInterval{50};
 
 // Pixel memory allocated by a task (no GIL, so not numpy's allocator) and
 // handed to numpy without a copy. A large frame is mapped with its pages
@@ -269,52 +266,24 @@ private:
     std::atomic<bool> cancelled_{false};
 };
 
-// Keeps a job's inputs valid for its tasks: if the caller leaves early (an
-// exception, Ctrl-C), the job is cancelled and its running tasks waited for
-// before the inputs are released.
-class JobGuard {
-public:
-    enum class Phase { kRead, kDecode };
-    JobGuard(parallel::ThreadPool& pool, std::shared_ptr<DecodeJob> job, Phase phase)
-        : pool_(pool), job_(std::move(job)) {
-        DecodeJob* raw = job_.get();
-        if (phase == Phase::kRead)
-            group_ = std::make_shared<parallel::TaskGroup>(job_->size(), [raw](std::size_t i) { raw->read(i); });
-        else
-            group_ = std::make_shared<parallel::TaskGroup>(job_->size(), [raw](std::size_t i) { raw->decode(i); });
-        pool_.submit(group_);
-    }
-    ~JobGuard() {
-        if (group_->finished()) return;
-        job_->cancel();
-        py::gil_scoped_release release;  // the tasks never need the GIL
-        pool_.wait(*group_);
-    }
-    JobGuard(const JobGuard&) = delete;
-    JobGuard& operator=(const JobGuard&) = delete;
-    parallel::TaskGroup& group() const noexcept { return *group_; }
+using DecodeGuard = JobGuard<DecodeJob>;
+enum class Phase { kRead, kDecode };
 
-private:
-    parallel::ThreadPool& pool_;
-    std::shared_ptr<DecodeJob> job_;
-    std::shared_ptr<parallel::TaskGroup> group_;
-};
+// Starts one phase of `job` on the pool, guarded.
+std::shared_ptr<parallel::TaskGroup> start_phase(parallel::ThreadPool& pool, const std::shared_ptr<DecodeJob>& job,
+                                                 Phase phase) {
+    DecodeJob* raw = job.get();
+    auto group = phase == Phase::kRead
+                     ? std::make_shared<parallel::TaskGroup>(job->size(), [raw](std::size_t i) { raw->read(i); })
+                     : std::make_shared<parallel::TaskGroup>(job->size(), [raw](std::size_t i) { raw->decode(i); });
+    pool.submit(group);
+    return group;
+}
 
-// Runs one phase of `job` on the pool, the GIL released, looking for Ctrl-C
-// every kSignalCheckInterval (the guard cancels the rest on an exception).
-void run_phase(parallel::ThreadPool& pool, const std::shared_ptr<DecodeJob>& job, JobGuard::Phase phase) {
-    JobGuard guard(pool, job, phase);
-    for (;;) {
-        bool finished;
-        {
-            // The inputs and destinations are pinned; the tasks touch no Python object.
-            py::gil_scoped_release release;
-            finished = pool.wait_until(guard.group(), std::chrono::steady_clock::now() + kSignalCheckInterval);
-        }
-        if (finished) break;
-        if (PyErr_CheckSignals() != 0) throw py::error_already_set();
-    }
-    guard.group().rethrow_if_failed();  // the tasks keep their errors: only an internal failure
+// Runs one phase of `job` on the pool, the GIL released, responsive to Ctrl-C.
+void run_phase(parallel::ThreadPool& pool, const std::shared_ptr<DecodeJob>& job, Phase phase) {
+    DecodeGuard guard(pool, job, start_phase(pool, job, phase));
+    wait_responsive(pool, guard, [] {});
 }
 
 // The buffers of the items, taken with the GIL; the str objects are kept
@@ -387,7 +356,7 @@ public:
         }
         auto job = std::make_shared<DecodeJob>(inputs.pointers(), inputs.starts, options, out_pixels, out_height,
                                                out_width, true, false);
-        run_phase(*pool_, job, JobGuard::Phase::kRead);
+        run_phase(*pool_, job, Phase::kRead);
         // Every frame's array, allocated here with the GIL (numpy's allocator);
         // the workers fill them. A frame that failed to read gets none.
         std::vector<py::array> arrays(out_pixels == nullptr ? count : 0);
@@ -399,7 +368,7 @@ public:
                                               : py::array_t<std::uint8_t>({height, width, options.channels});
             job->set_destination(i, static_cast<std::uint8_t*>(arrays[i].mutable_data()));
         }
-        run_phase(*pool_, job, JobGuard::Phase::kDecode);
+        run_phase(*pool_, job, Phase::kDecode);
         job->rethrow_if_failed();
         if (out_pixels != nullptr) return py::reinterpret_borrow<py::object>(out);
         py::list result(count);
@@ -421,7 +390,7 @@ public:
         text_ = std::make_unique<TextInput>(item_);
         job_ = std::make_shared<DecodeJob>(std::vector<const TextInput*>{text_.get()}, std::vector<std::size_t>{start},
                                            options, nullptr, 0, 0, false, true);
-        guard_.emplace(*pool_, job_, JobGuard::Phase::kRead);  // declared last: destroyed (waited for) first
+        guard_.emplace(*pool_, job_, start_phase(*pool_, job_, Phase::kRead));  // declared last: destroyed (waited for) first
     }
     PendingDecode(const PendingDecode&) = delete;
     PendingDecode& operator=(const PendingDecode&) = delete;
@@ -447,7 +416,7 @@ private:
     std::unique_ptr<TextInput> text_;
     std::shared_ptr<DecodeJob> job_;
     std::optional<py::object> result_;
-    std::optional<JobGuard> guard_;
+    std::optional<DecodeGuard> guard_;
 };
 
 }  // namespace

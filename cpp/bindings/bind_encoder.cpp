@@ -10,7 +10,6 @@
 #include <Python.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cstring>
 #include <memory>
 #include <optional>
@@ -19,6 +18,7 @@
 
 #include "base64/base64.hpp"
 #include "bindings/arrays.hpp"
+#include "bindings/pool_jobs.hpp"
 #include "image/formats.hpp"
 #include "jpeg/jpeg_encoder.hpp"
 #include "bindings/yuv_frames.hpp"
@@ -29,10 +29,6 @@
 namespace frame64::bindings {
 namespace {
 
-// How often a thread waiting for a batch takes the GIL back to look for
-// Ctrl-C (the pool itself never looks at signals) and to turn finished
-// frames into strs.
-constexpr std::chrono::milliseconds kSignalCheckInterval{50};
 
 // The options after the frame(s). YUV frames have no pixel format and
 // compress to their layout's subsampling: both are kYuvInput there.
@@ -127,28 +123,12 @@ py::str str_from_text(const char* text, std::size_t size) {
     return result;
 }
 
-// Keeps a job's buffers valid for its tasks: if the caller leaves early (an
-// exception), the job is cancelled and its running tasks waited for before
-// the frames' buffers are released.
-class JobGuard {
-public:
-    JobGuard(parallel::ThreadPool& pool, std::shared_ptr<jpeg::CompressJob> job)
-        : pool_(pool), job_(std::move(job)), group_(jpeg::start(pool_, job_)) {}
-    ~JobGuard() {
-        if (group_->finished()) return;
-        job_->cancel();
-        py::gil_scoped_release release;  // the tasks never need the GIL
-        pool_.wait(*group_);
-    }
-    JobGuard(const JobGuard&) = delete;
-    JobGuard& operator=(const JobGuard&) = delete;
-    parallel::TaskGroup& group() const noexcept { return *group_; }
+using EncodeGuard = JobGuard<jpeg::CompressJob>;
 
-private:
-    parallel::ThreadPool& pool_;
-    std::shared_ptr<jpeg::CompressJob> job_;
-    std::shared_ptr<parallel::TaskGroup> group_;
-};
+// Starts `job` on the pool, guarded.
+EncodeGuard start_job(parallel::ThreadPool& pool, const std::shared_ptr<jpeg::CompressJob>& job) {
+    return EncodeGuard(pool, job, jpeg::start(pool, job));
+}
 
 // Raises the first failed frame's error, naming its index in a batch.
 void raise_frame_error(const std::string& error, std::optional<std::size_t> index) {
@@ -212,7 +192,7 @@ private:
             // into the str (base64_str releases the GIL for that).
             auto job = std::make_shared<jpeg::CompressJob>(std::move(requests));  // may raise ValueError
             {
-                JobGuard guard(*pool_, job);
+                EncodeGuard guard = start_job(*pool_, job);
                 // The pixels are pinned by `views` and the tasks touch no
                 // Python object, so the pool runs without the GIL.
                 py::gil_scoped_release release;
@@ -225,14 +205,8 @@ private:
             return results;
         }
         auto job = std::make_shared<jpeg::CompressJob>(std::move(requests), prefix);  // may raise ValueError
-        JobGuard guard(*pool_, job);  // destroyed before `pinned`
-        for (;;) {
-            bool finished;
-            {
-                // As above: pinned pixels, no Python objects in the tasks.
-                py::gil_scoped_release release;
-                finished = pool_->wait_until(guard.group(), std::chrono::steady_clock::now() + kSignalCheckInterval);
-            }
+        EncodeGuard guard = start_job(*pool_, job);  // destroyed before `pinned`
+        wait_responsive(*pool_, guard, [&] {
             // Turn the frames finished so far into strs, in order.
             while (results.size() < count && job->frame_done(results.size())) {
                 const std::size_t i = results.size();
@@ -241,12 +215,7 @@ private:
                 results.push_back(str_from_text(output.text.get(), output.text_size));
                 output.text.reset();
             }
-            if (finished) {
-                guard.group().rethrow_if_failed();
-                break;
-            }
-            if (PyErr_CheckSignals() != 0) throw py::error_already_set();  // the guard cancels the rest
-        }
+        });
         return results;
     }
 
@@ -266,7 +235,7 @@ public:
         // The buffers are pinned by pinned_ until the work has finished (the
         // guard waits, declared after pinned_), and the tasks never touch
         // Python objects.
-        guard_.emplace(*pool_, job_);
+        guard_.emplace(*pool_, job_, jpeg::start(*pool_, job_));
     }
 
     PendingFrame(const PendingFrame&) = delete;
@@ -293,7 +262,7 @@ private:
     std::string_view prefix_;
     PinnedFrames pinned_;
     std::shared_ptr<jpeg::CompressJob> job_;
-    std::optional<JobGuard> guard_;
+    std::optional<EncodeGuard> guard_;
     std::optional<py::str> result_;
 };
 
