@@ -143,7 +143,7 @@ ImageHeader read_image_header(const std::uint8_t* image, std::size_t size, jpeg:
     header.format = image::sniff(image, size);
     switch (header.format) {
         case image::Format::kJpeg:
-            header.jpeg = jpeg::thread_decompressor().read_header(image, size, strict, orientation);
+            header.jpeg = jpeg::read_header(image, size, strict, orientation);
             header.full_width = header.jpeg.out_width();
             header.full_height = header.jpeg.out_height();
             header.jpeg.scale_eighths = jpeg::equivalent_scale(
@@ -302,7 +302,7 @@ int jpeg_band_count(py::handle data, int threads) {
     checked_threads(threads);
     BufferView view(data, PyBUF_SIMPLE);
     py::gil_scoped_release release;  // the bytes are pinned by `view`; the decompressor is this thread's
-    const jpeg::JpegHeader header = jpeg::thread_decompressor().read_header(view.bytes(), view.size(), false, false);
+    const jpeg::JpegHeader header = jpeg::read_header(view.bytes(), view.size(), false, false);
     return jpeg::band_count(view.bytes(), view.size(), header, threads);
 }
 

@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <csetjmp>
 #include <cstring>
+#include <iterator>
 #include <string>
 
 #include "image/cmyk.hpp"
@@ -63,9 +64,28 @@ struct ErrorManager {
 
 ErrorManager& manager_of(j_common_ptr cinfo) { return *reinterpret_cast<ErrorManager*>(cinfo->err); }
 
+// libjpeg's text for the message in cinfo->err, worded as libjpeg-turbo 2.x
+// words it. 3.0 reworded three (for its lossless mode); frame64's messages
+// do not depend on the libjpeg-turbo it is built with (Debian 12's 2.1.5, or
+// the wheel's 3.1.2), and the fallback maps the same three back
+// (frame64/_formats.py LIBJPEG_REWORDED).
+void format_message(j_common_ptr cinfo, char* out) {
+    const jpeg_error_mgr& err = *cinfo->err;
+    const int* p = err.msg_parm.i;
+    switch (err.msg_code) {
+        case JERR_BAD_PROGRESSION:
+            std::snprintf(out, JMSG_LENGTH_MAX, "Invalid progressive parameters Ss=%d Se=%d Ah=%d Al=%d", p[0], p[1],
+                          p[2], p[3]);
+            return;
+        case JERR_BAD_DCT_COEF: std::snprintf(out, JMSG_LENGTH_MAX, "DCT coefficient out of range"); return;
+        case JERR_NO_BACKING_STORE: std::snprintf(out, JMSG_LENGTH_MAX, "Backing store not supported"); return;
+        default: (*err.format_message)(cinfo, out);
+    }
+}
+
 [[noreturn]] void fail(j_common_ptr cinfo, Failure failure) {
     ErrorManager& manager = manager_of(cinfo);
-    (*cinfo->err->format_message)(cinfo, manager.message);
+    format_message(cinfo, manager.message);
     manager.failure = failure;
     std::longjmp(manager.jump, 1);
 }
@@ -253,39 +273,158 @@ int decompress_flags(bool strict) noexcept {
     return flags;
 }
 
-TurboDecompressor::TurboDecompressor() { reset(); }
+namespace {
 
-void TurboDecompressor::reset() {
-    if (handle_ != nullptr) tjDestroy(handle_);
-    handle_ = tjInitDecompress();
-    if (handle_ == nullptr)
-        throw JpegDecodeError(std::string("tjInitDecompress failed: ") + tjGetErrorStr2(nullptr));
+// The header read of TurboJPEG 2.x's tjDecompressHeader3 (libjpeg-turbo
+// 2.1.5, Debian 12's, which the fallback's PyTurboJPEG calls), done with
+// libjpeg's API so that it does not change with the libjpeg-turbo frame64 is
+// built with: 3.x's tjDecompressHeader3 is a wrapper that reports any frame
+// whose subsampling it cannot name (a tables-only or truncated stream
+// included) as "Could not determine subsampling level", over libjpeg's own
+// message. What 2.x does, and so this: the first warning's text is kept, a
+// fatal error's text replaces it; a tables-only stream (or one cut off
+// before its frame header) is no error and has no size; then the frame must
+// have a subsampling level, a colour space and a size TurboJPEG knows.
+struct HeaderRead {
+    int status = 0;        // 0, or -1 (a warning, a fatal error, or a refused frame)
+    bool warned = false;   // TurboJPEG's TJERR_WARNING rather than TJERR_FATAL
+    char message[JMSG_LENGTH_MAX] = {};
+};
+
+struct HeaderErrors {
+    jpeg_error_mgr pub;  // first: libjpeg hands back a pointer to it
+    std::jmp_buf jump;
+    HeaderRead* read;
+};
+
+HeaderErrors& header_errors(j_common_ptr cinfo) { return *reinterpret_cast<HeaderErrors*>(cinfo->err); }
+
+void on_header_error_exit(j_common_ptr cinfo) {
+    HeaderErrors& errors = header_errors(cinfo);
+    format_message(cinfo, errors.read->message);
+    std::longjmp(errors.jump, 1);
 }
 
-TurboDecompressor::~TurboDecompressor() {
-    if (handle_ != nullptr) tjDestroy(handle_);
+void on_header_message(j_common_ptr cinfo, int msg_level) {
+    if (msg_level >= 0) return;  // trace messages
+    HeaderErrors& errors = header_errors(cinfo);
+    if (cinfo->err->num_warnings == 0) format_message(cinfo, errors.read->message);  // the first one's text
+    ++cinfo->err->num_warnings;
+    errors.read->warned = true;
 }
 
-JpegHeader TurboDecompressor::read_header(const std::uint8_t* jpeg, std::size_t size, bool strict, bool exif) {
-    // libjpeg keeps the tables of the previous image in the handle (for
-    // abbreviated datastreams); a fresh handle per image (about 1 us) makes
-    // every header read independent. Found by tests/hardening/test_regressions.py.
-    if (used_) reset();
-    used_ = true;
+// TurboJPEG 2.x's subsampling levels (TJSAMP_444, 422, 420, GRAY, 440, 411):
+// the luma sampling factors and the components each is for.
+struct Level {
+    int h, v, components;
+};
+constexpr Level kLevels[] = {{1, 1, 3}, {2, 1, 3}, {2, 2, 3}, {1, 1, 1}, {1, 2, 3}, {4, 1, 3}};
+constexpr int kLevel422 = 1;
+constexpr int kLevel440 = 4;
+constexpr int kMaxBlocksInMcu = 10;  // libjpeg's D_MAX_BLOCKS_IN_MCU
+
+// Whether TurboJPEG 2.x can name the frame's subsampling level (its
+// getSubsamp): the components' sampling factors are one of its levels (the
+// K of CMYK/YCCK sampled as luma), including 4:2:2 and 4:4:0 written with
+// 2x2 luma, and 4:4:4 written with equal factors larger than 1.
+bool known_subsampling(const jpeg_decompress_struct& d) noexcept {
+    const int n = d.num_components;
+    if (n == 1 && d.jpeg_color_space == JCS_GRAYSCALE) return true;
+    const bool four = d.jpeg_color_space == JCS_YCCK || d.jpeg_color_space == JCS_CMYK;
+    const jpeg_component_info* c = d.comp_info;
+    auto others_are = [&](int h, int v, int k_h, int k_v) {
+        for (int k = 1; k < n; ++k) {
+            const bool luma_like = four && k == 3;
+            if (c[k].h_samp_factor != (luma_like ? k_h : h) || c[k].v_samp_factor != (luma_like ? k_v : v))
+                return false;
+        }
+        return true;
+    };
+    for (int i = 0; i < static_cast<int>(std::size(kLevels)); ++i) {
+        const Level& level = kLevels[i];
+        if (n != level.components && !(four && level.components == 3 && n == 4)) continue;
+        if (c[0].h_samp_factor == level.h && c[0].v_samp_factor == level.v &&
+            others_are(1, 1, level.h, level.v))
+            return true;
+        if (c[0].h_samp_factor == 2 && c[0].v_samp_factor == 2 && (i == kLevel422 || i == kLevel440) &&
+            others_are(level.v, level.h, 2, 2))
+            return true;
+        if (i == 0 && n > 1 && c[0].h_samp_factor * c[0].v_samp_factor <= kMaxBlocksInMcu / level.components &&
+            others_are(c[0].h_samp_factor, c[0].v_samp_factor, c[0].h_samp_factor, c[0].v_samp_factor))
+            return true;
+    }
+    return false;
+}
+
+int turbo_colorspace(J_COLOR_SPACE space) noexcept {
+    switch (space) {
+        case JCS_GRAYSCALE: return TJCS_GRAY;
+        case JCS_RGB: return TJCS_RGB;
+        case JCS_YCbCr: return TJCS_YCbCr;
+        case JCS_CMYK: return TJCS_CMYK;
+        case JCS_YCCK: return TJCS_YCCK;
+        default: return -1;
+    }
+}
+
+// Reads the header into `header` (which stays 0 x 0 unless a frame header
+// is read). May longjmp to errors.jump; holds no object with a destructor.
+void read_header_rows(jpeg_decompress_struct& d, const std::uint8_t* jpeg, std::size_t size, JpegHeader& header,
+                      HeaderRead& read) {
+    jpeg_mem_src(&d, jpeg, static_cast<unsigned long>(size));
+    if (jpeg_read_header(&d, FALSE) == JPEG_HEADER_TABLES_ONLY) return;
+    header.width = static_cast<int>(d.image_width);
+    header.height = static_cast<int>(d.image_height);
+    header.colorspace = turbo_colorspace(d.jpeg_color_space);
+    const bool subsampling = known_subsampling(d);
+    jpeg_abort_decompress(&d);
+    const char* refused = !subsampling ? "tjDecompressHeader3(): Could not determine subsampling type for JPEG image"
+                          : header.colorspace < 0 ? "tjDecompressHeader3(): Could not determine colorspace of JPEG image"
+                          : header.width < 1 || header.height < 1 ? "tjDecompressHeader3(): Invalid data returned in header"
+                                                                  : nullptr;
+    if (refused != nullptr) {
+        std::snprintf(read.message, sizeof read.message, "%s", refused);
+        read.status = -1;
+    } else if (read.warned) {
+        read.status = -1;
+    }
+}
+
+// The whole 2.x header read, in a fresh decompressor (no tables carried
+// over from another image).
+HeaderRead read_header_like_turbojpeg(const std::uint8_t* jpeg, std::size_t size, JpegHeader& header) {
+    HeaderRead read;
+    jpeg_decompress_struct d;
+    std::memset(&d, 0, sizeof d);  // jpeg_destroy_decompress is safe on it even if creation fails
+    HeaderErrors errors;
+    d.err = jpeg_std_error(&errors.pub);
+    errors.pub.error_exit = on_header_error_exit;
+    errors.pub.emit_message = on_header_message;
+    errors.pub.output_message = on_output_message;
+    errors.read = &read;
+    if (setjmp(errors.jump) != 0) {
+        read.status = -1;
+    } else {
+        jpeg_create_decompress(&d);
+        d.mem->max_memory_to_use = 0;  // as run(): JPEGMEM in the environment changes nothing
+        read_header_rows(d, jpeg, size, header, read);
+    }
+    jpeg_destroy_decompress(&d);
+    return read;
+}
+
+}  // namespace
+
+JpegHeader read_header(const std::uint8_t* jpeg, std::size_t size, bool strict, bool exif) {
     JpegHeader header;
-    int subsampling = -1;
-    // TurboJPEG returns -1 for warnings too; tjGetErrorCode then says
-    // TJERR_WARNING, but also when a fatal error followed a warning, so the
-    // dimensions decide: they are written only once the frame header is read.
-    const int status = tjDecompressHeader3(handle_, jpeg, static_cast<unsigned long>(size), &header.width,
-                                           &header.height, &subsampling, &header.colorspace);
+    const HeaderRead read = read_header_like_turbojpeg(jpeg, size, header);
+    // The dimensions decide, as with TurboJPEG's status -1 (a fatal error
+    // after a warning is reported as a warning): they are set only once the
+    // frame header is read.
     const bool has_size = header.width > 0 && header.height > 0;
-    if (status != 0) {
-        const std::string detail = tjGetErrorStr2(handle_);
-        const bool fatal = tjGetErrorCode(handle_) == TJERR_FATAL;
-        reset();
-        if (fatal || !has_size) throw JpegDecodeError("corrupt JPEG header: " + detail);
-        if (strict) throw JpegDecodeError(strict_message(detail.c_str()));
+    if (read.status != 0) {
+        if (!read.warned || !has_size) throw JpegDecodeError(std::string("corrupt JPEG header: ") + read.message);
+        if (strict) throw JpegDecodeError(strict_message(read.message));
     } else if (!has_size) {
         throw JpegDecodeError("JPEG data holds no image: it is truncated or holds only tables");
     }
@@ -348,11 +487,6 @@ bool decompress_band(const std::uint8_t* jpeg, std::size_t size, int pixel_forma
 #endif
     jpeg_destroy_decompress(&s.cinfo);
     return ok;
-}
-
-TurboDecompressor& thread_decompressor() {
-    thread_local TurboDecompressor decompressor;
-    return decompressor;
 }
 
 std::vector<std::uint8_t>& thread_decode_scratch() {

@@ -1,9 +1,10 @@
-// JPEG decompression. The header is read with TurboJPEG's function API
-// (tjDecompressHeader3, which libjpeg-turbo 3.x still provides), so that it
-// accepts and refuses exactly what the fallback's PyTurboJPEG does; the pixels
-// come from libjpeg's own API (jpeglib.h), set up as tjDecompress2 sets it up
-// (accurate integer IDCT, smooth "fancy" chroma upsampling, the same colour
-// conversion), so they are the same bytes, equal to OpenCV's cv2.imdecode.
+// JPEG decompression, through libjpeg's own API (jpeglib.h). The header is
+// read as TurboJPEG 2.x's tjDecompressHeader3 reads it, so that it accepts
+// and refuses exactly what the fallback's PyTurboJPEG does; the pixels are
+// set up as tjDecompress2 sets them up (accurate integer IDCT, smooth "fancy"
+// chroma upsampling, the same colour conversion), so they are the same
+// bytes, equal to OpenCV's cv2.imdecode. Messages are worded as libjpeg-turbo
+// 2.x words them, whichever version frame64 is built with.
 //
 // libjpeg's API is used because it says *which* warning it met (msg_code),
 // which TurboJPEG's hides. libjpeg reports two kinds of trouble: fatal errors
@@ -70,30 +71,12 @@ int equivalent_scale(int width, int height, int scale_eighths) noexcept;
 // tjDecompress2 (frame64/_fallback/decode.py computes the same value).
 int decompress_flags(bool strict) noexcept;
 
-// One TurboJPEG handle for reading headers. Not thread-safe: use one per
-// thread (thread_decompressor()). Every failure throws image::JpegDecodeError.
-class TurboDecompressor {
-public:
-    TurboDecompressor();
-    ~TurboDecompressor();
-    TurboDecompressor(const TurboDecompressor&) = delete;
-    TurboDecompressor& operator=(const TurboDecompressor&) = delete;
-
-    // Reads the frame header; allocates no pixel memory. With strict, a
-    // warning in the header raises. `exif` also reads the EXIF Orientation.
-    JpegHeader read_header(const std::uint8_t* jpeg, std::size_t size, bool strict, bool exif);
-
-private:
-    // A fresh handle. libjpeg-turbo leaves a handle mid-header after some
-    // failures, which would corrupt the next image, so any call that fails or
-    // warns is followed by a reset.
-    void reset();
-    void* handle_ = nullptr;
-    bool used_ = false;  // the handle has read an image (and kept its tables)
-};
-
-// The calling thread's header reader, created on first use.
-TurboDecompressor& thread_decompressor();
+// Reads the frame header; allocates no pixel memory. Thread-safe. With
+// strict, a warning in the header raises. `exif` also reads the EXIF
+// Orientation. Accepts and refuses exactly what TurboJPEG 2.x's
+// tjDecompressHeader3 (and so the fallback's PyTurboJPEG) does, whatever the
+// libjpeg-turbo built with. Every failure throws image::JpegDecodeError.
+JpegHeader read_header(const std::uint8_t* jpeg, std::size_t size, bool strict, bool exif);
 
 // Decompresses the whole image into dst: header.out_height() rows of
 // header.out_width() * pixel size bytes, packed, upright, at header's scale. `scratch` is

@@ -61,6 +61,24 @@ JPEG_WARNINGS = {
     "JWRN_TOO_MUCH_DATA": "Application transferred too many scanlines",
     "JWRN_BOGUS_ICC": "Corrupt JPEG data: bad ICC marker",
 }
+# The libjpeg messages that libjpeg-turbo 3.0 reworded (for its lossless mode),
+# as (3.x start, 2.x start): frame64 words them as 2.x does, whichever version
+# it is built with or PyTurboJPEG loads (jpeg_decoder.cpp format_message).
+LIBJPEG_REWORDED = (
+    ("Invalid progressive/lossless parameters", "Invalid progressive parameters"),
+    ("DCT coefficient (lossy) or spatial difference (lossless) out of range", "DCT coefficient out of range"),
+    ("Memory limit exceeded", "Backing store not supported"),
+)
+
+
+def libjpeg_2x_wording(message: str) -> str:
+    """message with a 3.x rewording of LIBJPEG_REWORDED put back as 2.x words it."""
+    for new, old in LIBJPEG_REWORDED:
+        if message.startswith(new):
+            return old + message[len(new) :]
+    return message
+
+
 # libjpeg's DCT scaling factors that shrink (k/8, k = 1..8), as scale_eighths
 # k: jpeg::kFullScale and the scaled sides, ceil(side * k / 8), of
 # jpeg::JpegHeader (and TurboJPEG's TJSCALED).

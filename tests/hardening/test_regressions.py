@@ -105,7 +105,7 @@ def _without_segment(jpeg: bytes, marker: int) -> bytes:
 @pytest.mark.parametrize("previous_options", [{"quality": 20}, {"progressive": True}], ids=["q20", "progressive"])
 def test_decode_does_not_reuse_the_previous_images_tables(marker: int, previous_options: dict) -> None:
     """Found by the hardening review of the decoder; fixed in
-    cpp/jpeg/jpeg_decoder.cpp (TurboDecompressor::read_header). libjpeg keeps
+    cpp/jpeg/jpeg_decoder.cpp (read_header: a fresh decompressor per image). libjpeg keeps
     the previous image's quantization and Huffman tables in the handle, so a
     JPEG lacking a table decoded with another image's table (wrong pixels, or
     no error where a fresh decoder raises), depending on the thread's history.

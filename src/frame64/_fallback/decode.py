@@ -13,7 +13,7 @@ import threading
 from math import gcd
 import warnings
 from binascii import a2b_base64 as _a2b_base64
-from typing import Any, Callable, Iterator, Optional, Tuple
+from typing import Any, Callable, Iterator, List, Optional, Tuple
 
 import numpy as np
 
@@ -39,6 +39,7 @@ from .._formats import (
     TJPF_CMYK,
     expected_shape,
     is_sof,
+    libjpeg_2x_wording,
     scale_for_max_side,
     scaled_side,
     sniff,
@@ -167,9 +168,9 @@ def run_turbo(function: Any, *args: Any, **kwargs: Any) -> Tuple[str, str, Any]:
         try:
             result = function(*args, **kwargs)
         except OSError as exc:  # PyTurboJPEG raises OSError for TJERR_FATAL
-            return "fatal", str(exc), None
+            return "fatal", libjpeg_2x_wording(str(exc)), None
     if caught:
-        return "warning", str(caught[-1].message), result
+        return "warning", libjpeg_2x_wording(str(caught[-1].message)), result
     return "ok", "", result
 
 
