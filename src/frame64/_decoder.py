@@ -9,8 +9,6 @@ Python thread pool). Every frame is decoded by the same steps as
 
 from __future__ import annotations
 
-import collections
-import os
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
@@ -20,6 +18,7 @@ from . import _backend, _options
 from ._decode import _check_data, data_uri_payload_start, decode
 from ._encoder import resolve_threads
 from ._formats import PIXEL_SIZE
+from ._pooled import Pooled, ordered_stream
 
 
 def _item(data: Any, index: int) -> tuple[Any, int]:
@@ -32,7 +31,8 @@ def _item(data: Any, index: int) -> tuple[Any, int]:
         raise renamed from exc
 
 
-class Decoder:
+class Decoder(Pooled):
+    _POOL = "BatchDecoder"
     """A reusable decoder for many base64 frames, running on a thread pool.
 
     The options are those of :func:`frame64.decode`, validated once. The
@@ -97,21 +97,6 @@ class Decoder:
         self._threads = resolve_threads(self._threads_arg)
         self._impl = _backend.current()  # a Decoder keeps the backend it was made on
         self._start_pool()
-
-    def _start_pool(self) -> None:
-        self._pool = self._impl.BatchDecoder(self._threads)
-        self._pid = os.getpid()
-
-    def _live_pool(self) -> Any:
-        # A fork() child inherits the pool object but not its threads.
-        if self._pid != os.getpid():
-            self._start_pool()
-        return self._pool
-
-    @property
-    def threads(self) -> int:
-        """The number of threads this decoder uses."""
-        return self._threads
 
     def decode(self, data: Any, *, out: np.ndarray | None = None) -> np.ndarray:
         """Decode one frame: ``frame64.decode(data, out=out, **options)``."""
@@ -192,29 +177,13 @@ class Decoder:
             with the message it has there (after the frames before it were
             yielded); the stream stops there.
         """
-        limit = 2 * self._threads if max_in_flight is None else _options.check_threads(max_in_flight)
         pool = self._live_pool()
-        pending: collections.deque[Any] = collections.deque()
-        for data in items:
-            try:
-                text = _check_data(data)
-                start = data_uri_payload_start(text)
-            except (TypeError, ValueError):
-                while pending:  # the frames before this item first, in order
-                    yield pending.popleft().result()
-                raise
-            pending.append(pool.submit(text, start, self._tjpf, *self._args))
-            if len(pending) >= limit:
-                yield pending.popleft().result()
-        while pending:
-            yield pending.popleft().result()
+
+        def start(data: Any, index: int) -> Any:
+            text = _check_data(data)
+            return pool.submit(text, data_uri_payload_start(text), self._tjpf, *self._args)
+
+        return ordered_stream(items, start, self._in_flight(max_in_flight))
 
     def __getstate__(self) -> dict[str, Any]:
         return dict(self._state, threads=self._threads_arg)
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__init__(**state)  # type: ignore[misc]
-
-    def __repr__(self) -> str:
-        options = ", ".join(f"{name}={value!r}" for name, value in self.__getstate__().items())
-        return f"Decoder({options})"

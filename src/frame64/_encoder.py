@@ -11,7 +11,6 @@ of one strip; the pixels are exactly those of the single-thread JPEG.
 
 from __future__ import annotations
 
-import collections
 import os
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
@@ -21,6 +20,7 @@ import numpy as np
 from . import _backend, _options, _resize, _yuv
 from ._formats import MCU_SIZE, TJSAMP, YUV_FORMATS, YUV_MATRICES, YUV_RANGES
 from ._options import available_cores
+from ._pooled import Pooled, ordered_stream
 
 # A frame is split only into strips of at least this many pixels: below that
 # the hand-off between threads costs about as much as it saves.
@@ -69,7 +69,8 @@ def yuv_format_name(pixel_format: Any) -> str | None:
     return None
 
 
-class Encoder:
+class Encoder(Pooled):
+    _POOL = "BatchEncoder"
     """A reusable JPEG encoder for streams of frames, running on a thread pool.
 
     The options are those of :func:`frame64.encode`, validated once. The
@@ -186,21 +187,6 @@ class Encoder:
         self._threads = resolve_threads(self._threads_arg)
         self._impl = _backend.current()  # an Encoder keeps the backend it was made on
         self._start_pool()
-
-    def _start_pool(self) -> None:
-        self._pool = self._impl.BatchEncoder(self._threads)
-        self._pid = os.getpid()
-
-    def _live_pool(self) -> Any:
-        # A fork() child inherits the pool object but not its threads.
-        if self._pid != os.getpid():
-            self._start_pool()
-        return self._pool
-
-    @property
-    def threads(self) -> int:
-        """The number of threads this encoder uses."""
-        return self._threads
 
     @property
     def options(self) -> _options.JpegOptions:
@@ -363,15 +349,11 @@ class Encoder:
             TypeError, ValueError: as :meth:`encode_batch`, for the frame
                 where it happens (after the frames before it were yielded).
         """
-        limit = 2 * self._threads if max_in_flight is None else _options.check_threads(max_in_flight)
         pool = self._live_pool()
-        pending: collections.deque[Any] = collections.deque()
-        for index, frame in enumerate(frames):
-            pending.append(self._submit(pool, self._prepare(frame, index)))  # in one piece, as encode_batch
-            if len(pending) >= limit:
-                yield pending.popleft().result()
-        while pending:
-            yield pending.popleft().result()
+        # Each frame in one piece, as encode_batch.
+        return ordered_stream(
+            frames, lambda frame, index: self._submit(pool, self._prepare(frame, index)), self._in_flight(max_in_flight)
+        )
 
     def __getstate__(self) -> dict[str, Any]:
         state = {
@@ -386,12 +368,6 @@ class Encoder:
             state.update(pixel_format=self._yuv_format, yuv_range=self._yuv_range, yuv_matrix=self._yuv_matrix)
         return state
 
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__init__(**state)  # type: ignore[misc]
-
-    def __repr__(self) -> str:
-        options = ", ".join(f"{name}={value!r}" for name, value in self.__getstate__().items())
-        return f"Encoder({options})"
 
 
 _shared: dict[tuple[str, int], tuple[int, Any]] = {}

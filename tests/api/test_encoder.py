@@ -418,6 +418,18 @@ def test_bad_frame_in_a_batch_raises_with_its_index(backend: str, bad: Any, erro
         encoder.encode(bad)
 
 
+def test_imap_yields_the_frames_before_a_bad_one(backend: str) -> None:
+    # As Decoder.imap: a stream keeps what it has done when a bad frame comes.
+    encoder = frame64.Encoder(threads=2)
+    good = camera_frame(32, 32)
+    stream = encoder.imap([good, good, "not a frame", good], max_in_flight=4)
+    expected = encoder.encode(good)
+    assert next(stream) == expected
+    assert next(stream) == expected
+    with pytest.raises(TypeError, match=r"frames\[2\]: "):
+        next(stream)
+
+
 @pytest.mark.parametrize("frames", [5, None, "abc", np.zeros((4, 4), np.uint8), np.zeros((2, 2, 2, 2, 3), np.uint8)])
 def test_bad_batch_container_raises_naming_frames(backend: str, frames: Any) -> None:
     with pytest.raises((TypeError, ValueError), match="frames"):
