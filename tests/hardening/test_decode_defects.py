@@ -44,6 +44,20 @@ def both(data: bytes, **kwargs: Any) -> tuple[Any, Any]:
     return results[0], results[1]
 
 
+def _libjpeg_turbo_majors() -> tuple[int, int]:
+    """The libjpeg-turbo major versions of (the C++ core, PyTurboJPEG's library).
+
+    They differ with the self-contained wheel (3.1.2, static) beside Debian 12's
+    libturbojpeg (2.1.5) for the fallback: scripts/bare-wheel-test.sh."""
+    import ctypes
+
+    from frame64._fallback._turbo import turbojpeg
+
+    turbo = turbojpeg()
+    path = turbo._TurboJPEG__find_turbojpeg()  # PyTurboJPEG's own search for the library it loaded
+    return int(CORE.turbojpeg_version.split(".")[0]), 3 if hasattr(ctypes.CDLL(path), "tj3Init") else 2
+
+
 def assert_same(first: Any, second: Any) -> None:
     assert first[0] == second[0], (first[:1], second[:1], first[1] if first[0] != "ok" else second[1])
     if first[0] == "ok":
@@ -56,11 +70,19 @@ def assert_same(first: Any, second: Any) -> None:
 def test_every_truncation_of_a_real_jpeg(name: str) -> None:
     jpeg = real_jpegs()[name]
     decoded = 0
+    # The pixels libjpeg-turbo makes up for the missing scans of a truncated
+    # progressive JPEG changed in 3.x; where the backends run different major
+    # versions, only those frames' shapes are compared (docs/wheels.md).
+    core_major, fallback_major = _libjpeg_turbo_majors()
+    made_up_may_differ = core_major != fallback_major and "progressive" in name
     for length in range(3, len(jpeg)):
         cut = jpeg[:length]
         for mode in MODES:
             first, second = both(cut, **mode)
-            assert_same(first, second)
+            if made_up_may_differ and mode.get("best_effort") and first[0] == second[0] == "ok":
+                assert first[1].shape == second[1].shape, length
+            else:
+                assert_same(first, second)
             if mode.get("best_effort"):
                 decoded += first[0] == "ok"
             else:
