@@ -87,7 +87,10 @@ log "sources verified (SHA-256)"
 
 # --- Static PIC libraries into $PREFIX ----------------------------------------
 export CFLAGS="${CFLAGS:--O2} -fPIC"
-if [ -f "$PREFIX/.frame64-deps" ] && [ "$(cat "$PREFIX/.frame64-deps")" = "${SOURCES[*]}" ]; then
+# The stamp names the sources and the prefix's layout (its version bumped
+# when what is installed changes: 2 added jpegint.h).
+STAMP="layout 2: ${SOURCES[*]}"
+if [ -f "$PREFIX/.frame64-deps" ] && [ "$(cat "$PREFIX/.frame64-deps")" = "$STAMP" ]; then
     log "libraries already in $PREFIX"
 else
     rm -rf "$PREFIX" "$WORK/unpacked"
@@ -106,7 +109,9 @@ else
         -DWITH_JAVA=OFF -DCMAKE_POSITION_INDEPENDENT_CODE=ON >"$WORK/ljt-configure.log"
     cmake --build "$WORK/ljt-build" --parallel "$JOBS" --target turbojpeg-static jpeg-static >"$WORK/ljt-build.log"
     cp "$WORK/ljt-build/libturbojpeg.a" "$WORK/ljt-build/libjpeg.a" "$PREFIX/lib/"
-    cp "$ljt/src/turbojpeg.h" "$ljt/src/jpeglib.h" "$ljt/src/jmorecfg.h" "$ljt/src/jerror.h" \
+    # jpegint.h too, as Debian's libjpeg62-turbo-dev ships it: the band
+    # decoder reads the marker reader's state (cpp/jpeg/jpeg_decoder.cpp).
+    cp "$ljt/src/turbojpeg.h" "$ljt/src/jpeglib.h" "$ljt/src/jmorecfg.h" "$ljt/src/jerror.h" "$ljt/src/jpegint.h" \
         "$WORK/ljt-build/jconfig.h" "$PREFIX/include/"
     cp "$WORK/ljt-build/pkgscripts/libjpeg.pc" "$WORK/ljt-build/pkgscripts/libturbojpeg.pc" "$PREFIX/lib/pkgconfig/"
 
@@ -140,7 +145,7 @@ Libs: -L\${libdir} -lspng
 Libs.private: -lm
 Cflags: -I\${includedir}
 EOF
-    echo "${SOURCES[*]}" >"$PREFIX/.frame64-deps"
+    echo "$STAMP" >"$PREFIX/.frame64-deps"
 fi
 export PKG_CONFIG_PATH="$PREFIX/lib/pkgconfig"
 log "in $PREFIX: libturbojpeg $(pkg-config --modversion libturbojpeg), libjpeg $(pkg-config --modversion libjpeg)," \

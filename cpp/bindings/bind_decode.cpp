@@ -319,6 +319,7 @@ void bind_decode(py::module_& m) {
           "decode_image for raw (not base64) image bytes: the bare decompression, for comparisons.");
     m.def("jpeg_band_count", &jpeg_band_count, py::arg("data"), py::arg("threads"),
           "How many bands decode_image(threads=threads) cuts this raw JPEG into (0: one-thread path); for tests.");
+    m.attr("parallel_bands") = jpeg::bands_supported();  // built with jpegint.h: one frame decodes across threads
 }
 
 }  // namespace frame64::bindings

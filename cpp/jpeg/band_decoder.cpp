@@ -181,7 +181,7 @@ bool decode_band(const std::uint8_t* jpeg, const Layout& layout, const JpegHeade
 
 // The bands of a qualifying frame (0 otherwise), with its layout.
 int plan_bands(const std::uint8_t* jpeg, std::size_t size, const JpegHeader& header, int threads, Layout& layout) {
-    if (threads < 2 || header.cmyk() || header.scale_eighths != kFullScale || header.width < 1 || header.height < 1)
+    if (!bands_supported() || threads < 2 || header.cmyk() || header.scale_eighths != kFullScale || header.width < 1 || header.height < 1)
         return 0;
     if (!parse_header(jpeg, size, header, layout) || !split_intervals(jpeg, size, layout)) return 0;
     return std::min(threads, layout.intervals);

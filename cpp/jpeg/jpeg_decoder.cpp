@@ -83,6 +83,75 @@ void format_message(j_common_ptr cinfo, char* out) {
     }
 }
 
+// libjpeg-turbo 3.0 added lossless (SOF3, SOF11) and 12-bit lossy JPEG to
+// the library 2.x refuses them from; where 3.x reads on, these hooks stop
+// as 2.x does, so that both decode the same and say the same (jdmarker.c's
+// read_markers and get_sof, jdinput.c's initial_setup, 2.1.5 beside 3.1.2):
+// - 2.x stops at a SOF3/SOF11 marker with JERR_SOF_UNSUPPORTED. 3.x parses
+//   it: the first message it then emits (the JTRC_SOF trace, or "premature
+//   end" while reading the segment) or JERR_SOF_DUPLICATE (a second SOF)
+//   arrives with the marker still in unread_marker;
+// - 2.x refuses data precision 12 at the first SOS, after the size checks:
+//   3.x's last message before that point is the JTRC_SOS_PARAMS trace;
+// - 3.x checks for a second SOF before reading the segment, 2.x reads its
+//   first 8 bytes first, through the memory source's fake EOI (a "premature
+//   end" warning per 2 bytes) when fewer are left (kDuplicateSofEofWarnings).
+#if defined(LIBJPEG_TURBO_VERSION_NUMBER) && LIBJPEG_TURBO_VERSION_NUMBER >= 3000000
+constexpr bool kLibjpeg3 = true;
+#else
+constexpr bool kLibjpeg3 = false;
+#endif
+constexpr int kInHeaderState = 201;  // jpegint.h's DSTATE_INHEADER: inside jpeg_read_header
+constexpr int kSofFieldBytes = 8;    // length, precision, height, width, component count
+
+bool lossless_sof(int marker) noexcept { return marker == 0xC3 || marker == 0xCB; }
+
+// True when the message in cinfo->err is where 2.x stops: it is then
+// rewritten into 2.x's error.
+bool stops_in_libjpeg2(j_common_ptr cinfo) noexcept {
+    if (!kLibjpeg3 || cinfo->is_decompressor == FALSE) return false;
+    auto* d = reinterpret_cast<j_decompress_ptr>(cinfo);
+    jpeg_error_mgr& err = *cinfo->err;
+    const int code = err.msg_code;
+    if (lossless_sof(d->unread_marker) && (code == JTRC_SOF || code == JWRN_JPEG_EOF || code == JERR_SOF_DUPLICATE)) {
+        err.msg_code = JERR_SOF_UNSUPPORTED;
+        err.msg_parm.i[0] = d->unread_marker;
+        return true;
+    }
+    if (code == JTRC_SOS_PARAMS && d->global_state == kInHeaderState && d->data_precision == 12 &&
+        d->image_height <= JPEG_MAX_DIMENSION && d->image_width <= JPEG_MAX_DIMENSION) {
+        err.msg_code = JERR_BAD_PRECISION;
+        err.msg_parm.i[0] = d->data_precision;
+        return true;
+    }
+    return false;
+}
+
+// How many "premature end" warnings 2.x emits before JERR_SOF_DUPLICATE
+// where 3.x emits none (0 on 2.x, and for any other error).
+int duplicate_sof_eof_warnings(j_common_ptr cinfo) noexcept {
+    if (!kLibjpeg3 || cinfo->is_decompressor == FALSE || cinfo->err->msg_code != JERR_SOF_DUPLICATE) return 0;
+    auto* d = reinterpret_cast<j_decompress_ptr>(cinfo);
+    const std::size_t left = d->src != nullptr ? d->src->bytes_in_buffer : kSofFieldBytes;
+    if (left >= kSofFieldBytes) return 0;
+    return static_cast<int>((kSofFieldBytes - left + 1) / 2);  // the fake EOI gives 2 bytes per refill
+}
+
+// Sends 2.x's extra warnings through `warn` (which may longjmp), then puts
+// the error back in cinfo->err.
+template <typename Warn>
+void emit_libjpeg2_warnings(j_common_ptr cinfo, Warn warn) {
+    const int warnings = duplicate_sof_eof_warnings(cinfo);
+    if (warnings == 0) return;
+    jpeg_error_mgr& err = *cinfo->err;
+    const int code = err.msg_code;
+    for (int i = 0; i < warnings; ++i) {
+        err.msg_code = JWRN_JPEG_EOF;
+        warn(cinfo);
+    }
+    err.msg_code = code;
+}
+
 [[noreturn]] void fail(j_common_ptr cinfo, Failure failure) {
     ErrorManager& manager = manager_of(cinfo);
     format_message(cinfo, manager.message);
@@ -90,10 +159,21 @@ void format_message(j_common_ptr cinfo, char* out) {
     std::longjmp(manager.jump, 1);
 }
 
-void on_error_exit(j_common_ptr cinfo) { fail(cinfo, Failure::kFatal); }
+void on_warning(j_common_ptr cinfo);
+
+void on_error_exit(j_common_ptr cinfo) {
+    stops_in_libjpeg2(cinfo);
+    emit_libjpeg2_warnings(cinfo, on_warning);
+    fail(cinfo, Failure::kFatal);
+}
 
 void on_emit_message(j_common_ptr cinfo, int msg_level) {
+    if (stops_in_libjpeg2(cinfo)) fail(cinfo, Failure::kFatal);
     if (msg_level >= 0) return;  // trace messages
+    on_warning(cinfo);
+}
+
+void on_warning(j_common_ptr cinfo) {
     ErrorManager& manager = manager_of(cinfo);
     ++cinfo->err->num_warnings;
     if (manager.strictness == Strictness::kStrict) fail(cinfo, Failure::kStrict);
@@ -299,14 +379,23 @@ struct HeaderErrors {
 
 HeaderErrors& header_errors(j_common_ptr cinfo) { return *reinterpret_cast<HeaderErrors*>(cinfo->err); }
 
+void on_header_warning(j_common_ptr cinfo);
+
 void on_header_error_exit(j_common_ptr cinfo) {
+    stops_in_libjpeg2(cinfo);
+    emit_libjpeg2_warnings(cinfo, on_header_warning);
     HeaderErrors& errors = header_errors(cinfo);
     format_message(cinfo, errors.read->message);
     std::longjmp(errors.jump, 1);
 }
 
 void on_header_message(j_common_ptr cinfo, int msg_level) {
+    if (stops_in_libjpeg2(cinfo)) on_header_error_exit(cinfo);
     if (msg_level >= 0) return;  // trace messages
+    on_header_warning(cinfo);
+}
+
+void on_header_warning(j_common_ptr cinfo) {
     HeaderErrors& errors = header_errors(cinfo);
     if (cinfo->err->num_warnings == 0) format_message(cinfo, errors.read->message);  // the first one's text
     ++cinfo->err->num_warnings;
@@ -487,6 +576,14 @@ bool decompress_band(const std::uint8_t* jpeg, std::size_t size, int pixel_forma
 #endif
     jpeg_destroy_decompress(&s.cinfo);
     return ok;
+}
+
+bool bands_supported() noexcept {
+#ifdef FRAME64_HAVE_JPEGINT
+    return true;
+#else
+    return false;
+#endif
 }
 
 std::vector<std::uint8_t>& thread_decode_scratch() {

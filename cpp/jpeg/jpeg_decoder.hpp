@@ -94,6 +94,12 @@ void decompress(const std::uint8_t* jpeg, std::size_t size, const JpegHeader& he
 bool decompress_band(const std::uint8_t* jpeg, std::size_t size, int pixel_format, int keep_first, int keep_end,
                      std::uint8_t* dst, std::size_t row_bytes, std::uint8_t* junk) noexcept;
 
+// Whether decompress_band can tell a band ended cleanly: it reads libjpeg's
+// marker-reader state, declared in jpegint.h, which Debian's
+// libjpeg62-turbo-dev and frame64's wheel ship and some builds do not.
+// Without it every band fails, and frames decode on one thread.
+bool bands_supported() noexcept;
+
 // The calling thread's scratch memory for decompress().
 std::vector<std::uint8_t>& thread_decode_scratch();
 

@@ -13,6 +13,7 @@ import frame64._errors
 
 __version__: str
 turbojpeg_version: str
+parallel_bands: bool  # built with jpegint.h: one baseline frame decodes across threads
 
 # The facts of cpp/image/formats.hpp, under frame64._formats's names (tests/api/test_formats.py).
 TJPF: dict[str, int]

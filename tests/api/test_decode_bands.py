@@ -87,6 +87,13 @@ def band_count(jpeg: bytes, threads: int) -> int:
     return core_module().jpeg_band_count(jpeg, threads)  # type: ignore[no-any-return]
 
 
+def test_this_build_decodes_one_frame_across_threads() -> None:
+    """Band decoding needs libjpeg's jpegint.h at build time (CMakeLists.txt
+    warns without it); frame64's wheel and Debian's libjpeg62-turbo-dev have it.
+    Without it every band_count below is 0 and threads=N decodes on one thread."""
+    assert core_module().parallel_bands, "frame64._core was built without jpegint.h: no band decoding"
+
+
 def assert_bands_equal(jpeg: bytes, pixel_formats: tuple[str, ...] = PIXEL_FORMATS, expect_bands: bool = True) -> None:
     """threads 1..4 give the one-thread arrays, and those are cv2.imdecode's."""
     text = _text(jpeg)
