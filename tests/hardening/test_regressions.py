@@ -183,3 +183,51 @@ def test_fuzzed_progressive_jpeg_gives_one_message_on_both_backends() -> None:
             messages.append(str(raised.value))
     assert messages[0] == "corrupt JPEG data: Bogus Huffman table definition"
     assert messages[1] == messages[0]
+
+
+# Found by CI's fuzz smoke again (fuzz_decode, seed 20261202, after the fix
+# above): a fuzzed progressive JPEG, 13 bytes skipped before its DQT, then
+# three short scans each before a DHT, and its end (GRAY at scale 1/2 as the
+# fuzzer asked). libjpeg skips 2 bytes before the third scan's DHT, then
+# meets the end of the file. The fallback looked for the cut by comparing
+# pixels: cutting 2 bytes of the first scan leaves them alike (the decoder
+# had read them ahead, not needed them) and it cut there, inventing a
+# "premature end of data segment". Fixed in frame64/_fallback/decode.py:
+# _first_made_up_warning asks libjpeg where it left the bytes (the stream cut
+# before the marker must end with the same count left before an EOI).
+FUZZED_PROGRESSIVE_2 = "/9j/4AAJ/9j/4AAQSkZJRgABAQAAAQABAAD/2wBDAAIBAQEBAQIBAQECAgICAgQDAgICAgUEBAMEBgUGBgYFBgYGBwkIBgcJBwYGCAsICQoKCgoKBggLDAsKDAkKCgr/2wBDAQICAgICAgUDAwUKBwYHCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgr/wgARCAANABEDASIAAhEBAxEB/8QAFwAAAwEAAAAAAAAAAAAAAAAAAAUGB//EABcBAAMBAAAAAAAAAAAAAAAAAAMFBgf/2gAMAwEAAhADEAAAAVyrScgNaUJIGjr/AP/EABwQAAICAgMAAAAAAAAAAAAAAAMEAAECBQYTFP/aAAgBAQABBQLdqh1wk8AWn7JyhYOYGGjDrtJP/8QAHREAAAUFAAAAAAAAAAAAAAAAAAEDBBECBRUyUf/aAAgBAwEBPwFjc6kWhxqBl1OD/8QAHxEAAQIGAwAAAAAAAAAAAAAAAQICAgLEBAMAHBAB"
+
+# Found by the fuzz smoke's next run (fuzz_decode, seed 20261202): a fuzzed
+# baseline JPEG whose first segment (APP1) gives its length as 0. libjpeg
+# reads the two length bytes and skips nothing; the fallback's marker walk
+# (frame64/_fallback/decode.py _marker_boundaries) moved 0 bytes on, so it
+# counted the next skipped bytes 2 too many, found no cut for libjpeg's
+# "34 extraneous bytes", took the rest as benign and missed the "premature
+# end of data segment" the C++ core stops at. Fixed there: a length below 2
+# moves 2 bytes on, as skip_variable does.
+FUZZED_ZERO_LENGTH_APP1 = "/9j/4QAA2yJFeGlmAABJSSoAAAAAQAEAEgEDAAEAAAAGAAAAAAAAAP/gABBKRklGAAEBAAABAAEAAP/bAEMACAYGBwYFCAcHBwkJCAoMFA0MCwsMGRITDxQdGh8eHRocHCAkLicgIiwjHBwoNyksMIT/2P/gABBKRklGAAEBAAABAAEAAP/bAEMACAYGBwYFCAcHBwkJCAoMFA0MCwsMGRITDxQdGh8eHRocHCAkLicgIiwjHBwoNyksMDE0NDQfJzk9ODI8LjM0Mv/bAEMBCQkJDAsMGA0NGDIhHCEyMjIyMjIyMjIyCf/Y/9sAQwAIBgYHBgUIBwcHCQkICgwUDQwLCwwZEhMPFB0aHx4dGhwcICQuJyAiLCMcHCg3KSwwMTQ0NB8nOT04MjwuMzQy/8AAFAgACAAIBEMRAE0RAFkRAEsRAP/EAB8AAAEFAQEBAQEBAAAAAAAAAAABAgMEBQYHCAkKC//EALUQAAIBAwMCBAMFBQQEAAABfQECAwAEEQUSITFBBhNRYQcicRQygZGhCCNCscEVUtHwJDNicoIJChYXGBkaJSYnKCkqNDU2Nzg5OkNERUZHSElKU1RVVldYWVpjMWRlZmdoaWpzdHV2d3h5eoOEhYaHiImKkpOUlZaXmJmaoqOkpaanqKmqsrO0tba3uLm6wsPExcbHyMnK0tPU1dbX2Nna4eLj5OXm5+jp6vHy8/QyMjIyMjIyMjIyMjIyMjIyMjIyMjIyMjIyMjIyMjIyMjIyMjL19vf4+fr/2gAOBEMATQBZAEsAAD8AXRPEMjIyMjL/wAARCAAQACEDASIAAhEBAxEB/8QAHwAAAQUBAQEBAQEAAAAAAAAAAAECAwQFBgcICQoL/8QAtRAAAgEDAwIEA/2+z8oRi2Ev70jGdmx+Of8Aa2Hjn9awtd0qCx1W5+0IA4iHkQUFBAQAAAF9AQIDAAQRBRIhMUEGE1FhByJx1xQygZGhCCNCscEVUtHwJDNicoIJChYXGBkaJSYnKCkqNDU2Nzg5OkNERTE0NDQfJzk9ODI8LjM0Mv/bAEMBCQkJDAsMGA0NGDIhHCEyMjIyMjIyMjIyMjIyMjIyMjIyMjIyMjIyMjIyMjIyMjKMMjIyMjIyMjIyMjIyMjIyMjL/wAARCAABAAEDAREAAhEBA0ZHSElKU1RVVldYWVpjEQH/xAAfAGRlZmdoaWpzdHUAAQUBAQ=="
+
+
+MADE_UP = "JPEG data is truncated or corrupt, so part of the frame would be made up: {} (best_effort=True returns that frame anyway)"
+FUZZ_FINDS = {
+    "read-ahead-scan-end": (FUZZED_PROGRESSIVE_2, {"pixel_format": "GRAY", "scale": (4, 8)}, "Premature end of JPEG file"),
+    "zero-length-app1": (
+        FUZZED_ZERO_LENGTH_APP1,
+        {"scale": (1, 8), "orientation": "ignore"},
+        "Corrupt JPEG data: premature end of data segment",
+    ),
+}
+
+
+@pytest.mark.parametrize("as_found", [True, False], ids=["as-found", "full-size"])
+@pytest.mark.parametrize("name", sorted(FUZZ_FINDS))
+def test_fuzzed_jpegs_give_the_first_made_up_warning_on_both_backends(name: str, as_found: bool) -> None:
+    text, options, warning = FUZZ_FINDS[name]
+    messages = []
+    for backend in ("cpp", "python"):
+        with _backend.use(backend):
+            with pytest.raises(frame64.JpegDecodeError) as raised:
+                frame64.decode(text, **(options if as_found else {}))
+            messages.append(str(raised.value))
+    assert messages[0] == MADE_UP.format(warning)
+    assert messages[1] == messages[0]

@@ -12,7 +12,7 @@ module          mirrors                 what
 ``base64``      ``bind_base64.cpp``     base64 drop-in primitives, SIMD report
 ``jpeg``        ``bind_jpeg.cpp``       encode_jpeg (PyTurboJPEG)
 ``encoder``     ``bind_encoder.cpp``    BatchEncoder: frames and strips in parallel
-``decode``      ``bind_decode.cpp``     decode_image, decode_image_bytes, jpeg_band_count
+``decode``      ``bind_decode.cpp``     decode_image, decode_image_bytes, jpeg_band_count, parallel_bands
 ``decoder``     ``bind_decoder.cpp``    BatchDecoder: frames decoded in parallel
 ``png``         ``bind_png.cpp``        encode_png, png_deflate, the PNG reader
 ``yuv``         ``bind_yuv.cpp``        encode_yuv (numpy planes, PyTurboJPEG)
@@ -28,7 +28,7 @@ from __future__ import annotations
 from .._errors import JpegError, PngError
 from .._formats import TJPF, TJSAMP
 from .base64 import b64decode, b64encode, b64encode_str, compiled_simd, set_simd, simd, supported_simd
-from .decode import decode_image, decode_image_bytes, jpeg_band_count
+from .decode import decode_image, decode_image_bytes, jpeg_band_count, parallel_bands
 from .decoder import BatchDecoder, PendingDecode
 from .encoder import BatchEncoder, PendingFrame
 from .jpeg import encode_jpeg
@@ -54,6 +54,7 @@ __all__ = [
     "decode_image",
     "decode_image_bytes",
     "jpeg_band_count",
+    "parallel_bands",
     "encode_jpeg",
     "encode_png",
     "encode_yuv",

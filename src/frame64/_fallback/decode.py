@@ -238,7 +238,9 @@ def _marker_boundaries(jpeg: bytes) -> Iterator[Tuple[int, int, int, int, bool]]
             continue
         if marker == _EOI or size - at < 2:
             return
-        at += (jpeg[at] << 8) | jpeg[at + 1]
+        # A length below 2 (bogus) is fatal in the table readers; skip_variable
+        # and the APPn readers take it as no payload: 2 bytes.
+        at += max((jpeg[at] << 8) | jpeg[at + 1], 2)
         if marker == _SOS:
             at = _entropy_end(jpeg, at)
             after_entropy = True
@@ -253,26 +255,27 @@ def _entropy_end(jpeg: bytes, at: int) -> int:
 
 
 def _without_extraneous_bytes(
-    jpeg: bytes, detail: str, pick: Callable[[List[bytes]], Optional[bytes]]
+    jpeg: bytes, detail: str, leaves_bytes: Callable[[bytes, int], bool]
 ) -> Optional[bytes]:
     found_numbers = _EXTRANEOUS.search(detail)
     if found_numbers is None:
         return None
     count, marker = int(found_numbers.group(1)), int(found_numbers.group(2), 16)
-    candidates = []
+    sites = []  # (the JPEG without the bytes, where the marker's 0xFF run starts)
     for found, skipped_from, run_start, counted, after_entropy in _marker_boundaries(jpeg):
         if found != marker:
             continue
         if after_entropy and run_start >= count:
             # after entropy-coded data: the bytes the decoder did not need
-            candidates.append(jpeg[: run_start - count] + jpeg[run_start:])
+            sites.append((jpeg[: run_start - count] + jpeg[run_start:], run_start))
         elif not after_entropy and counted == count:  # between marker segments: libjpeg's count exactly
             return jpeg[:skipped_from] + jpeg[run_start:]
-    if len(candidates) == 1:
-        return candidates[0]
-    # Several scans end with this marker (a progressive JPEG): ``pick`` finds the
-    # cut of the bytes libjpeg skipped (candidates in stream order).
-    return pick(candidates)
+    if len(sites) == 1:
+        return sites[0][0]
+    # Several scans (or restart intervals) end with this marker, so which one
+    # the decoder left the bytes at is asked of libjpeg: cut there, the stream
+    # must end with the same count left before the EOI put in its place.
+    return next((cut for cut, run_start in sites if leaves_bytes(jpeg[:run_start], count)), None)
 
 
 def _patched_segments(jpeg: bytes, marker: int, signature: bytes, at: int, value: Any) -> Optional[bytes]:
@@ -291,11 +294,11 @@ def _patched_segments(jpeg: bytes, marker: int, signature: bytes, at: int, value
 
 
 def _without_cause(
-    jpeg: bytes, name: str, detail: str, components: int, pick: Callable[[List[bytes]], Optional[bytes]]
+    jpeg: bytes, name: str, detail: str, components: int, leaves_bytes: Callable[[bytes, int], bool]
 ) -> Optional[bytes]:
     """A copy of jpeg without the cause of the benign warning ``name`` (same pixels), or None."""
     if name == "JWRN_EXTRANEOUS_DATA":
-        return _without_extraneous_bytes(jpeg, detail, pick)
+        return _without_extraneous_bytes(jpeg, detail, leaves_bytes)
     if name == "JWRN_JFIF_MAJOR":  # libjpeg reads on; version 1 reads the same
         return _patched_segments(jpeg, 0xE0, b"JFIF\x00", 5, lambda v: v if v in (1, 2) else 1)
     # JWRN_ADOBE_XFORM: libjpeg assumes YCbCr (transform 1) for 3 components, YCCK (2) for 4
@@ -309,16 +312,6 @@ def _first_made_up_warning(
     """The text of the first warning that makes pixels up, as the C++ core stops at it; None if none."""
     flags = decompress_flags(True)
     data: Optional[bytes] = jpeg
-    reference: List[Tuple[str, np.ndarray]] = []  # the best-effort decode of jpeg, once needed
-
-    def best_effort(candidate: bytes) -> Tuple[str, np.ndarray]:
-        pixels = np.zeros_like(probe)
-        status, text, _ = run_turbo(
-            turbo.decode, candidate, pixel_format=tjpf, scaling_factor=scaling, flags=decompress_flags(False), dst=pixels
-        )
-        # TurboJPEG 2.x calls a fatal error after a warning a warning: the text tells.
-        died = status == "fatal" or (status == "warning" and warning_name(text) is None)
-        return "fatal" if died else status, pixels
 
     def first_outcome(candidate: bytes) -> Tuple[str, str]:
         status, text, _ = run_turbo(
@@ -326,21 +319,17 @@ def _first_made_up_warning(
         )
         return status, text
 
-    def pick(candidates: List[bytes]) -> Optional[bytes]:
-        # The right cut leaves every decoded pixel as it was...
-        if not reference:
-            reference.append(best_effort(jpeg))
-        status, pixels = reference[0]
-        if status != "fatal":
-            return next((c for c in candidates if np.array_equal(best_effort(c)[1], pixels)), None)
-        # ...unless a fatal error later on leaves no pixel to compare (progressive
-        # frames are written at the end). Then: a cut after the skipped bytes
-        # leaves them, so libjpeg warns of them again; the right cut is the
-        # last one (in stream order) after which it does not. Found by the fuzz
-        # smoke (tests/hardening/test_regressions.py).
-        current = ("warning", detail)
-        moved_on = [c for c in candidates if first_outcome(c) != current]
-        return moved_on[-1] if moved_on else None
+    def leaves_bytes(prefix: bytes, count: int) -> bool:
+        # The first warning is libjpeg's count of the bytes it skipped there
+        # (none can come before: this is the first warning of the stream). A
+        # scan the decoder needed all of instead ends cleanly, or short of data.
+        # Comparing pixels could not tell: bytes the decoder read ahead into but
+        # did not need leave them alike (found by CI's fuzz smoke,
+        # tests/hardening/test_regressions.py).
+        return first_outcome(prefix + bytes((0xFF, _EOI))) == (
+            "warning",
+            f"Corrupt JPEG data: {count} extraneous bytes before marker 0x{_EOI:02x}",
+        )
 
     for _ in range(_MAX_BENIGN_WARNINGS):
         assert data is not None
@@ -350,7 +339,7 @@ def _first_made_up_warning(
         name = warning_name(detail)
         if name is None or not is_benign(name, detail):
             return detail
-        data = _without_cause(data, name, detail, components, pick)
+        data = _without_cause(data, name, detail, components, leaves_bytes)
         if data is None:  # not found: taken as benign (see docs/bad-input.md)
             return None
     return None
@@ -546,6 +535,10 @@ def decode_image_bytes(
     if kind is None:
         raise DecodeError(describe_unknown(image))
     return _decode_jpeg(image, channels, pixel_format, out, max_pixels, strictness, orientation, scale_eighths, max_side)
+
+
+# The C++ core's parallel_bands: this backend decodes every frame on one thread.
+parallel_bands = False
 
 
 def jpeg_band_count(data: Any, threads: int) -> int:
