@@ -13,6 +13,14 @@
 namespace frame64::bindings {
 namespace {
 
+// binascii.Error, looked up once when the module is set up (bind_base64) and
+// leaked on purpose, like errors.cpp's classes. Not a function-local static
+// initialised on the first failed decode: that initialisation imports with
+// C++'s initialisation guard held, and a thread blocked on the guard while
+// holding the GIL (or, free-threaded, attached to the interpreter) can
+// deadlock with the initialising thread.
+PyObject* binascii_error = nullptr;
+
 // Bytes of a str (ASCII only) or of any C-contiguous buffer, as
 // base64.b64decode accepts them. Holds the buffer while alive.
 class DecodeInput {
@@ -156,8 +164,7 @@ py::bytes decode_bytes(py::handle data, bool strict) {
     }
     if (!result.ok) {
         Py_DECREF(out);
-        static py::handle binascii_error = py::object(py::module_::import("binascii").attr("Error")).release();
-        PyErr_SetString(binascii_error.ptr(), base64::error_message(result).c_str());
+        PyErr_SetString(binascii_error, base64::error_message(result).c_str());
         throw py::error_already_set();
     }
     if (_PyBytes_Resize(&out, static_cast<Py_ssize_t>(result.size)) != 0) throw py::error_already_set();
@@ -208,6 +215,7 @@ std::vector<std::string> kernel_names(bool supported_only) {
 }  // namespace
 
 void bind_base64(py::module_& m) {
+    binascii_error = py::object(py::module_::import("binascii").attr("Error")).release().ptr();
     m.def("b64encode", &encode_bytes, py::arg("data"), py::arg("c62") = int{'+'}, py::arg("c63") = int{'/'},
           "base64 of a C-contiguous buffer as bytes, with chars 62 and 63 given as byte values.");
     for (PyMethodDef& def : fastcall_defs) add_fastcall(m, def);

@@ -14,6 +14,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -397,13 +398,17 @@ public:
 
     bool done() const noexcept { return guard_->group().finished(); }
 
+    // Several Python threads may ask at once: one at a time takes the array
+    // (take_array hands the task's memory over once; a second take would wrap
+    // a null pointer), the others then return the same array. The GIL alone
+    // does not serialise them on a free-threaded build.
     py::object result() {
+        const std::unique_lock<std::mutex> lock = lock_releasing_gil(result_mutex_);
         if (result_) return *result_;
         if (!done()) {
             py::gil_scoped_release release;  // only waits for (and helps with) GIL-free tasks
             pool_->wait(guard_->group());
         }
-        if (result_) return *result_;  // another Python thread finished it meanwhile
         guard_->group().rethrow_if_failed();
         job_->rethrow_if_failed();
         result_ = job_->take_array(0);
@@ -415,6 +420,7 @@ private:
     py::object item_;
     std::unique_ptr<TextInput> text_;
     std::shared_ptr<DecodeJob> job_;
+    std::mutex result_mutex_;  // guards result_
     std::optional<py::object> result_;
     std::optional<DecodeGuard> guard_;
 };

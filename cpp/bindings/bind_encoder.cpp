@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <cstring>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -243,17 +244,20 @@ public:
 
     bool done() const noexcept { return guard_->group().finished(); }
 
+    // Several Python threads may ask at once: one at a time makes the str
+    // (result_ is written once), the others then return the same one. The
+    // GIL alone does not serialise them on a free-threaded build.
     py::str result() {
+        const std::unique_lock<std::mutex> lock = lock_releasing_gil(result_mutex_);
         if (result_) return *result_;
         if (!done()) {
             py::gil_scoped_release release;  // only waits for (and helps with) GIL-free tasks
             pool_->wait(guard_->group());
         }
         guard_->group().rethrow_if_failed();
-        if (result_) return *result_;  // another Python thread finished it meanwhile
         const jpeg::FrameOutput& output = job_->output(0);
         if (!output.error.empty()) raise_frame_error(output.error, std::nullopt);
-        result_ = str_from_text(output.text.get(), output.text_size);  // GIL held throughout
+        result_ = str_from_text(output.text.get(), output.text_size);
         return *result_;
     }
 
@@ -263,6 +267,7 @@ private:
     PinnedFrames pinned_;
     std::shared_ptr<jpeg::CompressJob> job_;
     std::optional<EncodeGuard> guard_;
+    std::mutex result_mutex_;  // guards result_
     std::optional<py::str> result_;
 };
 

@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <memory>
+#include <mutex>
 #include <utility>
 
 #include "parallel/thread_pool.hpp"
@@ -60,6 +61,20 @@ void wait_responsive(parallel::ThreadPool& pool, JobGuard<Job>& guard, Collect&&
         }
         if (PyErr_CheckSignals() != 0) throw pybind11::error_already_set();
     }
+}
+
+// Locks `mutex` for a caller that holds the GIL, and returns with the GIL
+// held. A contended lock is waited for with the GIL released: a thread that
+// blocks on it holding the GIL (or, on a free-threaded build, attached to the
+// interpreter) deadlocks with the holder as soon as the holder needs the GIL
+// back, or makes a Python object that starts a stop-the-world collection.
+inline std::unique_lock<std::mutex> lock_releasing_gil(std::mutex& mutex) {
+    std::unique_lock<std::mutex> lock(mutex, std::try_to_lock);
+    if (!lock.owns_lock()) {
+        pybind11::gil_scoped_release release;
+        lock.lock();
+    }
+    return lock;
 }
 
 }  // namespace frame64::bindings

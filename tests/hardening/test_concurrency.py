@@ -251,3 +251,50 @@ def test_ctrl_c_during_a_long_batch_returns(backend: str, mode: str) -> None:
             child.wait()
     assert output.split() == ["interrupted", "pool", "ok"], output
     assert child.returncode == 0
+
+
+def _asked_at_once(result: Callable[[], Any]) -> list[Any]:
+    """``result()`` called by THREADS threads released together; what each got (or raised)."""
+    barrier = threading.Barrier(THREADS)
+    answers: list[Any] = [None] * THREADS
+
+    def ask(i: int) -> None:
+        barrier.wait()
+        try:
+            answers[i] = result()
+        except Exception as exc:  # noqa: BLE001 - compared below
+            answers[i] = f"{type(exc).__name__}: {exc}"
+
+    threads = [threading.Thread(target=ask, args=(i,), daemon=True) for i in range(THREADS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(WATCHDOG_SECONDS)
+    assert not any(t.is_alive() for t in threads), "a result() call hung (deadlock?)"
+    return answers
+
+
+@pytest.mark.parametrize("backend", ["cpp", "python"])
+def test_a_pending_result_asked_by_eight_threads_at_once(backend: str) -> None:
+    """The handles behind Encoder.imap and Decoder.imap (BatchEncoder.submit,
+    BatchDecoder.submit) give every thread that asks for their result at the
+    same moment the one answer. Without the GIL nothing else serialises those
+    calls: _core's PendingDecode once handed its pixels over to each caller
+    in turn, the second array wrapping a null pointer."""
+    from frame64 import _fallback, _options
+
+    impl = core if backend == "cpp" else _fallback
+    frame = FRAMES["vga"]
+    args = _options.jpeg_options(quality=80, subsampling="420", pixel_format="BGR", fast_dct=False,
+                                 progressive=False, data_uri=False).args
+    text = frame64.encode(frame, quality=80)
+    pixels = frame64.decode(text)
+    decode_args = (_options.check_max_pixels(_options.MAX_PIXELS_DEFAULT), _options.strictness(False, False),
+                   _options.check_orientation("exif"), *_options.decode_scaling(None, None))
+    encoder, decoder = impl.BatchEncoder(2), impl.BatchDecoder(2)
+    for _ in range(20):  # each round races a fresh handle, early (still working) or late (done)
+        encoded = _asked_at_once(encoder.submit(frame, *args, 0).result)
+        assert all(answer == text for answer in encoded), {str(a)[:80] for a in encoded}
+        decoded = _asked_at_once(decoder.submit(text, 0, core.TJPF["BGR"], *decode_args).result)
+        assert all(isinstance(a, np.ndarray) and np.array_equal(a, pixels) for a in decoded), \
+            {str(a)[:80] for a in decoded if not isinstance(a, np.ndarray)}
