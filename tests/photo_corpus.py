@@ -10,16 +10,24 @@ from __future__ import annotations
 
 import io
 from functools import lru_cache
+from types import ModuleType
 
-import cv2
 import numpy as np
 from PIL import Image, ImageChops
 
 from frame64._sample import camera_frame
 
 
+def _cv2() -> ModuleType:
+    """OpenCV, imported when a corpus needs it: Pillow's files alone need no cv2
+    (free-threaded CPython has no OpenCV wheel; docs/wheels.md)."""
+    import cv2
+
+    return cv2
+
+
 def _cv2_jpeg(frame: np.ndarray, *params: int) -> bytes:
-    ok, buffer = cv2.imencode(".jpg", frame, list(params))
+    ok, buffer = _cv2().imencode(".jpg", frame, list(params))
     assert ok
     return buffer.tobytes()
 
@@ -39,6 +47,7 @@ def pillow_jpeg(frame: np.ndarray, orientation: int | None = None, **options: ob
 @lru_cache(maxsize=None)
 def real_jpegs() -> dict[str, bytes]:
     """Three JPEGs as cameras and libraries write them."""
+    cv2 = _cv2()
     return {
         "opencv-baseline": _cv2_jpeg(camera_frame(96, 128, seed=1), cv2.IMWRITE_JPEG_QUALITY, 90),
         "pillow-progressive-exif": pillow_jpeg(camera_frame(80, 120, seed=2), 6, quality=85, progressive=True),
@@ -51,7 +60,7 @@ def real_jpegs() -> dict[str, bytes]:
 
 @lru_cache(maxsize=None)
 def real_png() -> bytes:
-    ok, buffer = cv2.imencode(".png", camera_frame(40, 48, seed=4))
+    ok, buffer = _cv2().imencode(".png", camera_frame(40, 48, seed=4))
     assert ok
     return buffer.tobytes()
 
