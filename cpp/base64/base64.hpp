@@ -74,10 +74,26 @@ struct DecodeResult {
     const char* message;    // binascii.Error message when !ok (static storage)
     std::size_t count;      // data-char count for the "1 more than a multiple of 4" message
 };
-// Decodes like CPython's binascii.a2b_base64(src, strict_mode=strict).
-// dst must hold decoded_capacity(n) bytes. Non-strict mode discards bytes
-// outside the alphabet. Uses the active kernel for the clean bulk.
-DecodeResult decode(const char* src, std::size_t n, std::uint8_t* dst, bool strict) noexcept;
+// How binascii.a2b_base64 treats '=' changed twice within CPython's
+// maintenance releases, so the interpreter's own rules are followed (the
+// bindings ask binascii which at import):
+enum class PadRules {
+    // 3.9 to 3.12.3: a '=' that completes the quad ends the data; anything
+    // after it is ignored (strict: "Excess data after padding").
+    kStop,
+    // 3.12.4 to 3.13.12 and 3.14.0 to 3.14.3 (gh-118314): the same, and in
+    // strict mode a '=' where no quad is open is "Excess padding not allowed".
+    kStopExcessCheck,
+    // 3.13.13+, 3.14.4+, 3.15 (gh-145264, after RFC 4648 section 3.3): a '='
+    // that does not fit the open quad is skipped in non-strict mode and the
+    // data after padding is decoded; strict mode names each misplaced '='.
+    kSkipInner,
+};
+// Decodes like CPython's binascii.a2b_base64(src, strict_mode=strict) with
+// the given rules. dst must hold decoded_capacity(n) bytes. Non-strict mode
+// discards bytes outside the alphabet. Uses the active kernel for the clean
+// bulk.
+DecodeResult decode(const char* src, std::size_t n, std::uint8_t* dst, bool strict, PadRules rules) noexcept;
 // Formats a failed DecodeResult as binascii.Error's message.
 std::string error_message(const DecodeResult& result);
 

@@ -21,9 +21,10 @@ constexpr std::size_t kReenterMin = 32;
 DecodeResult failure(const char* message, std::size_t count = 0) { return {false, 0, message, count}; }
 }  // namespace
 
-DecodeResult decode(const char* src, std::size_t n, std::uint8_t* dst, bool strict) noexcept {
+DecodeResult decode(const char* src, std::size_t n, std::uint8_t* dst, bool strict, PadRules rules) noexcept {
     const auto* in = reinterpret_cast<const unsigned char*>(src);
     if (strict && n > 0 && in[0] == '=') return failure("Leading padding not allowed");
+    const bool skip_inner = rules == PadRules::kSkipInner;
 
     const Kernel& kernel = active_kernel();
     std::size_t i = kernel.decode_prefix(src, n, dst);
@@ -34,9 +35,26 @@ DecodeResult decode(const char* src, std::size_t n, std::uint8_t* dst, bool stri
     bool padding_started = false;
     bool resync = false;
     std::uint32_t left = 0;
+    // The kernel takes the clean run after byte i (a quad boundary only).
+    const auto reenter = [&] {
+        if (n - i <= kReenterMin) return;
+        const std::size_t used = kernel.decode_prefix(src + i + 1, n - i - 1, out);
+        out += used / 4 * 3;
+        i += used;
+    };
     for (; i < n; ++i) {
         const unsigned char ch = in[i];
         if (ch == '=') {
+            if (skip_inner) {
+                // A pad that fits the open quad ("xx==", "xxx=") is taken;
+                // any other one is skipped, or named in strict mode.
+                if (quad_pos >= 2 && quad_pos + ++pads <= 4) continue;
+                if (!strict) continue;
+                if (quad_pos == 1) break;  // reported below as 1 more than a multiple of 4
+                return failure("Excess padding not allowed");
+            }
+            if (rules == PadRules::kStopExcessCheck && strict && quad_pos == 0)
+                return failure("Excess padding not allowed");
             padding_started = true;
             if (quad_pos >= 2 && quad_pos + ++pads >= 4) {
                 if (strict && i + 1 < n) return failure("Excess data after padding");
@@ -52,17 +70,18 @@ DecodeResult decode(const char* src, std::size_t n, std::uint8_t* dst, bool stri
             // discarded (it counts as padding) and stops the run.
             while (i + 1 < n && in[i + 1] != '=' && tables::kDecode[in[i + 1]] == tables::kInvalid) ++i;
             if (quad_pos == 0) {
-                if (n - i > kReenterMin) {
-                    const std::size_t used = kernel.decode_prefix(src + i + 1, n - i - 1, out);
-                    out += used / 4 * 3;
-                    i += used;
-                }
+                reenter();
             } else {
                 resync = true;  // back to the kernel once this quad is complete
             }
             continue;
         }
-        if (strict && padding_started) return failure("Discontinuous padding not allowed");
+        if (skip_inner) {
+            if (strict && pads > 0)
+                return failure(quad_pos + pads == 4 ? "Excess data after padding" : "Discontinuous padding not allowed");
+        } else if (strict && padding_started) {
+            return failure("Discontinuous padding not allowed");
+        }
         pads = 0;
         switch (quad_pos) {
             case 0:
@@ -86,11 +105,9 @@ DecodeResult decode(const char* src, std::size_t n, std::uint8_t* dst, bool stri
                 // A quad that had a discarded byte inside it (a line break
                 // that is not at a quad boundary) is complete: the data may
                 // be clean again, so give the kernel the rest.
-                if (resync && n - i > kReenterMin) {
+                if (resync) {
                     resync = false;
-                    const std::size_t used = kernel.decode_prefix(src + i + 1, n - i - 1, out);
-                    out += used / 4 * 3;
-                    i += used;
+                    reenter();
                 }
                 break;
         }
@@ -99,7 +116,8 @@ DecodeResult decode(const char* src, std::size_t n, std::uint8_t* dst, bool stri
         const std::size_t written = static_cast<std::size_t>(out - dst);
         return failure(nullptr, written / 3 * 4 + 1);
     }
-    if (quad_pos != 0) return failure("Incorrect padding");
+    // Under kSkipInner a quad closed by its pads stays at quad_pos 2 or 3.
+    if (quad_pos != 0 && !(skip_inner && quad_pos + pads >= 4)) return failure("Incorrect padding");
     return {true, static_cast<std::size_t>(out - dst), nullptr, 0};
 }
 

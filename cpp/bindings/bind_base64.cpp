@@ -2,10 +2,12 @@
 // frame64.b64encode/b64decode, and kernel selection for tests.
 #include <pybind11/stl.h>  // compiled_simd/supported_simd return std::vector<std::string>
 
+#include <atomic>
 #include <new>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "bindings/arrays.hpp"
@@ -20,6 +22,37 @@ namespace {
 // holding the GIL (or, free-threaded, attached to the interpreter) can
 // deadlock with the initialising thread.
 PyObject* binascii_error = nullptr;
+
+// The running interpreter's '=' rules (base64::PadRules), asked of binascii
+// at import by what it does, not by its version number. Written once at
+// import; _core._set_binascii_rules (tests only) may switch it later.
+std::atomic<base64::PadRules> pad_rules{base64::PadRules::kStop};
+
+constexpr std::pair<base64::PadRules, const char*> kPadRuleNames[] = {
+    {base64::PadRules::kStop, "stop"},
+    {base64::PadRules::kStopExcessCheck, "stop+excess-check"},
+    {base64::PadRules::kSkipInner, "skip-inner"},
+};
+
+const char* pad_rules_name(base64::PadRules rules) {
+    for (const auto& [value, name] : kPadRuleNames)
+        if (value == rules) return name;
+    return "?";
+}
+
+// Two probes tell the three apart: data after a closed quad is decoded only
+// under kSkipInner, and "YWJj=" (a pad with no quad open) is an error in
+// strict mode from gh-118314 on.
+base64::PadRules probe_pad_rules(const py::module_& binascii) {
+    const py::object a2b = binascii.attr("a2b_base64");
+    if (py::bytes(a2b(py::bytes("YQ==YQ=="))).cast<std::string>() != "a") return base64::PadRules::kSkipInner;
+    try {
+        a2b(py::bytes("YWJj="), py::arg("strict_mode") = true);
+    } catch (py::error_already_set&) {
+        return base64::PadRules::kStopExcessCheck;
+    }
+    return base64::PadRules::kStop;
+}
 
 // Bytes of a str (ASCII only) or of any C-contiguous buffer, as
 // base64.b64decode accepts them. Holds the buffer while alive.
@@ -155,12 +188,13 @@ py::bytes decode_bytes(py::handle data, bool strict) {
     PyObject* out = PyBytes_FromStringAndSize(nullptr, static_cast<Py_ssize_t>(capacity));
     if (out == nullptr) throw py::error_already_set();
     auto* dst = reinterpret_cast<std::uint8_t*>(PyBytes_AS_STRING(out));
+    const base64::PadRules rules = pad_rules.load(std::memory_order_relaxed);
     base64::DecodeResult result;
     if (input.size() >= kReleaseGilBytes) {
         py::gil_scoped_release release;  // input pinned by `input`; output not yet shared
-        result = base64::decode(input.data(), input.size(), dst, strict);
+        result = base64::decode(input.data(), input.size(), dst, strict, rules);
     } else {
-        result = base64::decode(input.data(), input.size(), dst, strict);
+        result = base64::decode(input.data(), input.size(), dst, strict, rules);
     }
     if (!result.ok) {
         Py_DECREF(out);
@@ -215,7 +249,21 @@ std::vector<std::string> kernel_names(bool supported_only) {
 }  // namespace
 
 void bind_base64(py::module_& m) {
-    binascii_error = py::object(py::module_::import("binascii").attr("Error")).release().ptr();
+    const py::module_ binascii = py::module_::import("binascii");
+    binascii_error = py::object(binascii.attr("Error")).release().ptr();
+    pad_rules.store(probe_pad_rules(binascii));
+    m.def("binascii_rules", [] { return std::string(pad_rules_name(pad_rules.load())); },
+          "The '=' rules of this interpreter's binascii.a2b_base64 that b64decode follows: \"stop\" (CPython "
+          "3.9 to 3.12.3), \"stop+excess-check\" (3.12.4 to 3.13.12, 3.14.0 to 3.14.3) or \"skip-inner\" "
+          "(3.13.13+, 3.14.4+).");
+    m.def(
+        "_set_binascii_rules",
+        [](const std::string& name) {
+            for (const auto& [value, known] : kPadRuleNames)
+                if (name == known) return pad_rules.store(value);
+            throw py::value_error("rules must be one of 'stop', 'stop+excess-check', 'skip-inner', not '" + name + "'");
+        },
+        py::arg("rules"), "Tests only: follow other '=' rules than this interpreter's (process-wide).");
     m.def("b64encode", &encode_bytes, py::arg("data"), py::arg("c62") = int{'+'}, py::arg("c63") = int{'/'},
           "base64 of a C-contiguous buffer as bytes, with chars 62 and 63 given as byte values.");
     for (PyMethodDef& def : fastcall_defs) add_fastcall(m, def);

@@ -27,7 +27,17 @@ from __future__ import annotations
 
 from .._errors import JpegError, PngError
 from .._formats import TJPF, TJSAMP
-from .base64 import b64decode, b64encode, b64encode_str, compiled_simd, set_simd, simd, supported_simd
+from .base64 import (
+    _set_binascii_rules,
+    b64decode,
+    b64encode,
+    b64encode_str,
+    binascii_rules,
+    compiled_simd,
+    set_simd,
+    simd,
+    supported_simd,
+)
 from .decode import decode_image, decode_image_bytes, jpeg_band_count, parallel_bands
 from .decoder import BatchDecoder, PendingDecode
 from .encoder import BatchEncoder, PendingFrame
@@ -50,6 +60,7 @@ __all__ = [
     "b64decode",
     "b64encode",
     "b64encode_str",
+    "binascii_rules",
     "compiled_simd",
     "decode_image",
     "decode_image_bytes",

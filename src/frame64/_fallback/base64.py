@@ -35,6 +35,36 @@ def set_simd(name: str) -> None:
         )
 
 
+RULES = ("stop", "stop+excess-check", "skip-inner")
+
+
+def _probe_rules() -> str:
+    """The '=' rules of this interpreter's binascii (the same probes as bind_base64.cpp's probe_pad_rules)."""
+    if _a2b_base64(b"YQ==YQ==") != b"a":
+        return "skip-inner"  # gh-145264: data after a closed quad is decoded
+    try:
+        _a2b_base64(b"YWJj=", strict_mode=True)
+    except ValueError:
+        return "stop+excess-check"  # gh-118314: a pad with no quad open is an error in strict mode
+    return "stop"
+
+
+_RULES = _probe_rules()
+
+
+def binascii_rules() -> str:
+    """The '=' rules of this interpreter's binascii.a2b_base64, which b64decode here simply calls."""
+    return _RULES
+
+
+def _set_binascii_rules(rules: str) -> None:
+    """Accepts only this interpreter's own rules: the pure-Python backend is binascii itself."""
+    if rules not in RULES:
+        raise ValueError(f"rules must be one of 'stop', 'stop+excess-check', 'skip-inner', not {rules!r}")
+    if rules != _RULES:
+        raise ValueError(f"the {rules!r} rules need the compiled backend; this interpreter's binascii has {_RULES!r}")
+
+
 def b64encode(data: Any, c62: int = 43, c63: int = 47) -> bytes:
     """Same contract as frame64._core.b64encode: chars 62 and 63 given as byte values."""
     if not (0 <= c62 <= 255 and 0 <= c63 <= 255):

@@ -223,7 +223,7 @@ def _write_record(record: Record, path: str, target: str | None, quality: int | 
         raise InputError("the base64 does not hold a JPEG, PNG, GIF, WebP or BMP image")
     if "{ext}" in path:  # a pattern's {ext} for a record whose format only the whole data shows
         path = path.replace("{ext}", EXTENSIONS[info.format])
-    if target not in (None, info.format):
+    if target is not None and target != info.format:
         data = _convert(data, info.format, target, quality, record.where)
     else:
         if quality is not None:
