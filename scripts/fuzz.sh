@@ -39,7 +39,7 @@ RUNTIME_DIR=build/fuzz-runtime
 if [ ! -x "$VENV/bin/python" ]; then
     "$PYTHON" -m venv --system-site-packages "$VENV"
 fi
-"$VENV/bin/pip" install -q "scikit-build-core>=0.10" "pybind11>=2.12" "atheris>=2.3"
+"$VENV/bin/pip" install -q "scikit-build-core>=0.10" "pybind11>=2.13" "atheris>=2.3"
 
 if [ -n "$CLANG" ]; then
     resource_lib="$("$CLANG" -print-resource-dir)/lib/linux"

@@ -31,7 +31,7 @@ if [ ! -x "$VENV/bin/python" ]; then
 fi
 # Build requirements first, then build without isolation so that the CMake
 # cache in $BUILD_DIR stays valid between runs (incremental rebuilds).
-"$VENV/bin/pip" install -q "scikit-build-core>=0.10" "pybind11>=2.12"
+"$VENV/bin/pip" install -q "scikit-build-core>=0.10" "pybind11>=2.13"
 "$VENV/bin/pip" install -q --no-build-isolation \
     -Cbuild-dir="$BUILD_DIR" -Ccmake.build-type=RelWithDebInfo -Ccmake.define.FRAME64_SANITIZE="$SANITIZE" '.[test]'
 

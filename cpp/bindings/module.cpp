@@ -67,7 +67,12 @@ void export_formats(py::module_& m) {
 }  // namespace
 }  // namespace frame64::bindings
 
-PYBIND11_MODULE(_core, m) {
+// Safe without the GIL (free-threaded CPython, PEP 703): shared state is an
+// atomic (kernel choices, binascii's rules), set at import (error classes), a
+// mutex (a pending result asked by several threads) or per thread (encoder
+// and decoder scratch). scripts/freethreaded-test.sh runs the suite, its
+// 8-thread stress tests included, on CPython 3.13t with the GIL off.
+PYBIND11_MODULE(_core, m, py::mod_gil_not_used()) {
     namespace fb = frame64::bindings;
     m.doc() = "frame64's compiled backend (use the frame64 package, not this module directly).";
     m.attr("__version__") = FRAME64_VERSION;

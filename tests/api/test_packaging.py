@@ -157,10 +157,16 @@ def test_build_configuration() -> None:
     assert cibw["linux"]["config-settings"] == {"cmake.define.FRAME64_STATIC_DEPS": "ON"}
     extras = config["project"]["optional-dependencies"]
     assert any(req.startswith("mypy") for req in extras["test"])
+    # Free-threaded wheels test with every test extra that has a free-threaded wheel on PyPI (the
+    # verdict script then allows failures only for want of the three others).
+    (threaded,) = [o for o in cibw["overrides"] if o["select"] == "*t-*"]
+    no_ft_wheel = ("opencv-python-headless", "simplejpeg", "imagecodecs")
+    assert sorted(threaded["test-requires"]) == sorted(r for r in extras["test"] if not r.startswith(no_ft_wheel))
+    assert "PYTHON_GIL=0" in threaded["test-command"] and "freethreaded_verdict.py" in threaded["test-command"]
     assert any(req.startswith("opencv") for req in extras["video"])
     assert config["project"]["scripts"] == {"frame64": "frame64.cli:main"}
 
 
-@pytest.mark.parametrize("script", ["install-system-deps.sh", "build-wheel.sh", "bare-wheel-test.sh"])
+@pytest.mark.parametrize("script", ["install-system-deps.sh", "build-wheel.sh", "bare-wheel-test.sh", "freethreaded-test.sh"])
 def test_scripts_parse(script: str) -> None:
     run(["bash", "-n", str(ROOT / "scripts" / script)])
