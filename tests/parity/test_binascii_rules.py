@@ -61,15 +61,6 @@ CORPUS = list(corpus())
 MESSY = st.binary(max_size=90) | st.lists(st.sampled_from([b"=", b"==", b"\n", b"Y", b"WJj", b"QQ", b"x"]), max_size=40).map(b"".join)
 
 
-@pytest.fixture
-def rules_forced() -> Iterator[Callable[[str], None]]:
-    """Sets the compiled core's rules for the test; the interpreter's again afterwards."""
-    own = core.binascii_rules()
-    yield core._set_binascii_rules
-    core._set_binascii_rules(own)
-    assert core.binascii_rules() == own
-
-
 def test_the_core_follows_this_interpreters_binascii() -> None:
     rules = core.binascii_rules()
     assert rules in binascii_rules.RULES
@@ -99,10 +90,8 @@ def test_the_rule_sets_differ_where_cpython_changed() -> None:
 
 @pytest.mark.parametrize("kernel", KERNELS)
 @pytest.mark.parametrize("rules", binascii_rules.RULES)
-def test_each_rule_set_forced_matches_the_model(rules: str, kernel: str, rules_forced: Callable[[str], None]) -> None:
-    rules_forced(rules)
-    assert core.binascii_rules() == rules
-    with forced(core.simd, core.set_simd, kernel):
+def test_each_rule_set_forced_matches_the_model(rules: str, kernel: str) -> None:
+    with forced(core.binascii_rules, core._set_binascii_rules, rules), forced(core.simd, core.set_simd, kernel):
         for data in CORPUS:
             for strict in (False, True):
                 got = outcome(lambda: core.b64decode(data, strict))
@@ -112,12 +101,8 @@ def test_each_rule_set_forced_matches_the_model(rules: str, kernel: str, rules_f
 @settings(max_examples=300, deadline=None)
 @given(data=MESSY, strict=st.booleans(), rules=st.sampled_from(binascii_rules.RULES))
 def test_each_rule_set_forced_matches_the_model_on_messy_text(data: bytes, strict: bool, rules: str) -> None:
-    own = core.binascii_rules()
-    core._set_binascii_rules(rules)
-    try:
+    with forced(core.binascii_rules, core._set_binascii_rules, rules):
         assert outcome(lambda: core.b64decode(VALID[:64] + data, strict)) == model(VALID[:64] + data, strict, rules)
-    finally:
-        core._set_binascii_rules(own)
 
 
 def test_an_unknown_rule_set_is_refused_by_name() -> None:

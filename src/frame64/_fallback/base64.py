@@ -60,7 +60,7 @@ def binascii_rules() -> str:
 def _set_binascii_rules(rules: str) -> None:
     """Accepts only this interpreter's own rules: the pure-Python backend is binascii itself."""
     if rules not in RULES:
-        raise ValueError(f"rules must be one of 'stop', 'stop+excess-check', 'skip-inner', not {rules!r}")
+        raise ValueError(f"rules must be one of {', '.join(map(repr, RULES))}, not {rules!r}")
     if rules != _RULES:
         raise ValueError(f"the {rules!r} rules need the compiled backend; this interpreter's binascii has {_RULES!r}")
 
