@@ -222,11 +222,11 @@ bool decompress_bands(const std::uint8_t* jpeg, std::size_t size, const JpegHead
             }
         };
         {
-            // The calling thread works too: bands - 1 workers, for this frame only.
-            parallel::ThreadPool pool(static_cast<std::size_t>(bands - 1));
+            // The calling thread works too: bands - 1 of the shared pool's workers.
+            const std::shared_ptr<parallel::ThreadPool> pool = parallel::shared_pool(static_cast<std::size_t>(bands - 1));
             auto group = std::make_shared<parallel::TaskGroup>(static_cast<std::size_t>(bands), task);
-            pool.submit(group);
-            pool.wait(*group);
+            pool->submit(group);
+            pool->wait(*group);
         }
         const bool all_ok = std::all_of(ok.get(), ok.get() + bands, [](char good) { return good != 0; });
         if (all_ok && orient)

@@ -1,9 +1,12 @@
 #include "parallel/thread_pool.hpp"
 
+#include <algorithm>
+
 #ifdef _WIN32
 #include <process.h>
 #define FRAME64_GETPID _getpid
 #else
+#include <pthread.h>
 #include <unistd.h>
 #define FRAME64_GETPID getpid
 #endif
@@ -75,6 +78,45 @@ ThreadPool::~ThreadPool() {
     }
     state_->wake.notify_all();
     for (std::thread& thread : state_->threads) thread.join();
+}
+
+namespace {
+
+// shared_pool's mutex (never destroyed, like the pool pointer), held across
+// fork() (pthread_atfork) so that a child never inherits it locked by a
+// thread that does not exist there.
+std::mutex* const shared_pool_mutex = new std::mutex();
+
+std::mutex& fork_safe_mutex() {
+#ifndef _WIN32
+    static const bool registered = [] {
+        pthread_atfork([] { shared_pool_mutex->lock(); }, [] { shared_pool_mutex->unlock(); },
+                       [] { shared_pool_mutex->unlock(); });
+        return true;
+    }();
+    (void)registered;
+#endif
+    return *shared_pool_mutex;
+}
+
+}  // namespace
+
+std::shared_ptr<ThreadPool> shared_pool(std::size_t workers) {
+    workers = std::min(workers, kMaxSharedWorkers);
+    // Never destroyed: workers may still wait on it while the process exits.
+    static auto* const current = new std::shared_ptr<ThreadPool>();
+    static std::mutex& mutex = fork_safe_mutex();
+    std::lock_guard<std::mutex> lock(mutex);  // held for pointer work, and for starting threads on growth
+    std::shared_ptr<ThreadPool>& pool = *current;
+    if (pool != nullptr && pool->forked()) {
+        // A fork() child's copy: its destructor leaks the state (see State) and joins no thread.
+        pool.reset();
+    }
+    if (pool == nullptr || pool->workers() < workers) {
+        // Calls still holding the smaller pool finish on it; it stops when the last one lets go.
+        pool = std::make_shared<ThreadPool>(std::max(workers, pool == nullptr ? 0 : pool->workers()));
+    }
+    return pool;
 }
 
 bool ThreadPool::forked() const noexcept { return static_cast<long>(FRAME64_GETPID()) != owner_pid_; }

@@ -62,6 +62,8 @@ public:
     ThreadPool& operator=(const ThreadPool&) = delete;
 
     std::size_t workers() const noexcept { return worker_count_; }
+    // True in a fork() child of the process that made the pool: its workers do not exist there.
+    bool forked() const noexcept;
 
     // Queues a group for the workers and returns at once.
     void submit(const std::shared_ptr<TaskGroup>& group);
@@ -87,11 +89,26 @@ private:
 
     static void worker_loop(State& state);
     static std::shared_ptr<TaskGroup> next_claimable_locked(State& state);
-    bool forked() const noexcept;
 
     std::unique_ptr<State> state_;
     std::size_t worker_count_ = 0;
     long owner_pid_ = 0;
 };
+
+}  // namespace frame64::parallel
+
+namespace frame64::parallel {
+
+// The process's pool for work that lasts one call (a frame's decode bands):
+// started on first use, grown to the most workers a call has asked for (at
+// most kMaxSharedWorkers), never shrunk. Starting threads for each call cost
+// a 1080p two-band decode about 1 ms of CPU (the threads, and each new
+// thread's libjpeg decompressor and first-touch buffers); kept workers keep
+// theirs. A group of n tasks on it runs on at most n threads, the waiting
+// one included, so a call asking for t threads makes at most t tasks. In a
+// fork() child the inherited pool (whose workers do not exist) is left
+// behind and a new one started. Thread-safe.
+inline constexpr std::size_t kMaxSharedWorkers = 256;
+std::shared_ptr<ThreadPool> shared_pool(std::size_t workers);
 
 }  // namespace frame64::parallel

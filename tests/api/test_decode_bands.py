@@ -353,3 +353,54 @@ def test_backend_functions_check_threads(module_name: str) -> None:
     assert module.jpeg_band_count(banded, 2) == (2 if module_name == "cpp" else 0)  # the fallback: one thread
     assert np.array_equal(module.decode_image_bytes(jpeg, TJPF_BGR, None, 10**9, 1, True, 8, 0, 3),
                           module.decode_image_bytes(jpeg, TJPF_BGR, None, 10**9, 1, True))
+
+
+# --- the shared pool the bands run on ------------------------------------
+
+
+def _threads_of_this_process() -> int:
+    return len(os.listdir("/proc/self/task"))
+
+
+@pytest.mark.skipif(not hasattr(os, "fork") or not os.path.isdir("/proc/self/task"), reason="needs os.fork and /proc")
+def test_bands_start_a_new_pool_in_a_fork_child() -> None:
+    """The bands run on a process-wide pool (parallel::shared_pool). A fork()
+    child inherits the pool but not its threads: it must start its own (a
+    second thread appears in the child) and give the same arrays, also when
+    the fork lands while another thread is decoding bands (the pool's lock is
+    held across fork)."""
+    import faulthandler
+    import threading
+    import warnings
+
+    text = frame64.encode(_frame(720, 1280, "420", seed=9), threads=2)
+    expected = frame64.decode(text)
+    assert band_count(_jpeg(text), 2) == 2
+    assert np.array_equal(frame64.decode(text, threads=2), expected)  # the parent's pool exists now
+    stop = threading.Event()
+
+    def busy() -> None:
+        while not stop.is_set():
+            frame64.decode(text, threads=3)
+
+    background = threading.Thread(target=busy, daemon=True)
+    background.start()
+    try:
+        for _ in range(5):
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", DeprecationWarning)  # Python 3.12+: fork() of a threaded process
+                pid = os.fork()
+            if pid == 0:  # the child: report through the exit status only
+                code = 1
+                try:
+                    faulthandler.dump_traceback_later(60, exit=True)
+                    alone = _threads_of_this_process()
+                    same = np.array_equal(frame64.decode(text, threads=2), expected)
+                    code = 0 if same and _threads_of_this_process() > alone else 1
+                finally:
+                    os._exit(code)
+            _, status = os.waitpid(pid, 0)
+            assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0
+    finally:
+        stop.set()
+        background.join()

@@ -66,6 +66,11 @@ def _tasks() -> dict[str, Callable[[], Any]]:
         "decode-truncated": lambda: _error(lambda: frame64.decode(jpeg[:300])),
         "decode-over-max-pixels": lambda: _error(lambda: frame64.decode(jpeg, max_pixels=1000)),
     })
+    banded = frame64.encode(FRAMES["vga"], threads=3)  # three restart intervals: band decoding
+    tasks.update({  # the band decoder's shared pool, grown (threads=4) while other calls use it
+        "decode-bands-threads-2": lambda: frame64.decode(banded, threads=2),
+        "decode-bands-threads-4-rgba": lambda: frame64.decode(banded, threads=4, pixel_format="RGBA"),
+    })
     shared = frame64.Encoder(threads=2)  # one pool, shared by all eight threads
     batch = [FRAMES["odd"], FRAMES["vga"][::2, ::2], FRAMES["odd"][::-1]]
     tasks.update({
