@@ -114,3 +114,26 @@ def forced(get: Callable[[], str], set_: Callable[[str], None], name: str) -> It
         yield name
     finally:
         set_(previous)
+
+
+def passes_in_a_fork_child(check: Callable[[], bool], timeout: float = 60) -> bool:
+    """Runs check() in an os.fork() child (which inherits frame64's pools but
+    not their threads) and tells whether it returned True there. The child
+    reports through its exit status only, and a hang ends it after `timeout`
+    seconds with a traceback (faulthandler)."""
+    import faulthandler
+    import os
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # Python 3.12+: fork() of a threaded process
+        pid = os.fork()
+    if pid == 0:
+        code = 1
+        try:
+            faulthandler.dump_traceback_later(timeout, exit=True)
+            code = 0 if check() else 1
+        finally:
+            os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    return os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0

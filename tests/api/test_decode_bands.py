@@ -27,7 +27,7 @@ import frame64
 from frame64 import _fallback
 from frame64._formats import MCU_SIZE, TJSAMP
 from frame64._sample import camera_frame
-from tests.conftest import core_module
+from tests.conftest import core_module, passes_in_a_fork_child
 from tests.photo_corpus import pillow_jpeg
 
 TJPF_BGR, TJPF_GRAY = 0, 6
@@ -369,9 +369,7 @@ def test_bands_start_a_new_pool_in_a_fork_child() -> None:
     second thread appears in the child) and give the same arrays, also when
     the fork lands while another thread is decoding bands (the pool's lock is
     held across fork)."""
-    import faulthandler
     import threading
-    import warnings
 
     text = frame64.encode(_frame(720, 1280, "420", seed=9), threads=2)
     expected = frame64.decode(text)
@@ -383,24 +381,15 @@ def test_bands_start_a_new_pool_in_a_fork_child() -> None:
         while not stop.is_set():
             frame64.decode(text, threads=3)
 
+    def in_child() -> bool:
+        alone = _threads_of_this_process()
+        return np.array_equal(frame64.decode(text, threads=2), expected) and _threads_of_this_process() > alone
+
     background = threading.Thread(target=busy, daemon=True)
     background.start()
     try:
         for _ in range(5):
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", DeprecationWarning)  # Python 3.12+: fork() of a threaded process
-                pid = os.fork()
-            if pid == 0:  # the child: report through the exit status only
-                code = 1
-                try:
-                    faulthandler.dump_traceback_later(60, exit=True)
-                    alone = _threads_of_this_process()
-                    same = np.array_equal(frame64.decode(text, threads=2), expected)
-                    code = 0 if same and _threads_of_this_process() > alone else 1
-                finally:
-                    os._exit(code)
-            _, status = os.waitpid(pid, 0)
-            assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0
+            assert passes_in_a_fork_child(in_child)
     finally:
         stop.set()
         background.join()

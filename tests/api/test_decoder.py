@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import base64
-import faulthandler
 import os
 import pickle
 import signal
 import threading
 import time
-import warnings
 from collections.abc import Iterator
 from typing import Any
 
@@ -19,7 +17,7 @@ import pytest
 import frame64
 from frame64._formats import TJPF
 from frame64._sample import camera_frame
-from tests.conftest import UseBackend
+from tests.conftest import UseBackend, passes_in_a_fork_child
 from tests.photo_corpus import pillow_jpeg
 
 BACKENDS = ["python"] + (["cpp"] if frame64.backend == "cpp" else [])
@@ -289,20 +287,8 @@ def test_a_decoder_works_in_a_fork_child(backend: str) -> None:
     items = [frame64.encode(camera_frame(720, 1280, seed=s)) for s in range(3)]
     decoder = frame64.Decoder(threads=2)
     expected = decoder.decode_batch(items)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DeprecationWarning)  # Python 3.12+: fork() of a threaded process
-        pid = os.fork()
-    if pid == 0:  # the child: report through the exit status only
-        code = 1
-        try:
-            faulthandler.dump_traceback_later(60, exit=True)
-            ok = all(np.array_equal(a, b) for a, b in zip(decoder.decode_batch(items), expected))
-            ok = ok and all(np.array_equal(a, b) for a, b in zip(decoder.imap(items), expected))
-            code = 0 if ok else 1
-        finally:
-            os._exit(code)
-    _, status = os.waitpid(pid, 0)
-    assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0
+    assert passes_in_a_fork_child(lambda: all(np.array_equal(a, b) for a, b in zip(decoder.decode_batch(items), expected))
+                                  and all(np.array_equal(a, b) for a, b in zip(decoder.imap(items), expected)))
 
 
 def test_keyboard_interrupt_stops_a_long_batch_and_the_pool_still_works(use_backend: UseBackend) -> None:

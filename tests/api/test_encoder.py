@@ -9,7 +9,6 @@ stitching must reproduce byte for byte.
 from __future__ import annotations
 
 import base64
-import faulthandler
 import functools
 import io
 import os
@@ -18,7 +17,6 @@ import signal
 import subprocess
 import sys
 import threading
-import warnings
 from collections.abc import Iterator
 from typing import Any
 
@@ -33,7 +31,7 @@ import frame64
 from frame64 import _encoder, _fallback, _formats
 from frame64._sample import camera_frame
 
-from ..conftest import UseBackend
+from ..conftest import UseBackend, passes_in_a_fork_child
 
 TJSAMP = _formats.TJSAMP
 TJPF = _formats.TJPF
@@ -497,23 +495,16 @@ def test_encoders_and_pools_work_in_a_fork_child(backend: str) -> None:
     raw = backend_module(backend).BatchEncoder(2)
     rows = _encoder.strip_rows(1280, 720, TJSAMP["420"], False, 2)
     assert raw.encode(frame, TJPF["BGR"], 90, TJSAMP["420"], False, False, False, rows) == split
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DeprecationWarning)  # Python 3.12+: fork() of a threaded process
-        pid = os.fork()
-    if pid == 0:  # the child: report through the exit status only
-        code = 1
-        try:
-            faulthandler.dump_traceback_later(60, exit=True)
-            ok = encoder.encode_batch([frame] * 3) == expected
-            ok = ok and list(encoder.imap([frame] * 3)) == expected
-            ok = ok and frame64.encode(frame, threads=2) == split
-            ok = ok and raw.encode(frame, TJPF["BGR"], 90, TJSAMP["420"], False, False, False, rows) == split
-            del raw
-            code = 0 if ok else 1
-        finally:
-            os._exit(code)
-    _, status = os.waitpid(pid, 0)
-    assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0
+    def in_child() -> bool:
+        nonlocal raw
+        ok = encoder.encode_batch([frame] * 3) == expected
+        ok = ok and list(encoder.imap([frame] * 3)) == expected
+        ok = ok and frame64.encode(frame, threads=2) == split
+        ok = ok and raw.encode(frame, TJPF["BGR"], 90, TJSAMP["420"], False, False, False, rows) == split
+        del raw  # destroying an inherited pool must not hang either
+        return ok
+
+    assert passes_in_a_fork_child(in_child)
 
 
 def test_core_pending_frame_result_from_many_threads() -> None:
