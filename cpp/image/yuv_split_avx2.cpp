@@ -81,14 +81,17 @@ inline __m128i to_bytes(__m256i lo, __m256i hi) {
 // (no cross terms, no luma correction): the default for arrays.
 inline __m256i q14_single(__m256i x, __m256i k) { return _mm256_mulhrs_epi16(_mm256_add_epi16(x, x), k); }
 
-// 32 int16 (a: samples 0-15, b: 16-31) to 32 bytes in order, saturated to 0..255.
-inline __m256i to_bytes32(__m256i a, __m256i b) {
-    return _mm256_permute4x64_epi64(_mm256_packus_epi16(a, b), 0xD8);
+// 32 bytes widened to int16 within each 128-bit lane: lo holds samples 0-7
+// and 16-23, hi 8-15 and 24-31. packus_epi16(lo', hi') then puts 32
+// results back in sample order with no lane permute.
+struct Words {
+    __m256i lo, hi;
+};
+inline Words widen(__m256i bytes) {
+    const __m256i zero = _mm256_setzero_si256();
+    return {_mm256_unpacklo_epi8(bytes, zero), _mm256_unpackhi_epi8(bytes, zero)};
 }
-
-inline __m256i load16(const std::uint8_t* p) {
-    return _mm256_cvtepu8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)));
-}
+inline __m256i load32(const std::uint8_t* p) { return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)); }
 
 inline bool single_term(const YuvCoefficients& k) {
     const auto q15 = [](std::int32_t c) { return c >= 0 && c < 32768; };
@@ -105,13 +108,15 @@ void convert_chroma_avx2(std::uint8_t* u, std::uint8_t* v, std::int32_t* luma_de
         const __m256i kbb = _mm256_set1_epi16(static_cast<std::int16_t>(k.kbb));
         const __m256i krr = _mm256_set1_epi16(static_cast<std::int16_t>(k.krr));
         const __m256i zero = _mm256_setzero_si256();
+        const auto convert = [&](__m256i words, __m256i kk) {
+            return _mm256_add_epi16(bias16, q14_single(_mm256_sub_epi16(words, bias16), kk));
+        };
         for (; i + 32 <= count; i += 32) {
             for (std::uint8_t* plane : {u, v}) {
                 const __m256i kk = plane == u ? kbb : krr;
-                const __m256i a = _mm256_add_epi16(bias16, q14_single(_mm256_sub_epi16(load16(plane + i), bias16), kk));
-                const __m256i b =
-                    _mm256_add_epi16(bias16, q14_single(_mm256_sub_epi16(load16(plane + i + 16), bias16), kk));
-                _mm256_storeu_si256(reinterpret_cast<__m256i*>(plane + i), to_bytes32(a, b));
+                const Words c = widen(load32(plane + i));
+                _mm256_storeu_si256(reinterpret_cast<__m256i*>(plane + i),
+                                    _mm256_packus_epi16(convert(c.lo, kk), convert(c.hi, kk)));
             }
             for (int j = 0; j < 32; j += 8) _mm256_storeu_si256(reinterpret_cast<__m256i*>(luma_delta + i + j), zero);
         }
@@ -147,12 +152,17 @@ void convert_luma_avx2(const std::uint8_t* in, std::uint8_t* out, const std::int
     const __m256i lo_pairs = _mm256_setr_epi32(0, 0, 1, 1, 4, 4, 5, 5);
     const __m256i hi_pairs = _mm256_setr_epi32(2, 2, 3, 3, 6, 6, 7, 7);
     std::size_t x = 0;
-    if (single_term(k)) {  // luma_delta is all zero: Y' = (KY * y + 8192) >> 14 alone
+    if (single_term(k)) {
+        // luma_delta is all zero: Y' = clamp((KY * y + 8192) >> 14) alone. The
+        // offset is taken off with unsigned saturation, max(Y - offset, 0):
+        // where Y < offset the rule's result is negative (KY * -1 + 8192 < 0),
+        // clamped to 0, and (KY * 0 + 8192) >> 14 is 0 too.
         const __m256i ky = _mm256_set1_epi16(static_cast<std::int16_t>(k.ky));
+        const __m256i offset8 = _mm256_set1_epi8(static_cast<char>(k.range == kYuvRangeLimited ? 16 : 0));
         for (; x + 32 <= width; x += 32) {
-            const __m256i a = q14_single(_mm256_sub_epi16(load16(in + x), offset), ky);
-            const __m256i b = q14_single(_mm256_sub_epi16(load16(in + x + 16), offset), ky);
-            _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + x), to_bytes32(a, b));
+            const Words y = widen(_mm256_subs_epu8(load32(in + x), offset8));
+            _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + x),
+                                _mm256_packus_epi16(q14_single(y.lo, ky), q14_single(y.hi, ky)));
         }
     }
     for (; x + 16 <= width; x += 16) {
