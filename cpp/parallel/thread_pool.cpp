@@ -82,40 +82,29 @@ ThreadPool::~ThreadPool() {
 
 namespace {
 
-// shared_pool's mutex (never destroyed, like the pool pointer), held across
-// fork() (pthread_atfork) so that a child never inherits it locked by a
-// thread that does not exist there.
+// shared_pool's lock and pool (never destroyed: workers may still wait on
+// the pool while the process exits).
 std::mutex* const shared_pool_mutex = new std::mutex();
-
-std::mutex& fork_safe_mutex() {
-#ifndef _WIN32
-    static const bool registered = [] {
-        pthread_atfork([] { shared_pool_mutex->lock(); }, [] { shared_pool_mutex->unlock(); },
-                       [] { shared_pool_mutex->unlock(); });
-        return true;
-    }();
-    (void)registered;
-#endif
-    return *shared_pool_mutex;
-}
+std::shared_ptr<ThreadPool>* const shared_pool_current = new std::shared_ptr<ThreadPool>();
 
 }  // namespace
 
 std::shared_ptr<ThreadPool> shared_pool(std::size_t workers) {
     workers = std::min(workers, kMaxSharedWorkers);
-    // Never destroyed: workers may still wait on it while the process exits.
-    static auto* const current = new std::shared_ptr<ThreadPool>();
-    static std::mutex& mutex = fork_safe_mutex();
-    std::lock_guard<std::mutex> lock(mutex);  // held for pointer work, and for starting threads on growth
-    std::shared_ptr<ThreadPool>& pool = *current;
-    if (pool != nullptr && pool->forked()) {
-        // A fork() child's copy: its destructor leaks the state (see State) and joins no thread.
-        pool.reset();
-    }
-    if (pool == nullptr || pool->workers() < workers) {
-        // Calls still holding the smaller pool finish on it; it stops when the last one lets go.
-        pool = std::make_shared<ThreadPool>(std::max(workers, pool == nullptr ? 0 : pool->workers()));
-    }
+#ifndef _WIN32
+    // The lock is held across fork() so that a child never inherits it held
+    // by a thread that does not exist there.
+    static const int fork_handlers = pthread_atfork([] { shared_pool_mutex->lock(); },
+                                                    [] { shared_pool_mutex->unlock(); },
+                                                    [] { shared_pool_mutex->unlock(); });
+    (void)fork_handlers;
+#endif
+    std::lock_guard<std::mutex> lock(*shared_pool_mutex);  // held for pointer work, and for starting threads on growth
+    std::shared_ptr<ThreadPool>& pool = *shared_pool_current;
+    // A fork() child's copy is dropped: its destructor leaks the state (see State) and joins no thread.
+    if (pool != nullptr && pool->forked()) pool.reset();
+    // Calls still holding a smaller pool finish on it; it stops when the last one lets go.
+    if (pool == nullptr || pool->workers() < workers) pool = std::make_shared<ThreadPool>(workers);
     return pool;
 }
 
