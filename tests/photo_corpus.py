@@ -65,7 +65,7 @@ def real_png() -> bytes:
     return buffer.tobytes()
 
 
-def _segment_end(jpeg: bytes, marker: int) -> tuple[int, int]:
+def segment_span(jpeg: bytes, marker: int) -> tuple[int, int]:
     at = jpeg.index(bytes([0xFF, marker]))
     return at, at + 2 + int.from_bytes(jpeg[at + 2 : at + 4], "big")
 
@@ -86,7 +86,7 @@ def cmyk_corpus() -> dict[str, tuple[bytes, Image.Image]]:
         corpus[f"adobe-{name}"] = (adobe, Image.open(io.BytesIO(adobe)))
         out = io.BytesIO()
         ImageChops.invert(cmyk).save(out, "JPEG", quality=92)  # Pillow inverts on write: stores the true values
-        start, end = _segment_end(out.getvalue(), 0xEE)
+        start, end = segment_span(out.getvalue(), 0xEE)
         plain = out.getvalue()[:start] + out.getvalue()[end:]
         corpus[f"plain-{name}"] = (plain, ImageChops.invert(Image.open(io.BytesIO(plain)).convert("CMYK")))
     from turbojpeg import TurboJPEG

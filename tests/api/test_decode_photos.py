@@ -7,18 +7,22 @@ directly, array for array.
 from __future__ import annotations
 
 import base64
+import io
+import warnings
 from typing import Any
 
 import cv2
 import numpy as np
 import pytest
+from PIL import Image
+from turbojpeg import TJFLAG_ACCURATEDCT, TJPF_CMYK, TurboJPEG
 
 import frame64
 from frame64 import _backend, _fallback
 from frame64._sample import camera_frame, exif_segment, with_segment
 
 from ..conftest import UseBackend
-from ..photo_corpus import cmyk_corpus, pillow_jpeg
+from ..photo_corpus import segment_span, cmyk_corpus, pillow_jpeg
 
 PIXEL_FORMATS = ["BGR", "RGB", "BGRA", "RGBA", "GRAY"]
 BACKENDS = ["cpp", "python"] if frame64.backend == "cpp" else ["python"]
@@ -155,6 +159,53 @@ def test_cmyk_backends_agree(name: str) -> None:
                 results.append(frame64.decode(_b64(jpeg), pixel_format=pixel_format))
         np.testing.assert_array_equal(results[0], results[1])
         assert results[0].shape[:2] == cmyk_corpus()[name][1].size  # transposed by orientation 5
+
+
+def _adobe_variants() -> dict[str, tuple[bytes, bool]]:
+    """name -> (a CMYK JPEG whose APP14 segment was moved or reshaped, libjpeg sees it as Adobe's)."""
+    jpeg = cmyk_corpus()["adobe-wide"][0]
+    start, end = segment_span(jpeg, 0xEE)
+    segment, rest = jpeg[start:end], jpeg[:start] + jpeg[end:]
+    assert segment[4:9] == b"Adobe" and len(segment) == 16  # 12 data bytes after the length
+    sof = rest.index(b"\xff\xc0")
+    # Two data bytes short: "Adobe" and a transform still follow, but past the segment's end.
+    short = jpeg[:start] + b"\xff\xee\x00\x0c" + segment[4:] + jpeg[end:]
+    variants = {
+        "as-written": (jpeg, True),
+        "fill-bytes-before-app14": (jpeg[:start] + b"\xff\xff\xff" + jpeg[start:], True),
+        "fill-bytes-before-sof": (rest[:sof] + b"\xff" + segment + b"\xff" + rest[sof:], True),
+        "app14-two-bytes-short": (short, False),
+    }
+    progressive = io.BytesIO()
+    Image.open(io.BytesIO(jpeg)).save(progressive, "JPEG", quality=92, progressive=True)
+    data = progressive.getvalue()
+    start, end = segment_span(data, 0xEE)
+    data = data[:start] + data[end:]
+    second_scan = data.index(b"\xff\xda", data.index(b"\xff\xda") + 2)
+    # Read by jpeg_start_decompress, which takes a progressive file to its end.
+    variants["between-progressive-scans"] = (data[:second_scan] + segment + data[second_scan:], True)
+    return variants
+
+
+@pytest.mark.parametrize("name", sorted(_adobe_variants()))
+def test_cmyk_adobe_segment_read_as_libjpeg_reads_it(name: str) -> None:
+    """An APP14 segment counts as Adobe's (inverted CMYK) when libjpeg's examine_app14
+    says so: by its own length, wherever the marker walk meets it. Found by the fuzz
+    smoke: a 12-byte APP14 whose "Adobe" ran past its end inverted only the fallback."""
+    if "cpp" not in BACKENDS:
+        pytest.skip("the C++ core is not built")
+    jpeg, inverted = _adobe_variants()[name]
+    results = []
+    for module in (frame64._backend.module("cpp"), _fallback):
+        with _backend.use(module):
+            results.append(frame64.decode(_b64(jpeg), best_effort=True))
+    np.testing.assert_array_equal(results[0], results[1])
+    with warnings.catch_warnings():  # the short segment leaves 2 extraneous bytes: a warning
+        warnings.simplefilter("ignore")
+        stored = TurboJPEG().decode(jpeg, pixel_format=TJPF_CMYK, flags=TJFLAG_ACCURATEDCT)
+    cmyk = 255 - stored if inverted else stored  # Adobe's files store inverted CMYK
+    expected = np.asarray(Image.fromarray(np.ascontiguousarray(cmyk), "CMYK").convert("RGB"))[..., ::-1]
+    assert np.abs(results[0].astype(np.int16) - expected).max() <= 1, name
 
 
 def test_cmyk_truncated_raises_like_any_jpeg(backend: str) -> None:

@@ -231,3 +231,22 @@ def test_fuzzed_jpegs_give_the_first_made_up_warning_on_both_backends(name: str,
             messages.append(str(raised.value))
     assert messages[0] == MADE_UP.format(warning)
     assert messages[1] == messages[0]
+
+
+# Found by CI's fuzz smoke (fuzz_decode, seed 20261202): a 4-component
+# (CMYK) JPEG whose APP14 segment gives its length as 12, so only 10 data
+# bytes, though "Adobe" and 5 more bytes follow. libjpeg's examine_app14
+# wants 12 and does not take it for Adobe's (plain CMYK); the fallback read
+# 12 bytes past the marker regardless of the length and inverted the CMYK.
+# Fixed in frame64/_fallback/decode.py (_jpeg_facts reads each segment by
+# its own length, after any fill bytes, and past the first scan of a
+# multi-scan file as jpeg_start_decompress does).
+FUZZED_SHORT_APP14 = "/9j/7gAMQWRvYmUAZAAAAAAA/9sAQwAIBgYHBgUIBwcHCQkICgwUDQwLCwwZEhMPFB0aHx4dGhwcICQuJyAiLCMcHCg3KSwwMTQ0NB8nOT04MjwuMzQy/8AAFAgACAAIBEMRAE0RAFkRAEsRAP/EAB8AAAEFAQEBAQEBAAAAAAAAAAABAgMEBQYHCAkKC//EALUQAAIBAwMCBAMFBQQEAAABfQECAwAEEQUSITFBBhNRYQcicRQygZGhCCNCscEVUtHwJDNicoIJChYXGBkaJSYnKCkqNDU2Nzg5OkNERUZHSElKU1RVVldYWVpjZGVmZ2hpanN0dXZ3eHl6g4SFhoeIiYqSk5SVlpeYmZqio6Slpqeoqaqys7S1tre4ucLEusXGw8fIycrS09TV1tfY2drh4uPk5ebn6Onq8fLz9PX29/j5+v/aAA4EQwBNAFkASwAAPwBdE8Q0/b7PyhGLYS/vSMZ2bH45/wBrYeOf1rC13SoLHVbn7QgDiIeR1+9vXP8A47v68fjW9JeRaVFdRuIlRYlMJGdxbIyD+Ga9/r//2Q=="
+
+
+def test_fuzzed_short_adobe_segment_gives_the_same_pixels_on_both_backends() -> None:
+    results = []
+    for backend in ("cpp", "python"):
+        with _backend.use(backend):
+            results.append(frame64.decode(FUZZED_SHORT_APP14, orientation="ignore", best_effort=True))
+    np.testing.assert_array_equal(results[0], results[1])

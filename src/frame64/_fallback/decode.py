@@ -405,16 +405,33 @@ def cmyk_to(cmyk: np.ndarray, inverted: bool, pixel_format: int) -> np.ndarray:
     return result
 
 
+_PROGRESSIVE_SOF = (0xC2, 0xC6, 0xCA, 0xCE)
+
+
 def _jpeg_facts(jpeg: bytes) -> Tuple[int, bool]:
-    """(components of the frame, an Adobe APP14 segment seen) as libjpeg reads them (jdmarker.c)."""
-    components, adobe = 0, False
+    """(components of the frame, an Adobe APP14 segment seen) as libjpeg reads them (jdmarker.c).
+
+    libjpeg takes an APP14 segment for Adobe's when its length leaves at
+    least 12 data bytes and they start with "Adobe" (examine_app14; bytes past
+    the segment do not count). jpeg_start_decompress reads a multi-scan file
+    (progressive, or a first scan without every component) to its end, so the
+    segments between its scans count too; a single-scan file is read up to
+    its scan.
+    """
+    components, adobe, progressive = 0, False, False
+    size = len(jpeg)
     for marker, _, run_start, _, _ in _marker_boundaries(jpeg):
-        payload = jpeg[run_start + 4 : run_start + 16]
-        if marker == 0xEE and len(payload) >= 12 and payload[:5] == b"Adobe":
+        at = run_start
+        while at < size and jpeg[at] == 0xFF:  # fill bytes, then the marker's own 0xFF
+            at += 1
+        data = at + 3  # past the marker code and the two length bytes
+        length = int.from_bytes(jpeg[at + 1 : data], "big")
+        if marker == 0xEE and length - 2 >= 12 and jpeg[data : data + 5] == b"Adobe":
             adobe = True
-        elif is_sof(marker) and len(payload) >= 6 and not components:
-            components = payload[5]
-        if marker == _SOS:
+        elif is_sof(marker) and not components and data + 6 <= size:
+            components = jpeg[data + 5]
+            progressive = marker in _PROGRESSIVE_SOF
+        elif marker == _SOS and data < size and not (progressive or jpeg[data] < components):
             break
     return components, adobe
 
