@@ -19,13 +19,14 @@ const YuvCoefficients* yuv_coefficients(int range, int matrix) noexcept {
     return nullptr;
 }
 
-void convert_chroma_row(std::uint8_t* u, std::uint8_t* v, std::int32_t* luma_delta, std::size_t count,
-                        const YuvCoefficients& k) noexcept {
+void convert_chroma_row(const std::uint8_t* u_in, const std::uint8_t* v_in, std::uint8_t* u, std::uint8_t* v,
+                        std::int32_t* luma_delta, std::size_t count, const YuvCoefficients& k) noexcept {
+    const bool delta = has_luma_correction(k);
     for (std::size_t i = 0; i < count; ++i) {
-        const std::int32_t cb = std::int32_t{u[i]} - 128, cr = std::int32_t{v[i]} - 128;
+        const std::int32_t cb = std::int32_t{u_in[i]} - 128, cr = std::int32_t{v_in[i]} - 128;
         u[i] = clamp_byte(128 + ((k.kbb * cb + k.kbr * cr + kHalf) >> kShift));
         v[i] = clamp_byte(128 + ((k.krb * cb + k.krr * cr + kHalf) >> kShift));
-        luma_delta[i] = k.kyb * cb + k.kyr * cr;
+        if (delta) luma_delta[i] = k.kyb * cb + k.kyr * cr;
     }
 }
 

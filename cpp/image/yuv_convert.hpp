@@ -39,10 +39,17 @@ inline constexpr YuvCoefficients kYuvCoefficients[] = {
 // The coefficients for a pair, or nullptr for full-range BT.601 (no conversion).
 const YuvCoefficients* yuv_coefficients(int range, int matrix) noexcept;
 
-// Converts one chroma row in place (u, v: `count` samples) and writes each
-// sample's luma correction (KYB*cb + KYR*cr) to luma_delta[count].
-void convert_chroma_row(std::uint8_t* u, std::uint8_t* v, std::int32_t* luma_delta, std::size_t count,
-                        const YuvCoefficients& k) noexcept;
+// True when the matrix adds a chroma term to luma (KYB or KYR non-zero):
+// BT.709 sources. Limited-range BT.601 only rescales each sample.
+constexpr bool has_luma_correction(const YuvCoefficients& k) noexcept { return k.kyb != 0 || k.kyr != 0; }
+
+// Converts one chroma row (u_in, v_in: `count` samples) into u, v (which
+// may be u_in, v_in themselves) and writes each sample's luma correction
+// (KYB*cb + KYR*cr) to luma_delta[count]. Without a luma correction
+// (has_luma_correction false) luma_delta need not be written: the caller
+// zeroes it once per frame rather than once per row.
+void convert_chroma_row(const std::uint8_t* u_in, const std::uint8_t* v_in, std::uint8_t* u, std::uint8_t* v,
+                        std::int32_t* luma_delta, std::size_t count, const YuvCoefficients& k) noexcept;
 
 // out[x] = Y' of in[x], with luma_delta[x >> 1] (width samples).
 void convert_luma_row(const std::uint8_t* in, std::uint8_t* out, const std::int32_t* luma_delta, std::size_t width,

@@ -25,14 +25,28 @@ struct YuvSplitKernel {
     void (*split_packed)(const std::uint8_t* src, std::uint8_t* y, std::uint8_t* u, std::uint8_t* v,
                          std::size_t pairs, bool uyvy);
     // The fixed-point range/matrix rule of yuv_convert.hpp on one chroma row
-    // and one luma row (contracts of convert_chroma_row / convert_luma_row).
-    void (*convert_chroma)(std::uint8_t* u, std::uint8_t* v, std::int32_t* luma_delta, std::size_t count,
-                           const YuvCoefficients& k);
+    // (from u_in, v_in into u, v, which may be the same rows) and one luma
+    // row (contracts of convert_chroma_row / convert_luma_row).
+    void (*convert_chroma)(const std::uint8_t* u_in, const std::uint8_t* v_in, std::uint8_t* u, std::uint8_t* v,
+                           std::int32_t* luma_delta, std::size_t count, const YuvCoefficients& k);
     void (*convert_luma)(const std::uint8_t* in, std::uint8_t* out, const std::int32_t* luma_delta,
                          std::size_t width, const YuvCoefficients& k);
+    // split_packed, then convert_chroma and convert_luma on the rows it
+    // wrote: the same bytes, in one pass over the row where the kernel can.
+    void (*split_packed_convert)(const std::uint8_t* src, std::uint8_t* y, std::uint8_t* u, std::uint8_t* v,
+                                 std::int32_t* luma_delta, std::size_t pairs, bool uyvy, const YuvCoefficients& k);
 };
 
 extern const YuvSplitKernel kYuvSplitScalar;
+
+// split_packed_convert as its three steps, one after the other.
+template <auto Split, auto Chroma, auto Luma>
+void split_then_convert(const std::uint8_t* src, std::uint8_t* y, std::uint8_t* u, std::uint8_t* v,
+                        std::int32_t* luma_delta, std::size_t pairs, bool uyvy, const YuvCoefficients& k) {
+    Split(src, y, u, v, pairs, uyvy);
+    Chroma(u, v, u, v, luma_delta, pairs, k);
+    Luma(y, y, luma_delta, 2 * pairs, k);
+}
 
 // The kernel in use: the best one this CPU runs, unless set_yuv_split_kernel chose another.
 const YuvSplitKernel& yuv_split_kernel() noexcept;

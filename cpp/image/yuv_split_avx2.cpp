@@ -98,34 +98,34 @@ inline bool single_term(const YuvCoefficients& k) {
     return k.kyb == 0 && k.kyr == 0 && k.kbr == 0 && k.krb == 0 && q15(k.ky) && q15(k.kbb) && q15(k.krr);
 }
 
-void convert_chroma_avx2(std::uint8_t* u, std::uint8_t* v, std::int32_t* luma_delta, std::size_t count,
-                         const YuvCoefficients& k) {
+// Limited-range BT.601 chroma (a single-term rule): (c - 128) * K in Q14, plus 128.
+inline __m256i convert_single_chroma(__m256i words, __m256i k) {
+    const __m256i bias16 = _mm256_set1_epi16(128);
+    return _mm256_add_epi16(bias16, q14_single(_mm256_sub_epi16(words, bias16), k));
+}
+
+void convert_chroma_avx2(const std::uint8_t* u_in, const std::uint8_t* v_in, std::uint8_t* u, std::uint8_t* v,
+                         std::int32_t* luma_delta, std::size_t count, const YuvCoefficients& k) {
     const __m256i bias16 = _mm256_set1_epi16(128);
     const __m256i bias = _mm256_set1_epi32(128);
     const __m256i to_u = pair(k.kbb, k.kbr), to_v = pair(k.krb, k.krr), to_delta = pair(k.kyb, k.kyr);
     std::size_t i = 0;
-    if (single_term(k)) {
+    if (single_term(k)) {  // no luma correction either: luma_delta is left as it is
         const __m256i kbb = _mm256_set1_epi16(static_cast<std::int16_t>(k.kbb));
         const __m256i krr = _mm256_set1_epi16(static_cast<std::int16_t>(k.krr));
-        const __m256i zero = _mm256_setzero_si256();
-        const auto convert = [&](__m256i words, __m256i kk) {
-            return _mm256_add_epi16(bias16, q14_single(_mm256_sub_epi16(words, bias16), kk));
-        };
         for (; i + 32 <= count; i += 32) {
-            for (std::uint8_t* plane : {u, v}) {
-                const __m256i kk = plane == u ? kbb : krr;
-                const Words c = widen(load32(plane + i));
-                _mm256_storeu_si256(reinterpret_cast<__m256i*>(plane + i),
-                                    _mm256_packus_epi16(convert(c.lo, kk), convert(c.hi, kk)));
-            }
-            for (int j = 0; j < 32; j += 8) _mm256_storeu_si256(reinterpret_cast<__m256i*>(luma_delta + i + j), zero);
+            const Words cb = widen(load32(u_in + i)), cr = widen(load32(v_in + i));
+            _mm256_storeu_si256(reinterpret_cast<__m256i*>(u + i), _mm256_packus_epi16(convert_single_chroma(cb.lo, kbb),
+                                                                                        convert_single_chroma(cb.hi, kbb)));
+            _mm256_storeu_si256(reinterpret_cast<__m256i*>(v + i), _mm256_packus_epi16(convert_single_chroma(cr.lo, krr),
+                                                                                        convert_single_chroma(cr.hi, krr)));
         }
     }
     for (; i + 16 <= count; i += 16) {
         const __m256i cb = _mm256_sub_epi16(
-            _mm256_cvtepu8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(u + i))), bias16);
+            _mm256_cvtepu8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(u_in + i))), bias16);
         const __m256i cr = _mm256_sub_epi16(
-            _mm256_cvtepu8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(v + i))), bias16);
+            _mm256_cvtepu8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(v_in + i))), bias16);
         const __m256i lo = _mm256_unpacklo_epi16(cb, cr);  // pairs of samples 0-3 and 8-11
         const __m256i hi = _mm256_unpackhi_epi16(cb, cr);  // pairs of samples 4-7 and 12-15
         const auto out = [&](__m256i weights, __m256i pairs) {
@@ -138,7 +138,7 @@ void convert_chroma_avx2(std::uint8_t* u, std::uint8_t* v, std::int32_t* luma_de
         _mm256_storeu_si256(reinterpret_cast<__m256i*>(luma_delta + i + 8),
                             _mm256_permute2x128_si256(delta_lo, delta_hi, 0x31));
     }
-    convert_chroma_row(u + i, v + i, luma_delta + i, count - i, k);
+    convert_chroma_row(u_in + i, v_in + i, u + i, v + i, luma_delta + i, count - i, k);
 }
 
 void convert_luma_avx2(const std::uint8_t* in, std::uint8_t* out, const std::int32_t* luma_delta, std::size_t width,
@@ -184,10 +184,49 @@ void convert_luma_avx2(const std::uint8_t* in, std::uint8_t* out, const std::int
     convert_luma_row(in + x, out + x, luma_delta + x / 2, width - x, k);
 }
 
+// One packed 4:2:2 row split and converted in a single pass when the rule
+// is single-term (limited-range BT.601, the default for arrays): the same
+// gathers as split_packed_avx2, then the luma and chroma products of
+// convert_luma_avx2 and convert_chroma_avx2 on the registers before the
+// stores. Other rules take the three steps one after the other.
+void split_packed_convert_avx2(const std::uint8_t* src, std::uint8_t* y, std::uint8_t* u, std::uint8_t* v,
+                               std::int32_t* luma_delta, std::size_t pairs, bool uyvy, const YuvCoefficients& k) {
+    if (!single_term(k)) {
+        split_then_convert<split_packed_avx2, convert_chroma_avx2, convert_luma_avx2>(src, y, u, v, luma_delta, pairs,
+                                                                                      uyvy, k);
+        return;
+    }
+    const __m256i ky = _mm256_set1_epi16(static_cast<std::int16_t>(k.ky));
+    const __m256i offset8 = _mm256_set1_epi8(static_cast<char>(k.range == kYuvRangeLimited ? 16 : 0));
+    // The chroma register holds 16 U in its low lane and 16 V in its high one.
+    const __m256i kc = _mm256_setr_m128i(_mm_set1_epi16(static_cast<std::int16_t>(k.kbb)),
+                                         _mm_set1_epi16(static_cast<std::int16_t>(k.krr)));
+    std::size_t i = 0;
+    for (; i + 16 <= pairs; i += 16) {
+        const __m256i a = even_odd(load32(src + 4 * i));
+        const __m256i b = even_odd(load32(src + 4 * i + 32));
+        const __m256i a2 = _mm256_permute4x64_epi64(a, 0xD8);
+        const __m256i b2 = _mm256_permute4x64_epi64(b, 0xD8);
+        const __m256i evens = _mm256_permute2x128_si256(a2, b2, 0x20);
+        const __m256i odds = _mm256_permute2x128_si256(a2, b2, 0x31);
+        const __m256i luma = uyvy ? odds : evens;
+        const __m256i c2 = _mm256_permute4x64_epi64(even_odd(uyvy ? evens : odds), 0xD8);  // 16 U, then 16 V
+        const Words yw = widen(_mm256_subs_epu8(luma, offset8));
+        const Words cw = widen(c2);  // per lane: samples 0-7 (lo) and 8-15 (hi), U in lane 0, V in lane 1
+        const __m256i chroma = _mm256_packus_epi16(convert_single_chroma(cw.lo, kc), convert_single_chroma(cw.hi, kc));
+        _mm256_storeu_si256(reinterpret_cast<__m256i*>(y + 2 * i),
+                            _mm256_packus_epi16(q14_single(yw.lo, ky), q14_single(yw.hi, ky)));
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(u + i), _mm256_castsi256_si128(chroma));
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(v + i), _mm256_extracti128_si256(chroma, 1));
+    }
+    kYuvSplitScalar.split_packed_convert(src + 4 * i, y + 2 * i, u + i, v + i, luma_delta + i, pairs - i, uyvy, k);
+}
+
 }  // namespace
 
 extern const YuvSplitKernel kYuvSplitAvx2;
-const YuvSplitKernel kYuvSplitAvx2 = {"avx2",           base64::kFeatureAVX2, split_uv_avx2, split_packed_avx2,
-                                      convert_chroma_avx2, convert_luma_avx2};
+const YuvSplitKernel kYuvSplitAvx2 = {"avx2",           base64::kFeatureAVX2, split_uv_avx2,
+                                      split_packed_avx2, convert_chroma_avx2, convert_luma_avx2,
+                                      split_packed_convert_avx2};
 
 }  // namespace frame64::image

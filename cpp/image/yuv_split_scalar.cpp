@@ -26,7 +26,8 @@ void split_packed_scalar(const std::uint8_t* src, std::uint8_t* y, std::uint8_t*
 
 }  // namespace
 
-const YuvSplitKernel kYuvSplitScalar = {"scalar", 0, split_uv_scalar, split_packed_scalar, convert_chroma_row,
-                                        convert_luma_row};
+const YuvSplitKernel kYuvSplitScalar = {
+    "scalar",         0, split_uv_scalar, split_packed_scalar, convert_chroma_row, convert_luma_row,
+    split_then_convert<split_packed_scalar, convert_chroma_row, convert_luma_row>};
 
 }  // namespace frame64::image

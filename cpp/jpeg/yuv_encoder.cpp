@@ -54,7 +54,7 @@ public:
           ch_(static_cast<std::size_t>(yuv_chroma_height(source.layout, source.height))) {
         const std::size_t luma = geometry.rows[0] * geometry.widths[0], chroma = geometry.rows[1] * geometry.widths[1];
         scratch.bytes.resize(luma + 2 * chroma);  // may throw: before any compression starts
-        scratch.luma_delta.resize(cw_);
+        scratch.luma_delta.assign(cw_, 0);  // all a rule without luma correction needs (yuv_convert.hpp)
         y_ = scratch.bytes.data();
         u_ = y_ + luma;
         v_ = u_ + chroma;
@@ -89,15 +89,21 @@ private:
         std::uint8_t* u = u_ + k * wc;
         std::uint8_t* v = v_ + k * wc;
         if (packed_) {  // width is even: the front end refuses odd packed rows
-            kernel_.split_packed(at(0, row), y_ + k * geometry_.widths[0], u, v, cw_,
-                                 source_.layout == kYuvUyvy);
+            std::uint8_t* y = y_ + k * geometry_.widths[0];
+            const bool uyvy = source_.layout == kYuvUyvy;
+            if (convert_ != nullptr)
+                kernel_.split_packed_convert(at(0, row), y, u, v, delta_, cw_, uyvy, *convert_);
+            else
+                kernel_.split_packed(at(0, row), y, u, v, cw_, uyvy);
         } else if (source_.layout == kYuvNv12) {
             kernel_.split_uv(at(1, row), u, v, cw_);
+            if (convert_ != nullptr) kernel_.convert_chroma(u, v, u, v, delta_, cw_, *convert_);
+        } else if (convert_ != nullptr) {
+            kernel_.convert_chroma(at(1, row), at(2, row), u, v, delta_, cw_, *convert_);
         } else {
             std::memcpy(u, at(1, row), cw_);
             std::memcpy(v, at(2, row), cw_);
         }
-        if (convert_ != nullptr) kernel_.convert_chroma(u, v, delta_, cw_, *convert_);
         pad_row(u, cw_, wc);
         pad_row(v, cw_, wc);
         out[1][k] = u;
@@ -107,9 +113,9 @@ private:
     // Luma row y (< height) into iMCU slot `slot`, after its chroma row.
     const std::uint8_t* luma_row(std::size_t y, std::size_t slot) noexcept {
         const std::size_t wl = geometry_.widths[0];
-        std::uint8_t* out = y_ + slot * wl;  // packed: chroma_row split this row here
+        std::uint8_t* out = y_ + slot * wl;
         if (packed_) {
-            if (convert_ != nullptr) kernel_.convert_luma(out, out, delta_, width_, *convert_);
+            // chroma_row already split (and converted) this row here
         } else if (convert_ != nullptr) {
             kernel_.convert_luma(at(0, y), out, delta_, width_, *convert_);
         } else {

@@ -46,10 +46,31 @@ def test_nv12_kernel_equals_fallback(kernel: str, width: int) -> None:
 @pytest.mark.parametrize("width", WIDTHS)
 def test_packed_kernel_equals_fallback(kernel: str, order: str, width: int) -> None:
     image = np.random.default_rng(width).integers(0, 256, (5, width, 2), np.uint8)
-    for matrix in ("bt601", "bt709"):
-        got = frame64.encode(image, pixel_format=order, yuv_matrix=matrix)
-        with _backend.use("python"):
-            assert got == frame64.encode(image, pixel_format=order, yuv_matrix=matrix)
+    for yuv_range in ("full", "limited"):
+        for matrix in ("bt601", "bt709"):
+            options = {"pixel_format": order, "yuv_range": yuv_range, "yuv_matrix": matrix}
+            got = frame64.encode(image, **options)
+            with _backend.use("python"):
+                assert got == frame64.encode(image, **options)
+
+
+@pytest.mark.parametrize("pixel_format", ["I420", "NV12", "YUYV"])
+def test_no_luma_correction_after_bt709_on_the_same_thread(kernel: str, pixel_format: str) -> None:
+    """BT.709 leaves luma corrections in the thread's scratch rows; limited-range
+    BT.601 has none and does not rewrite them, so the next frame must start from
+    zero. Width 66 sends the last samples of each row through the scalar tail,
+    which reads the corrections."""
+    rng = np.random.default_rng(66)
+    frames = {
+        "I420": rng.integers(0, 256, (12, 66), np.uint8),
+        "NV12": rng.integers(0, 256, (12, 66), np.uint8),
+        "YUYV": rng.integers(0, 256, (8, 66, 2), np.uint8),
+    }
+    image = frames[pixel_format]
+    frame64.encode(np.full_like(image, 255), pixel_format=pixel_format, yuv_matrix="bt709")
+    got = frame64.encode(image, pixel_format=pixel_format, yuv_matrix="bt601")
+    with _backend.use("python"):
+        assert got == frame64.encode(image, pixel_format=pixel_format, yuv_matrix="bt601")
 
 
 def test_unknown_kernel_is_a_value_error() -> None:
