@@ -5,8 +5,8 @@
 //
 // Each frame is one task that runs every step of frame64.decode
 // (decode_steps.hpp) on a pool thread: base64 into that thread's scratch,
-// header, size checks, pixels into memory allocated by the task (or into the
-// caller's N x H x W x C `out`). Only the inputs' buffers are taken, and the
+// header, size checks, pixels into memory of frame64's own (pixel_memory.hpp;
+// or into the caller's N x H x W x C `out`). Only the inputs' buffers are taken, and the
 // finished frames wrapped as numpy arrays, with the GIL.
 #include <pybind11/numpy.h>
 
@@ -21,59 +21,12 @@
 
 #include "bindings/arrays.hpp"
 #include "bindings/decode_steps.hpp"
+#include "bindings/pixel_memory.hpp"
 #include "bindings/pool_jobs.hpp"
 #include "parallel/thread_pool.hpp"
 
-#if defined(__linux__)
-#include <sys/mman.h>
-#endif
-
 namespace frame64::bindings {
 namespace {
-
-// Pixel memory allocated by a task (no GIL, so not numpy's allocator) and
-// handed to numpy without a copy. A large frame is mapped with its pages
-// populated at once (MAP_POPULATE): first-touch page faults, one per 4 KiB,
-// otherwise cost a 1080p frame about 1,500 traps, which two threads take in
-// turn, and huge pages (madvise) made it slower still here (direct
-// compaction on every fault). The mapping's length sits in a page before the
-// pixels, for the release.
-constexpr std::size_t kMapThreshold = std::size_t{1} << 20;
-constexpr std::size_t kHeaderBytes = 4096;
-
-void release_pixels(std::uint8_t* memory) noexcept {
-#if defined(__linux__)
-    std::size_t length = 0;
-    std::memcpy(&length, memory - kHeaderBytes, sizeof length);
-    if (length != 0) {
-        munmap(memory - kHeaderBytes, length);
-        return;
-    }
-#endif
-    std::free(memory - kHeaderBytes);
-}
-
-struct FreeMemory {
-    void operator()(std::uint8_t* memory) const noexcept { release_pixels(memory); }
-};
-using PixelMemory = std::unique_ptr<std::uint8_t[], FreeMemory>;
-
-PixelMemory allocate_pixels(std::size_t bytes) {
-#if defined(__linux__)
-    if (bytes >= kMapThreshold) {
-        const std::size_t length = kHeaderBytes + bytes;
-        void* mapped = mmap(nullptr, length, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
-        if (mapped == MAP_FAILED) throw std::bad_alloc();
-        std::memcpy(mapped, &length, sizeof length);
-        return PixelMemory(static_cast<std::uint8_t*>(mapped) + kHeaderBytes);
-    }
-#endif
-    void* memory = std::malloc(kHeaderBytes + bytes);  // the header says 0: malloc'd
-    if (memory == nullptr) throw std::bad_alloc();
-    const std::size_t zero = 0;
-    std::memcpy(memory, &zero, sizeof zero);
-    return PixelMemory(static_cast<std::uint8_t*>(memory) + kHeaderBytes);
-}
 
 struct DecodeOptions {
     int pixel_format = 0;
@@ -82,6 +35,7 @@ struct DecodeOptions {
     jpeg::Strictness strictness = jpeg::Strictness::kDefault;
     bool orientation = true;
     Scaling scaling;
+    bool huge_pages = true;  // numpy's setting when the call began (pixel_memory.hpp)
 };
 
 DecodeOptions checked_options(int pixel_format, std::uint64_t max_pixels, int strictness, bool orientation,
@@ -93,6 +47,7 @@ DecodeOptions checked_options(int pixel_format, std::uint64_t max_pixels, int st
     options.strictness = checked_strictness(strictness);
     options.orientation = orientation;
     options.scaling = checked_scaling(scale_eighths, max_side);
+    options.huge_pages = numpy_advises_huge_pages();
     return options;
 }
 
@@ -121,7 +76,8 @@ std::string shape_text(int height, int width, int channels) {
 // A batch of frames to decode: the inputs (pinned by the caller), where each
 // frame goes, and what the tasks made. A batch runs in two phases: read (the
 // base64 into the frame's own bytes, the header, the size checks), then,
-// once the caller has allocated every frame's array with the GIL, pixels.
+// once the caller has allocated every frame's memory with the GIL
+// (allocate_destination), pixels.
 // Allocating between the phases keeps the allocator's system calls off the
 // worker threads, which otherwise take turns on the process's memory map;
 // the first-touch page faults then happen in parallel. A single frame
@@ -129,8 +85,8 @@ std::string shape_text(int height, int width, int channels) {
 class DecodeJob {
 public:
     // `out`: frames of out_height x out_width x channels packed one after
-    // another, or null for arrays set with set_destination (or, single, the
-    // task's own memory). `name_items`: errors start with "items[i]: ".
+    // another, or null for each frame's own memory (allocate_destination or,
+    // single, the task's). `name_items`: errors start with "items[i]: ".
     DecodeJob(std::vector<const TextInput*> texts, std::vector<std::size_t> starts, const DecodeOptions& options,
               std::uint8_t* out, int out_height, int out_width, bool name_items, bool single)
         : texts_(std::move(texts)),
@@ -154,7 +110,8 @@ public:
             read_one(i);
             if (single_) {
                 Frame& frame = frames_[i];
-                frame.owned = allocate_pixels(frame.bytes);  // not zero-filled: the decoder writes every byte
+                // Not zero-filled: the decoder writes every byte. Populated here, on the worker.
+                frame.owned = allocate_pixels(frame.bytes, options_.huge_pages, true);
                 frame.dst = frame.owned.get();
                 decode_pixels_of(i);
             }
@@ -167,33 +124,26 @@ public:
         guarded(i, [&] { decode_pixels_of(i); });
     }
 
-    // After the read phase, with the GIL: the sides of frame i (false if it failed).
-    bool shape_of(std::size_t i, int& height, int& width) const {
-        if (!frames_[i].ready) return false;
-        height = frames_[i].header.height;
-        width = frames_[i].header.width;
-        return true;
-    }
-    void set_destination(std::size_t i, std::uint8_t* dst) { frames_[i].dst = dst; }
-
     // The error of the lowest-index failed frame, if any. GIL held.
     void rethrow_if_failed() const {
         for (const Frame& frame : frames_)
             if (frame.error) std::rethrow_exception(frame.error);
     }
 
-    // A single frame as a numpy array owning the task's memory (no copy). GIL held.
+    // A frame as a numpy array owning its memory (no copy): the task's own
+    // (single) or what allocate_destination made. GIL held.
     py::array take_array(std::size_t i) {
         Frame& frame = frames_[i];
-        std::uint8_t* pixels = frame.owned.get();
-        py::capsule owner(pixels, [](void* memory) { release_pixels(static_cast<std::uint8_t*>(memory)); });
-        frame.owned.release();  // the capsule owns it now
-        return make_array(frame.header.height, frame.header.width, pixels, owner);
+        return pixels_array(std::move(frame.owned), frame.header.height, frame.header.width, options_.channels);
     }
 
-    py::array make_array(int height, int width, std::uint8_t* pixels, py::handle owner) const {
-        if (options_.channels == 1) return py::array_t<std::uint8_t>({height, width}, pixels, owner);
-        return py::array_t<std::uint8_t>({height, width, options_.channels}, pixels, owner);
+    // With the GIL, between the phases: frame i's own memory, if its read succeeded.
+    void allocate_destination(std::size_t i) {
+        Frame& frame = frames_[i];
+        if (!frame.ready) return;
+        // The workers fault its pages in: the system call here, the first touches in parallel.
+        frame.owned = allocate_pixels(frame.bytes, options_.huge_pages, false);
+        frame.dst = frame.owned.get();
     }
 
 private:
@@ -204,7 +154,7 @@ private:
         std::size_t bytes = 0;
         bool ready = false;  // the read phase succeeded
         std::uint8_t* dst = nullptr;
-        PixelMemory owned;  // single: the task's own memory
+        PixelMemory owned;  // the frame's own memory (no `out`), until take_array
         std::exception_ptr error;
     };
 
@@ -358,22 +308,15 @@ public:
         auto job = std::make_shared<DecodeJob>(inputs.pointers(), inputs.starts, options, out_pixels, out_height,
                                                out_width, true, false);
         run_phase(*pool_, job, Phase::kRead);
-        // Every frame's array, allocated here with the GIL (numpy's allocator);
-        // the workers fill them. A frame that failed to read gets none.
-        std::vector<py::array> arrays(out_pixels == nullptr ? count : 0);
-        for (std::size_t i = 0; i < arrays.size(); ++i) {
-            int height = 0;
-            int width = 0;
-            if (!job->shape_of(i, height, width)) continue;
-            arrays[i] = options.channels == 1 ? py::array_t<std::uint8_t>({height, width})
-                                              : py::array_t<std::uint8_t>({height, width, options.channels});
-            job->set_destination(i, static_cast<std::uint8_t*>(arrays[i].mutable_data()));
-        }
+        // Every frame's memory, allocated here with the GIL; the workers fill
+        // it. A frame that failed to read gets none.
+        if (out_pixels == nullptr)
+            for (std::size_t i = 0; i < count; ++i) job->allocate_destination(i);
         run_phase(*pool_, job, Phase::kDecode);
         job->rethrow_if_failed();
         if (out_pixels != nullptr) return py::reinterpret_borrow<py::object>(out);
         py::list result(count);
-        for (std::size_t i = 0; i < count; ++i) PyList_SET_ITEM(result.ptr(), i, arrays[i].release().ptr());
+        for (std::size_t i = 0; i < count; ++i) PyList_SET_ITEM(result.ptr(), i, job->take_array(i).release().ptr());
         return std::move(result);
     }
 
