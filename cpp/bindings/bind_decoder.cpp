@@ -110,7 +110,8 @@ public:
             read_one(i);
             if (single_) {
                 Frame& frame = frames_[i];
-                // Not zero-filled: the decoder writes every byte. Populated here, on the worker.
+                // Not zero-filled: the decoder writes every byte. Small pages are
+                // populated here, on the worker; huge ones fault in as it writes.
                 frame.owned = allocate_pixels(frame.bytes, options_.huge_pages, true);
                 frame.dst = frame.owned.get();
                 decode_pixels_of(i);

@@ -32,24 +32,30 @@ void split_uv_avx2(const std::uint8_t* uv, std::uint8_t* u, std::uint8_t* v, std
     kYuvSplitScalar.split_uv(uv + 2 * i, u + i, v + i, pairs - i);
 }
 
+// 16 packed 4:2:2 groups (64 bytes): their 32 luma samples, and 16 U then 16 V.
+struct PackedGroups {
+    __m256i luma, chroma;
+};
+inline PackedGroups gather_packed(const std::uint8_t* src, bool uyvy) {
+    const __m256i a = even_odd(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(src)));
+    const __m256i b = even_odd(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(src + 32)));
+    const __m256i a2 = _mm256_permute4x64_epi64(a, 0xD8);  // evens (32 bytes over a, b), odds
+    const __m256i b2 = _mm256_permute4x64_epi64(b, 0xD8);
+    const __m256i evens = _mm256_permute2x128_si256(a2, b2, 0x20);
+    const __m256i odds = _mm256_permute2x128_si256(a2, b2, 0x31);
+    // YUYV: evens are luma, odds alternate U V; UYVY: the other way round.
+    const __m256i chroma = even_odd(uyvy ? evens : odds);  // per lane: 8 U, then 8 V
+    return {uyvy ? odds : evens, _mm256_permute4x64_epi64(chroma, 0xD8)};
+}
+
 void split_packed_avx2(const std::uint8_t* src, std::uint8_t* y, std::uint8_t* u, std::uint8_t* v,
                        std::size_t pairs, bool uyvy) {
     std::size_t i = 0;
-    // 16 groups (64 bytes) per step: 32 luma, 16 of each chroma.
     for (; i + 16 <= pairs; i += 16) {
-        const __m256i a = even_odd(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(src + 4 * i)));
-        const __m256i b = even_odd(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(src + 4 * i + 32)));
-        const __m256i a2 = _mm256_permute4x64_epi64(a, 0xD8);  // evens (32 bytes over a, b), odds
-        const __m256i b2 = _mm256_permute4x64_epi64(b, 0xD8);
-        const __m256i evens = _mm256_permute2x128_si256(a2, b2, 0x20);
-        const __m256i odds = _mm256_permute2x128_si256(a2, b2, 0x31);
-        // YUYV: evens are luma, odds alternate U V; UYVY: the other way round.
-        const __m256i luma = uyvy ? odds : evens;
-        const __m256i chroma = even_odd(uyvy ? evens : odds);  // per lane: 8 U, then 8 V
-        const __m256i c2 = _mm256_permute4x64_epi64(chroma, 0xD8);  // 16 U, then 16 V
-        _mm256_storeu_si256(reinterpret_cast<__m256i*>(y + 2 * i), luma);
-        _mm_storeu_si128(reinterpret_cast<__m128i*>(u + i), _mm256_castsi256_si128(c2));
-        _mm_storeu_si128(reinterpret_cast<__m128i*>(v + i), _mm256_extracti128_si256(c2, 1));
+        const PackedGroups groups = gather_packed(src + 4 * i, uyvy);
+        _mm256_storeu_si256(reinterpret_cast<__m256i*>(y + 2 * i), groups.luma);
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(u + i), _mm256_castsi256_si128(groups.chroma));
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(v + i), _mm256_extracti128_si256(groups.chroma, 1));
     }
     kYuvSplitScalar.split_packed(src + 4 * i, y + 2 * i, u + i, v + i, pairs - i, uyvy);
 }
@@ -203,16 +209,9 @@ void split_packed_convert_avx2(const std::uint8_t* src, std::uint8_t* y, std::ui
                                          _mm_set1_epi16(static_cast<std::int16_t>(k.krr)));
     std::size_t i = 0;
     for (; i + 16 <= pairs; i += 16) {
-        const __m256i a = even_odd(load32(src + 4 * i));
-        const __m256i b = even_odd(load32(src + 4 * i + 32));
-        const __m256i a2 = _mm256_permute4x64_epi64(a, 0xD8);
-        const __m256i b2 = _mm256_permute4x64_epi64(b, 0xD8);
-        const __m256i evens = _mm256_permute2x128_si256(a2, b2, 0x20);
-        const __m256i odds = _mm256_permute2x128_si256(a2, b2, 0x31);
-        const __m256i luma = uyvy ? odds : evens;
-        const __m256i c2 = _mm256_permute4x64_epi64(even_odd(uyvy ? evens : odds), 0xD8);  // 16 U, then 16 V
-        const Words yw = widen(_mm256_subs_epu8(luma, offset8));
-        const Words cw = widen(c2);  // per lane: samples 0-7 (lo) and 8-15 (hi), U in lane 0, V in lane 1
+        const PackedGroups groups = gather_packed(src + 4 * i, uyvy);
+        const Words yw = widen(_mm256_subs_epu8(groups.luma, offset8));
+        const Words cw = widen(groups.chroma);  // per lane: samples 0-7 (lo) and 8-15 (hi), U in lane 0, V in lane 1
         const __m256i chroma = _mm256_packus_epi16(convert_single_chroma(cw.lo, kc), convert_single_chroma(cw.hi, kc));
         _mm256_storeu_si256(reinterpret_cast<__m256i*>(y + 2 * i),
                             _mm256_packus_epi16(q14_single(yw.lo, ky), q14_single(yw.hi, ky)));

@@ -113,13 +113,12 @@ private:
     // Luma row y (< height) into iMCU slot `slot`, after its chroma row.
     const std::uint8_t* luma_row(std::size_t y, std::size_t slot) noexcept {
         const std::size_t wl = geometry_.widths[0];
-        std::uint8_t* out = y_ + slot * wl;
-        if (packed_) {
-            // chroma_row already split (and converted) this row here
-        } else if (convert_ != nullptr) {
-            kernel_.convert_luma(at(0, y), out, delta_, width_, *convert_);
-        } else {
-            std::memcpy(out, at(0, y), width_);
+        std::uint8_t* out = y_ + slot * wl;  // packed: chroma_row already split (and converted) it here
+        if (!packed_) {
+            if (convert_ != nullptr)
+                kernel_.convert_luma(at(0, y), out, delta_, width_, *convert_);
+            else
+                std::memcpy(out, at(0, y), width_);
         }
         pad_row(out, width_, wl);
         return out;
