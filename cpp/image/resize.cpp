@@ -164,12 +164,8 @@ void area_resize(const ResizeSource& source, int width, int height, std::uint8_t
         resize_rows(source, columns, rows, kernel, prepared_scratch(source, columns, rows), begin,
                     std::min(height, begin + kChunkRows), out, out_pitch);
     };
-    // The calling thread works too: bands - 1 workers, for this resize only.
-    parallel::ThreadPool pool(static_cast<std::size_t>(std::min(bands, chunks) - 1));
-    auto group = std::make_shared<parallel::TaskGroup>(static_cast<std::size_t>(chunks), chunk);
-    pool.submit(group);
-    pool.wait(*group);
-    group->rethrow_if_failed();
+    // The calling thread works too, with bands - 1 of the process's pool.
+    parallel::run_on_shared_pool(static_cast<std::size_t>(chunks), static_cast<std::size_t>(bands), chunk);
 }
 
 ResizeStream::ResizeStream(const ResizeSource& source, int width, int height, std::uint8_t* out,
@@ -188,7 +184,7 @@ ResizeStream::ResizeStream(const ResizeSource& source, int width, int height, st
     consumer_scratch_ = &prepared_scratch(source_, columns_, rows_);
     const int workers = std::max(0, std::min(resize_bands(source, height, threads), chunks_) - 1);
     if (workers == 0) return;  // wait_rows does every chunk
-    pool_ = std::make_unique<parallel::ThreadPool>(static_cast<std::size_t>(workers));
+    pool_ = parallel::shared_pool(static_cast<std::size_t>(workers));
     group_ = std::make_shared<parallel::TaskGroup>(static_cast<std::size_t>(workers), [this](std::size_t) {
         Scratch* scratch = nullptr;
         try {

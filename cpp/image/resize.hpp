@@ -108,9 +108,9 @@ struct ResizeScratch;
 
 // An area resize that a consumer reads in row order while it runs: output
 // rows are resized in chunks of kChunkRows, claimed in order by threads - 1
-// workers (started here, for this resize) and by the consumer itself
-// whenever it waits for rows that are not done, so it never idles while a
-// chunk is unclaimed and finishes alone if no worker runs. The pixels are
+// workers (of the process's pool, parallel::shared_pool) and by the consumer
+// itself whenever it waits for rows that are not done, so it never idles
+// while a chunk is unclaimed and finishes alone if no worker runs. The pixels are
 // area_resize's. The destructor waits for the workers.
 class ResizeStream {
 public:
@@ -143,7 +143,7 @@ private:
     std::atomic<int> next_{0};
     int ready_ = 0;  // chunks [0, ready_) seen done by the consumer
     ResizeScratch* consumer_scratch_ = nullptr;
-    std::unique_ptr<parallel::ThreadPool> pool_;
+    std::shared_ptr<parallel::ThreadPool> pool_;  // the process's (parallel::shared_pool)
     std::shared_ptr<parallel::TaskGroup> group_;
 };
 

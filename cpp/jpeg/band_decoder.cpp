@@ -221,13 +221,8 @@ bool decompress_bands(const std::uint8_t* jpeg, std::size_t size, const JpegHead
                 ok[band] = 0;
             }
         };
-        {
-            // The calling thread works too: bands - 1 of the shared pool's workers.
-            const std::shared_ptr<parallel::ThreadPool> pool = parallel::shared_pool(static_cast<std::size_t>(bands - 1));
-            auto group = std::make_shared<parallel::TaskGroup>(static_cast<std::size_t>(bands), task);
-            pool->submit(group);
-            pool->wait(*group);
-        }
+        // The calling thread works too, with bands - 1 of the process's pool.
+        parallel::run_on_shared_pool(static_cast<std::size_t>(bands), static_cast<std::size_t>(bands), task);
         const bool all_ok = std::all_of(ok.get(), ok.get() + bands, [](char good) { return good != 0; });
         if (all_ok && orient)
             image::apply_orientation(stored.data(), header.height, header.width, tjPixelSize[pixel_format],

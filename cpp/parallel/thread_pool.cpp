@@ -108,6 +108,26 @@ std::shared_ptr<ThreadPool> shared_pool(std::size_t workers) {
     return pool;
 }
 
+void run_on_shared_pool(std::size_t count, std::size_t threads, const std::function<void(std::size_t)>& task) {
+    threads = std::min({threads, count, kMaxSharedWorkers + 1});
+    // The indices are a group that nobody submits: `threads` runners (a group
+    // of their own, on the pool) drain it, so it records the failures.
+    const auto indices = std::make_shared<TaskGroup>(count, task);
+    if (threads > 1) {
+        const std::shared_ptr<ThreadPool> pool = shared_pool(threads - 1);
+        auto runners = std::make_shared<TaskGroup>(threads, [indices](std::size_t) {
+            while (indices->run_one()) {
+            }
+        });
+        pool->submit(runners);
+        pool->wait(*runners);  // every runner has returned, so every index has run
+    } else {
+        while (indices->run_one()) {
+        }
+    }
+    indices->rethrow_if_failed();
+}
+
 bool ThreadPool::forked() const noexcept { return static_cast<long>(FRAME64_GETPID()) != owner_pid_; }
 
 std::shared_ptr<TaskGroup> ThreadPool::next_claimable_locked(State& state) {

@@ -95,16 +95,24 @@ private:
     long owner_pid_ = 0;
 };
 
-// The process's pool for work that lasts one call (a frame's decode bands):
-// started on first use, grown to the most workers a call has asked for (at
-// most kMaxSharedWorkers), never shrunk, so a call starts no thread (against
-// a pool per call: about 0.15 ms of wall and 0.2 ms of CPU time less per
-// 1080p two-band decode, measured interleaved). A group of n tasks on it
-// runs on at most n threads, the waiting one included, so a call asking for
-// t threads makes at most t tasks. In a fork() child the inherited pool
-// (whose workers do not exist) is left behind and a new one started.
-// Thread-safe.
+// The process's pool for work that lasts one call (a frame's decode bands,
+// PNG deflate bands, area-resize chunks): started on first use, grown to the
+// most workers a call has asked for (at most kMaxSharedWorkers), never
+// shrunk, so a call starts no thread (against a pool per call: about 0.15 ms
+// of wall and 0.2 ms of CPU time less per 1080p two-band decode, measured
+// interleaved). A group of n tasks on it runs on at most n threads, the
+// waiting one included, so a call asking for t threads makes at most t
+// tasks (run_on_shared_pool). In a fork() child the inherited pool (whose
+// workers do not exist) is left behind and a new one started. Thread-safe.
 inline constexpr std::size_t kMaxSharedWorkers = 256;
 std::shared_ptr<ThreadPool> shared_pool(std::size_t workers);
+
+// Runs task(i) for every i in [0, count) on at most `threads` threads: the
+// calling thread and threads - 1 of the shared pool's workers, each claiming
+// the next index in order (so a pool grown by another call for more threads
+// still gives this one no more than it asked for). With threads <= 1 or
+// count <= 1 everything runs here. Every index runs even when one throws;
+// then the exception of the lowest failed index is rethrown.
+void run_on_shared_pool(std::size_t count, std::size_t threads, const std::function<void(std::size_t)>& task);
 
 }  // namespace frame64::parallel

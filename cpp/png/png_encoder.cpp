@@ -215,12 +215,8 @@ std::size_t PngEncoder::deflate_bands(const std::uint8_t* pixels, const EncodePa
     if (threads <= 1) {
         for (std::size_t b = 0; b < band_count; ++b) encode_band(b);
     } else {
-        // The calling thread works too: threads - 1 workers, for this frame only.
-        parallel::ThreadPool pool(threads - 1);
-        auto group = std::make_shared<parallel::TaskGroup>(band_count, encode_band);
-        pool.submit(group);
-        pool.wait(*group);
-        group->rethrow_if_failed();
+        // The calling thread works too, with threads - 1 of the process's pool.
+        parallel::run_on_shared_pool(band_count, threads, encode_band);
     }
     // Join: each band moves down next to the previous one (their room in
     // the buffer was the bound, not the size); the checksums of the whole
