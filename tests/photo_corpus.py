@@ -44,11 +44,15 @@ def pillow_jpeg(frame: np.ndarray, orientation: int | None = None, **options: ob
     return out.getvalue()
 
 
+# real_jpegs()'s names, sorted: test ids known at collection, without OpenCV.
+REAL_JPEG_NAMES = ("opencv-baseline", "opencv-restart-markers", "pillow-progressive-exif")
+
+
 @lru_cache(maxsize=None)
 def real_jpegs() -> dict[str, bytes]:
     """Three JPEGs as cameras and libraries write them."""
     cv2 = _cv2()
-    return {
+    jpegs = {
         "opencv-baseline": _cv2_jpeg(camera_frame(96, 128, seed=1), cv2.IMWRITE_JPEG_QUALITY, 90),
         "pillow-progressive-exif": pillow_jpeg(camera_frame(80, 120, seed=2), 6, quality=85, progressive=True),
         "opencv-restart-markers": _cv2_jpeg(
@@ -56,6 +60,8 @@ def real_jpegs() -> dict[str, bytes]:
             cv2.IMWRITE_JPEG_SAMPLING_FACTOR, cv2.IMWRITE_JPEG_SAMPLING_FACTOR_444,
         ),
     }
+    assert tuple(sorted(jpegs)) == REAL_JPEG_NAMES
+    return jpegs
 
 
 @lru_cache(maxsize=None)

@@ -19,7 +19,6 @@ import warnings
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Callable, Iterator
 
-import cv2
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -29,7 +28,7 @@ import frame64
 from frame64 import DecodeError, JpegDecodeError, _backend, _fallback
 from frame64._sample import camera_frame
 
-from ..conftest import UseBackend
+from ..conftest import UseBackend, cv2
 
 PIXEL_FORMATS = ["BGR", "RGB", "BGRA", "RGBA", "GRAY"]
 SUBSAMPLINGS = ["444", "422", "420", "440", "411", "gray"]

@@ -19,7 +19,6 @@ import sys
 from functools import lru_cache
 from typing import Any
 
-import cv2
 import numpy as np
 import pytest
 
@@ -27,7 +26,7 @@ import frame64
 from frame64 import _fallback
 from frame64._formats import MCU_SIZE, TJSAMP
 from frame64._sample import camera_frame
-from tests.conftest import core_module, passes_in_a_fork_child
+from tests.conftest import core_module, cv2, passes_in_a_fork_child
 from tests.photo_corpus import pillow_jpeg
 
 TJPF_BGR, TJPF_GRAY = 0, 6

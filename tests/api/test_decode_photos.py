@@ -11,7 +11,6 @@ import io
 import warnings
 from typing import Any
 
-import cv2
 import numpy as np
 import pytest
 from PIL import Image
@@ -21,7 +20,7 @@ import frame64
 from frame64 import _backend, _fallback
 from frame64._sample import camera_frame, exif_segment, with_segment
 
-from ..conftest import UseBackend
+from ..conftest import UseBackend, cv2
 from ..photo_corpus import segment_span, cmyk_corpus, pillow_jpeg
 
 PIXEL_FORMATS = ["BGR", "RGB", "BGRA", "RGBA", "GRAY"]
@@ -39,8 +38,9 @@ def _b64(data: bytes) -> str:
     return base64.b64encode(data).decode()
 
 
-def _cv2(jpeg: bytes, flags: int = cv2.IMREAD_COLOR) -> np.ndarray:
-    result = cv2.imdecode(np.frombuffer(jpeg, np.uint8), flags)
+def _cv2(jpeg: bytes, flags: int | None = None) -> np.ndarray:
+    """cv2.imdecode with flags (IMREAD_COLOR unless given)."""
+    result = cv2.imdecode(np.frombuffer(jpeg, np.uint8), cv2.IMREAD_COLOR if flags is None else flags)
     assert result is not None
     return result
 

@@ -27,6 +27,7 @@ from ..conftest import (
     SUBSAMPLINGS,
     Encode,
     core_module,
+    cv2,
     encoder_for,
     jpeg_bytes,
     make_frame,
@@ -261,8 +262,6 @@ def _reference_rgb(frame: np.ndarray, pixel_format: str) -> np.ndarray:
 @pytest.mark.parametrize(("quality", "subsampling"), list(ERROR_BOUNDS))
 @pytest.mark.parametrize("case", PIXEL_CASES)
 def test_decoders_recover_the_image(encode: Encode, case: str, quality: int, subsampling: str) -> None:
-    import cv2
-
     frame, pixel_format = make_frame(case, 480, 640)
     text = encode(frame, pixel_format=pixel_format, quality=quality, subsampling=subsampling)
     expected = _reference_rgb(frame, pixel_format).astype(np.int16)
@@ -410,7 +409,6 @@ def test_same_bytes_as_other_libjpeg_turbo_encoders(encode: Encode, subsampling:
     TJFLAG_ACCURATEDCT, so it is compared with fast_dct=True (TurboJPEG's
     2.x-API rule: fast DCT below quality 96 unless told otherwise).
     """
-    import cv2
     import simplejpeg
     from PIL import Image, features
 

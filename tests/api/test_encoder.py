@@ -20,7 +20,6 @@ import threading
 from collections.abc import Iterator
 from typing import Any
 
-import cv2
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -31,7 +30,7 @@ import frame64
 from frame64 import _encoder, _fallback, _formats
 from frame64._sample import camera_frame
 
-from ..conftest import UseBackend, passes_in_a_fork_child
+from ..conftest import UseBackend, cv2, passes_in_a_fork_child
 
 TJSAMP = _formats.TJSAMP
 TJPF = _formats.TJPF

@@ -14,7 +14,6 @@ import struct
 import zlib
 from typing import Any
 
-import cv2
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -25,6 +24,8 @@ import frame64
 from frame64 import _backend, _fallback, _png
 from frame64._fallback import png as fallback_png
 from frame64._sample import camera_frame
+
+from ..conftest import cv2
 
 SIGNATURE = b"\x89PNG\r\n\x1a\n"
 FORMATS = ("BGR", "RGB", "BGRA", "RGBA", "GRAY")

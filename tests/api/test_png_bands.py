@@ -18,7 +18,6 @@ import io
 import zlib
 from typing import Any
 
-import cv2
 import numpy as np
 import pytest
 import skimage.data
@@ -27,6 +26,8 @@ from PIL import Image
 import frame64
 from frame64 import _backend, _fallback
 from frame64._sample import camera_frame
+
+from ..conftest import cv2
 
 core = pytest.importorskip("frame64._core", reason="the compiled backend frame64._core is not built")
 

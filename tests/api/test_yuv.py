@@ -10,13 +10,14 @@ from __future__ import annotations
 import base64
 from typing import Any
 
-import cv2
 import numpy as np
 import pytest
 from turbojpeg import TJFLAG_ACCURATEDCT, TJFLAG_FASTDCT, TJFLAG_PROGRESSIVE, TJSAMP_420, TJSAMP_422, TurboJPEG
 
 import frame64
 from frame64 import _backend, _formats, _sample
+
+from ..conftest import cv2
 
 BACKENDS = list(_backend.available())
 SIZES = [(1, 1), (2, 2), (2, 3), (3, 2), (5, 7), (17, 33), (16, 16), (48, 64), (31, 100)]

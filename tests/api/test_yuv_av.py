@@ -6,12 +6,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import cv2
 import numpy as np
 import pytest
 
 import frame64
 from frame64 import _backend, _sample
+
+from ..conftest import cv2
 
 av = pytest.importorskip("av")
 BACKENDS = list(_backend.available())

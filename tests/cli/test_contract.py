@@ -15,7 +15,6 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import cv2
 import numpy as np
 import pytest
 from PIL import Image
@@ -25,6 +24,7 @@ from frame64 import cli
 from frame64._sample import camera_frame
 from frame64.cli import common
 
+from ..conftest import cv2
 from .test_cli import pil_bytes
 
 SCRIPT = shutil.which("frame64", path=str(Path(sys.executable).parent))

@@ -14,12 +14,13 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-import cv2
 import numpy as np
 import pytest
 
 import frame64
 from frame64._sample import camera_frame
+
+from ..conftest import cv2
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import base64
 from typing import Any, Callable
 
-import cv2
 import numpy as np
 import pytest
 
@@ -17,7 +16,8 @@ import frame64
 from frame64 import _backend, _fallback
 from frame64._sample import exif_segment, with_segment
 
-from ..photo_corpus import real_jpegs, real_png
+from ..conftest import cv2
+from ..photo_corpus import REAL_JPEG_NAMES, real_jpegs, real_png
 
 MODES: list[dict[str, Any]] = [{"best_effort": True}, {}, {"strict": True}]
 MODE_IDS = ["best_effort", "default", "strict"]
@@ -66,7 +66,7 @@ def assert_same(first: Any, second: Any) -> None:
         assert first[1] == second[1]
 
 
-@pytest.mark.parametrize("name", sorted(real_jpegs()))
+@pytest.mark.parametrize("name", REAL_JPEG_NAMES)
 def test_every_truncation_of_a_real_jpeg(name: str) -> None:
     jpeg = real_jpegs()[name]
     decoded = 0
@@ -103,7 +103,7 @@ def _scan_start(jpeg: bytes) -> int:
     return sos + 2 + int.from_bytes(jpeg[sos + 2 : sos + 4], "big")
 
 
-@pytest.mark.parametrize("name", sorted(real_jpegs()))
+@pytest.mark.parametrize("name", REAL_JPEG_NAMES)
 def test_corrupt_entropy_data(name: str) -> None:
     jpeg = real_jpegs()[name]
     rng = np.random.default_rng(12)
