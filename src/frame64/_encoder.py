@@ -370,17 +370,22 @@ class Encoder(Pooled):
 
 
 
-_shared: dict[tuple[str, int], tuple[int, Any]] = {}
+# Per backend: (pid, threads, BatchEncoder), the pool that frame64.encode(..., threads=N) calls share.
+_shared: dict[str, tuple[int, int, Any]] = {}
 
 
 def _shared_pool(impl: Any, threads: int) -> Any:
-    """The backend's BatchEncoder of ``threads`` threads shared by frame64.encode(..., threads=N) calls."""
-    key = (impl.__name__, threads)
-    entry = _shared.get(key)
-    if entry is None or entry[0] != os.getpid():
-        entry = (os.getpid(), impl.BatchEncoder(threads))
-        _shared[key] = entry  # a race only builds a pool twice
-    return entry[1]
+    """The backend's BatchEncoder shared by frame64.encode(..., threads=N) calls: one per process,
+    of the most threads a call has asked for, so calls with different counts keep one pool, not one
+    per count. A call runs one task per strip, and strip_rows makes at most ``threads`` strips (more
+    only for frames beyond a restart interval per strip), so it still uses the threads it asked for.
+    A bigger request replaces the pool; calls still on the old one finish there, and it stops when
+    the last lets go."""
+    entry = _shared.get(impl.__name__)
+    if entry is None or entry[0] != os.getpid() or entry[1] < threads:
+        entry = (os.getpid(), threads, impl.BatchEncoder(threads))
+        _shared[impl.__name__] = entry  # a race only builds a pool twice
+    return entry[2]
 
 
 def encode_threaded(array: np.ndarray, options: _options.JpegOptions, threads: int) -> str:

@@ -1,7 +1,8 @@
 """The C++ work that lasts one call (PNG deflate bands, area-resize chunks,
 JPEG decode bands) runs on one pool the process keeps (parallel::shared_pool):
 a call starts no thread of its own, a call asking for more threads grows the
-pool by what is missing, and a fork() child starts a pool of its own."""
+pool by what is missing, and a fork() child starts a pool of its own. The
+JPEG strips of frame64.encode(threads=N) likewise keep one pool per process."""
 
 from __future__ import annotations
 
@@ -96,3 +97,37 @@ def test_png_bands_and_resize_chunks_work_in_a_fork_child() -> None:
 
     for _ in range(3):
         assert passes_in_a_fork_child(in_child)
+
+
+def test_jpeg_strip_calls_with_different_thread_counts_keep_one_pool() -> None:
+    """frame64.encode(threads=N) keeps one strip pool per process, of the most threads asked for,
+    not one pool per N; a smaller N on the grown pool gives its own bytes still."""
+    core_module()
+    script = textwrap.dedent(
+        """
+        import json, os
+        import frame64
+        from frame64._sample import camera_frame
+
+        def threads():
+            return len(os.listdir("/proc/self/task"))
+
+        frame = camera_frame(1080, 1920)
+        start = threads()
+        first = {n: frame64.encode(frame, threads=n) for n in (2, 3)}
+        for n in range(2, 7):
+            frame64.encode(frame, threads=n)
+        grown = threads()
+        again = {n: frame64.encode(frame, threads=n) for n in (2, 3)}
+        print(json.dumps({"start": start, "grown": grown, "after": threads(),
+                          "same": all(first[n] == again[n] for n in first)}))
+        """
+    )
+    env = dict(os.environ, FRAME64_BACKEND="cpp")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=300)
+    assert result.returncode == 0, result.stderr
+    counts = json.loads(result.stdout.strip().splitlines()[-1])
+    # One pool of 6 threads: 5 workers beside the caller (a pool per count would keep 1 + 2 + ... + 5).
+    assert counts["grown"] == counts["start"] + 5, counts
+    assert counts["after"] == counts["grown"], counts
+    assert counts["same"], counts
